@@ -1,0 +1,238 @@
+"""Plain dataclasses that flow through the pipeline.
+
+Every stage in the middle (extract, annotate, stories, analysis) takes and returns these
+objects and nothing else: no ORM rows, no HTTP responses, no clock. That keeps the stages pure,
+testable on literals and runnable unchanged on Dask workers (all of them pickle).
+
+Identifiers are strings. An article's id is derived from its content hash, so the same text
+gets the same id in a one-shot ``analyse`` run and in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+PageKind = Literal["html", "text"]
+FactKind = Literal["consensus", "exclusive"]
+QuickReadStatus = Literal["draft", "reviewed", "published", "rejected"]
+
+
+def content_hash(text: str) -> str:
+    """Hash of whitespace-normalised, case-folded text: the identity of an article's words."""
+    normalised = " ".join(text.split()).casefold()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def article_id_for(hash_hex: str) -> str:
+    """Short, stable article id (URL-safe) derived from the content hash."""
+    return "a" + hash_hex[:12]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One raw input before extraction: a saved HTML page, pre-scraped text or a feed entry.
+
+    ``content`` is undecoded bytes when it came from a file or the network (extraction detects
+    the encoding); ``hints`` carry metadata the caller already knows (from a JSONL record, a feed
+    entry or CLI flags) and always win over what extraction infers.
+    """
+
+    source: str
+    content: bytes | str
+    kind: PageKind
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line of page furniture dropped from the article, kept so a reader can audit the cut."""
+
+    text: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass
+class Article:
+    """The clean article and its metadata, the output of ``extract``."""
+
+    id: str
+    source: str
+    title: str
+    body: list[str]
+    content_hash: str
+    url: str | None = None
+    canonical_url: str | None = None
+    outlet: str | None = None
+    standfirst: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_role: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    word_count: int = 0
+    read_time_minutes: int = 1
+    read_time_stated: bool = False
+    syndicated: bool = False
+    agency: str | None = None
+    outlet_summary: list[str] = field(default_factory=list)
+    lead_image_caption: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.body)
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """Why a page produced no article: empty, binary, not an article, too large, undecodable."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article body; ``text`` is an exact substring of its paragraph."""
+
+    article_id: str
+    index: int
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str  # PERSON, ORG, PLACE, MISC (heuristic labels; see annotate.entities)
+    sentence_index: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    article_id: str
+    sentence_index: int
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number, count or date inside a sentence, normalised for comparison across outlets."""
+
+    text: str
+    value: float | str
+    unit: str | None
+    sentence_index: int
+    qualifier: str | None = None  # "at least", "about", "more than" ...
+
+
+@dataclass
+class AnnotatedArticle:
+    article: Article
+    sentences: list[Sentence]
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    numbers: list[NumberMention] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    """Coverage of one event: the unit the product shows."""
+
+    id: str
+    headline: str
+    article_ids: list[str]
+    outlets: list[str] = field(default_factory=list)
+    key_entities: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_updated: datetime | None = None
+    # groups of article ids that are copies of one wire text (each group counts as one voice)
+    syndication_groups: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    article_id: str
+    text: str
+    sentence_index: int = -1
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Numbers or dates inside one fact that disagree between outlets."""
+
+    fact_id: str
+    kind: str  # "number" | "date"
+    values: list[tuple[str, str]]  # (article_id, the mention as written)
+    note: str = ""
+
+
+@dataclass
+class Fact:
+    id: str
+    kind: FactKind
+    outlets: list[str]
+    sentences: list[SentenceRef]
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(s.article_id for s in self.sentences))
+
+
+@dataclass(frozen=True)
+class Citation:
+    article_id: str
+    sentence: str
+
+
+@dataclass
+class Bullet:
+    text: str
+    citations: list[Citation]
+    fact_ids: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuickRead:
+    story_id: str
+    bullets: list[Bullet]
+    method: str = "extractive"
+    status: QuickReadStatus = "draft"
+    version: int = 1
+
+
+@dataclass
+class QuoteVariants:
+    """One statement quoted by several outlets, each in its own wording."""
+
+    speaker: str | None
+    variants: list[Quote]
+
+
+@dataclass
+class FramingTerm:
+    term: str
+    score: float
+    loaded: bool = False  # also in the curated lexicon of loaded terms
+
+
+@dataclass
+class Analysis:
+    """Everything the comparison shows for one story."""
+
+    story_id: str
+    facts: list[Fact]
+    quick_read: QuickRead
+    quotes: list[QuoteVariants] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    framing: dict[str, list[FramingTerm]] = field(default_factory=dict)
