@@ -1,0 +1,287 @@
+"""The ``newsprism`` command line: one process, many files, readable output or JSON for scripts.
+
+Commands are thin: they load inputs (``sources.files``), call ``pipeline`` and render the result
+(``render``). Every failure the user can cause ends in one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsprism import render
+from newsprism.config import Settings
+from newsprism.model import ExtractionFailure, Page
+from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
+from newsprism.serialize import story_contract, to_jsonable
+from newsprism.sources.files import load_pages
+from newsprism.store.repository import Repository
+
+app = typer.Typer(
+    name="newsprism",
+    help="Read one news event through many outlets: extract articles, group them into stories, "
+    "and compare the coverage with a grounded Quick Read.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExtractFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", envvar="NEWSPRISM_DATABASE_URL",
+                 help="SQLAlchemy URL of the store [default: sqlite:///newsprism-data/newsprism.db]."),
+]
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Files or folders: .html/.htm/.txt pages, .jsonl records; .gz accepted."),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def _settings(database: str | None) -> Settings:
+    return Settings(database_url=database) if database else Settings()
+
+
+def _open_repo(settings: Settings) -> Repository:
+    try:
+        return Repository.open(settings.database_url)
+    except Exception as exc:  # the URL is user input: say what is wrong, no traceback
+        raise fail(f"cannot open the store at {settings.database_url}: {exc}") from exc
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr (so stdout stays clean for JSON), one task per stage."""
+    if not enabled:
+        yield lambda _stage, _done, _total: None
+        return
+    tasks: dict[str, Any] = {}
+    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+        yield update
+
+
+def _load(paths: list[Path], settings: Settings, outlet: str | None = None,
+          url: str | None = None) -> tuple[list[Page], list[ExtractionFailure]]:
+    pages: list[Page] = []
+    failures: list[ExtractionFailure] = []
+    for item in load_pages(paths, max_bytes=settings.max_page_bytes, outlet=outlet, url=url):
+        (failures if isinstance(item, ExtractionFailure) else pages).append(item)  # type: ignore[arg-type]
+    return pages, failures
+
+
+def _report_failures(failures: list[ExtractionFailure]) -> None:
+    for failure in failures:
+        err_console.print(f"[bold red]error:[/] {failure.source}: {failure.reason}",
+                          markup=True, highlight=False)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: PathsArgument,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for these pages.")] = None,
+    url: Annotated[str | None, typer.Option(help="Original URL (for a single page).")] = None,
+    database: DatabaseOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Extract pages, group them into stories and store them (idempotent: re-ingesting is safe)."""
+    settings = _settings(database)
+    pages, failures = _load(paths, settings, outlet, url)
+    repo = _open_repo(settings)
+    with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
+        report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
+    failures += report.failures
+    if fmt is Format.json:
+        _emit_json({"added": [a.id for a in report.added], "duplicates": report.duplicates,
+                    "stories": sorted(report.stories),
+                    "errors": [{"source": f.source, "reason": f.reason} for f in failures]})
+    else:
+        console.print(f"ingested {len(report.added)} article(s) into {len(report.stories)} "
+                      f"story(ies); {len(report.duplicates)} duplicate(s) skipped")
+    _report_failures(failures if fmt is Format.text else [])
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: PathsArgument,
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.text,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for these pages.")] = None,
+    url: Annotated[str | None, typer.Option(help="Original URL (for a single page).")] = None,
+) -> None:
+    """Print the clean article(s) and metadata without storing anything."""
+    settings = Settings()
+    pages, failures = _load(paths, settings, outlet, url)
+    results = extract_pages(pages, settings=settings)
+    articles = [r for r in results if not isinstance(r, ExtractionFailure)]
+    failures += [r for r in results if isinstance(r, ExtractionFailure)]
+    records = [{"path": a.source, **to_jsonable(a)} for a in articles]
+    if fmt is ExtractFormat.jsonl or (fmt is ExtractFormat.json and len(records) > 1):
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt is ExtractFormat.json and records:
+        _emit_json(records[0])
+    else:
+        for article in articles:
+            render.article(console, article)
+    _report_failures(failures)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyse(
+    paths: PathsArgument,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """One shot: extract, group and analyse the given pages and print the stories (nothing stored)."""
+    settings = Settings()
+    pages, failures = _load(paths, settings)
+    with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
+        batch = analyse_pages(pages, settings=settings, progress=progress)
+    failures += batch.failures
+    if fmt is Format.json:
+        _emit_json({"stories": [story_contract(r.story, r.articles, r.analysis)
+                                for r in batch.stories]})
+    else:
+        for result in batch.stories:
+            render.story(console, result.story, result.articles, result.analysis)
+    _report_failures(failures)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    database: DatabaseOption = None,
+    fmt: FormatOption = Format.text,
+    limit: Annotated[int, typer.Option(help="How many stories (newest first).")] = 50,
+    outlet: Annotated[str | None, typer.Option(help="Only stories covered by this outlet.")] = None,
+    search: Annotated[str | None, typer.Option(help="Only stories whose headline or titles match.")] = None,
+) -> None:
+    """List stored stories, most recently updated first."""
+    repo = _open_repo(_settings(database))
+    rows = repo.list_stories(limit=limit, outlet=outlet, query=search)
+    if fmt is Format.json:
+        out = []
+        for row in rows:
+            out.append(story_contract(row.story, repo.articles_for_story(row.story.id),
+                                      repo.get_analysis(row.story.id)))
+        _emit_json({"stories": out})
+        return
+    render.story_table(console, rows)
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id (as listed by `stories`).")],
+    database: DatabaseOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Show one story: its articles, Quick Read and the comparison of the coverage."""
+    repo = _open_repo(_settings(database))
+    found = repo.get_story(story_id)
+    if found is None:
+        raise fail(f"no story {story_id!r}; `newsprism stories` lists them")
+    articles = repo.articles_for_story(found.id)
+    analysis = repo.get_analysis(found.id)
+    if analysis is None:
+        Ingestor(repo).refresh_analyses()
+        analysis = repo.get_analysis(found.id)
+    if fmt is Format.json:
+        _emit_json(story_contract(found, articles, analysis))
+        return
+    render.story(console, found, articles, analysis)
+
+
+@app.command()
+def demo(
+    database: DatabaseOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Ingest the bundled examples/ (original sample pages) and print the stories."""
+    if not EXAMPLES_DIR.is_dir():
+        raise fail(f"examples folder not found at {EXAMPLES_DIR}")
+    settings = _settings(database)
+    pages, failures = _load([EXAMPLES_DIR], settings)
+    repo = _open_repo(settings)
+    with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
+        report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
+    _report_failures(failures + report.failures)
+    story_ids = sorted({repo.article_story_id(a.id) or "" for a in report.added} - {""}) or [
+        r.story.id for r in repo.list_stories(limit=20)]
+    results = []
+    for story_id in story_ids:
+        story = repo.get_story(story_id)
+        if story is None:
+            continue
+        results.append((story, repo.articles_for_story(story.id), repo.get_analysis(story.id)))
+    if fmt is Format.json:
+        _emit_json({"stories": [story_contract(s, a, an) for s, a, an in results]})
+        return
+    for story, articles, analysis in results:
+        render.story(console, story, articles, analysis)
+    console.print(f"\n[dim]Stored in {settings.database_url}. Next: `newsprism serve` to browse.[/]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Start the web app (news feed, story pages, JSON API)."""
+    import uvicorn
+
+    from newsprism.web.app import create_app
+
+    settings = _settings(database)
+    web_app = create_app(settings)
+    console.print(f"newsprism serving on http://{host}:{port}/  (API: /api/v1, docs: /docs)")
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+def main() -> None:  # pragma: no cover - console-script entry point alias
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,25 @@
+"""Settings from the environment, with defaults that work on a laptop with nothing configured."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("newsprism-data")
+
+
+def default_database_url() -> str:
+    """SQLite file under ./newsprism-data/ unless NEWSPRISM_DATABASE_URL says otherwise."""
+    return os.environ.get("NEWSPRISM_DATABASE_URL") or (
+        f"sqlite:///{DEFAULT_DATA_DIR / 'newsprism.db'}"
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    # batches at least this large are extracted on Dask instead of in-process
+    dask_threshold: int = int(os.environ.get("NEWSPRISM_DASK_THRESHOLD", "200"))
+    dask_scheduler: str | None = os.environ.get("NEWSPRISM_DASK_SCHEDULER") or None
+    max_page_bytes: int = int(os.environ.get("NEWSPRISM_MAX_PAGE_BYTES", str(5_000_000)))

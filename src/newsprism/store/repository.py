@@ -1,0 +1,340 @@
+"""The one interface to stored articles, stories and analyses, on SQLite or PostgreSQL.
+
+Every write that changes more than one row happens inside one transaction, so a crash can never
+leave an article without its story or a story pointing at a missing article. Ingest is idempotent:
+an article whose canonical URL or content hash is already stored is reported as a duplicate and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, or_, select, update
+
+from newsprism.model import Analysis, Article, QuickRead, Story
+from newsprism.serialize import from_jsonable, to_jsonable
+from newsprism.store import schema
+from newsprism.store.database import make_engine, migrate
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything stored is UTC, so say so."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """What one ingest did to the stories: the stories to rewrite and merged ids to redirect."""
+
+    stories: list[Story]
+    redirects: dict[str, str]
+    events: list[tuple[str, str, dict[str, Any]]]  # (story_id, kind, detail)
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """A row of the story list: enough for a feed without loading every article."""
+
+    story: Story
+    article_count: int
+    read_time_minutes: int
+    first_bullet: str | None
+    quick_read_status: str | None
+
+
+_ARTICLE_COLUMNS = [c.name for c in schema.articles.columns if c.name not in {"story_id", "ingested_at"}]
+
+
+class Repository:
+    """Storage for the pipeline, the CLI and the web app (one instance per process)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, run_migrations: bool = True) -> Repository:
+        engine = make_engine(url)
+        if run_migrations:
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- articles -------------------------------------------------------------------------
+    def find_duplicate(self, article: Article, conn: Connection | None = None) -> str | None:
+        """Id of a stored article with the same content hash or canonical URL, if any."""
+        clauses = [schema.articles.c.content_hash == article.content_hash]
+        if article.canonical_url:
+            clauses.append(schema.articles.c.canonical_url == article.canonical_url)
+        query = select(schema.articles.c.id).where(or_(*clauses)).limit(1)
+        if conn is not None:
+            return conn.execute(query).scalar_one_or_none()
+        with self.engine.connect() as c:
+            return c.execute(query).scalar_one_or_none()
+
+    def ingest(self, article: Article, change: StoryChange) -> bool:
+        """Store a new article and its story changes atomically; False if it was a duplicate."""
+        with self.engine.begin() as conn:
+            if self.find_duplicate(article, conn) is not None:
+                return False
+            for story in change.stories:
+                self._upsert_story(conn, story)
+            conn.execute(insert(schema.articles).values(**_article_row(article), ingested_at=utcnow()))
+            for story in change.stories:
+                self._assign_members(conn, story)
+            self._apply_redirects(conn, change.redirects)
+            for story_id, kind, detail in change.events:
+                conn.execute(insert(schema.story_events).values(
+                    story_id=story_id, kind=kind, detail=detail, created_at=utcnow()))
+        return True
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()
+        return _article_from_row(row) if row else None
+
+    def article_story_id(self, article_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(schema.articles.c.story_id)
+                                .where(schema.articles.c.id == article_id)).scalar_one_or_none()
+
+    def articles_for_story(self, story_id: str) -> list[Article]:
+        query = (select(schema.articles).where(schema.articles.c.story_id == story_id)
+                 .order_by(schema.articles.c.published_at, schema.articles.c.id))
+        with self.engine.connect() as conn:
+            return [_article_from_row(r) for r in conn.execute(query)]
+
+    def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
+        """Every stored article with its story id, oldest first (to rebuild the grouper)."""
+        query = (select(schema.articles).where(schema.articles.c.story_id.is_not(None))
+                 .order_by(schema.articles.c.published_at, schema.articles.c.ingested_at,
+                           schema.articles.c.id)
+                 .execution_options(yield_per=batch))
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield _article_from_row(row), row.story_id
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(schema.articles)).scalar_one())
+
+    # ---- stories ---------------------------------------------------------------------------
+    def resolve_story_id(self, story_id: str) -> str:
+        """Follow merge redirects so bookmarked story ids keep working."""
+        seen: set[str] = set()
+        with self.engine.connect() as conn:
+            while story_id not in seen:
+                seen.add(story_id)
+                target = conn.execute(select(schema.story_redirects.c.new_id)
+                                      .where(schema.story_redirects.c.old_id == story_id)
+                                      ).scalar_one_or_none()
+                if target is None:
+                    break
+                story_id = target
+        return story_id
+
+    def get_story(self, story_id: str) -> Story | None:
+        story_id = self.resolve_story_id(story_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.stories).where(schema.stories.c.id == story_id)).first()
+            if row is None:
+                return None
+            ids = self._member_ids(conn, [story_id])[story_id]
+        return _story_from_row(row, ids)
+
+    def list_stories(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
+                     since: datetime | None = None, query: str | None = None) -> list[StorySummary]:
+        """Stories, most recently updated first, with what a feed row needs."""
+        s = schema.stories
+        stmt = select(s).where(s.c.article_count > 0)
+        if since is not None:
+            stmt = stmt.where(s.c.last_updated >= since)
+        if outlet:
+            stmt = stmt.where(s.c.id.in_(select(schema.articles.c.story_id)
+                                         .where(schema.articles.c.outlet == outlet)))
+        if query:
+            like = f"%{query.lower()}%"
+            stmt = stmt.where(or_(func.lower(s.c.headline).like(like), s.c.id.in_(
+                select(schema.articles.c.story_id).where(func.lower(schema.articles.c.title).like(like)))))
+        stmt = stmt.order_by(s.c.last_updated.desc().nulls_last(), s.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+            ids = [r.id for r in rows]
+            members = self._member_ids(conn, ids)
+            read_times = self._read_times(conn, ids)
+            quick = self._latest_quick_reads(conn, ids)
+        out = []
+        for r in rows:
+            qr = quick.get(r.id)
+            out.append(StorySummary(
+                story=_story_from_row(r, members[r.id]), article_count=r.article_count,
+                read_time_minutes=read_times.get(r.id, 0),
+                first_bullet=qr.bullets[0].text if qr and qr.bullets else None,
+                quick_read_status=qr.status if qr else None))
+        return out
+
+    def count_stories(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(schema.stories)
+                                    .where(schema.stories.c.article_count > 0)).scalar_one())
+
+    def stale_story_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(schema.stories.c.id).where(
+                and_(schema.stories.c.analysis_stale.is_(True), schema.stories.c.article_count > 0))
+                .order_by(schema.stories.c.id)).scalars())
+
+    def story_events(self, story_id: str) -> list[dict[str, Any]]:
+        e = schema.story_events
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(e).where(e.c.story_id == story_id).order_by(e.c.id)).all()
+        return [{"kind": r.kind, "detail": r.detail, "at": as_utc(r.created_at)} for r in rows]
+
+    # ---- analyses and quick reads ------------------------------------------------------------
+    def save_analysis(self, analysis: Analysis) -> QuickRead:
+        """Store an analysis; a Quick Read whose bullets changed becomes a new draft version.
+
+        This is what sends a reviewed summary back to review when a new article changes it.
+        Returns the Quick Read as stored (with its version and status).
+        """
+        qr = analysis.quick_read
+        bullets = to_jsonable(qr.bullets)
+        with self.engine.begin() as conn:
+            latest = self._latest_quick_reads(conn, [analysis.story_id]).get(analysis.story_id)
+            if latest is None or to_jsonable(latest.bullets) != bullets or latest.method != qr.method:
+                version = (latest.version + 1) if latest else 1
+                conn.execute(insert(schema.quick_reads).values(
+                    story_id=analysis.story_id, version=version, method=qr.method,
+                    status="draft", bullets=bullets, created_at=utcnow()))
+                stored = QuickRead(analysis.story_id, qr.bullets, qr.method, "draft", version)
+            else:
+                stored = latest
+            data = to_jsonable(analysis)
+            data["quick_read"] = to_jsonable(stored)
+            a = schema.analyses
+            conn.execute(delete(a).where(a.c.story_id == analysis.story_id))
+            conn.execute(insert(a).values(story_id=analysis.story_id, data=data, computed_at=utcnow()))
+            conn.execute(update(schema.stories).where(schema.stories.c.id == analysis.story_id)
+                         .values(analysis_stale=False))
+        return stored
+
+    def get_analysis(self, story_id: str) -> Analysis | None:
+        """The stored analysis, with the latest Quick Read version (edits and review status)."""
+        story_id = self.resolve_story_id(story_id)
+        with self.engine.connect() as conn:
+            data = conn.execute(select(schema.analyses.c.data)
+                                .where(schema.analyses.c.story_id == story_id)).scalar_one_or_none()
+            latest = self._latest_quick_reads(conn, [story_id]).get(story_id)
+        if data is None:
+            return None
+        analysis = from_jsonable(Analysis, data)
+        if latest is not None:
+            analysis.quick_read = latest
+        return analysis
+
+    def latest_quick_read(self, story_id: str) -> QuickRead | None:
+        with self.engine.connect() as conn:
+            return self._latest_quick_reads(conn, [story_id]).get(story_id)
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _upsert_story(self, conn: Connection, story: Story) -> None:
+        values = {
+            "headline": story.headline, "outlets": story.outlets,
+            "key_entities": story.key_entities, "syndication_groups": story.syndication_groups,
+            "first_seen": story.first_seen, "last_updated": story.last_updated,
+            "article_count": len(story.article_ids), "analysis_stale": True, "updated_at": utcnow(),
+        }
+        s = schema.stories
+        exists = conn.execute(select(s.c.id).where(s.c.id == story.id)).first()
+        if exists:
+            conn.execute(update(s).where(s.c.id == story.id).values(**values))
+        else:
+            conn.execute(insert(s).values(id=story.id, **values))
+
+    def _assign_members(self, conn: Connection, story: Story) -> None:
+        if story.article_ids:
+            conn.execute(update(schema.articles).where(schema.articles.c.id.in_(story.article_ids))
+                         .values(story_id=story.id))
+
+    def _apply_redirects(self, conn: Connection, redirects: dict[str, str]) -> None:
+        r = schema.story_redirects
+        for old, new in sorted(redirects.items()):
+            if old == new:
+                continue
+            conn.execute(update(r).where(r.c.new_id == old).values(new_id=new))
+            conn.execute(delete(r).where(r.c.old_id == old))
+            conn.execute(insert(r).values(old_id=old, new_id=new, reason="merge", created_at=utcnow()))
+            conn.execute(update(schema.articles).where(schema.articles.c.story_id == old)
+                         .values(story_id=new))
+            conn.execute(delete(schema.analyses).where(schema.analyses.c.story_id == old))
+            conn.execute(update(schema.stories).where(schema.stories.c.id == old)
+                         .values(article_count=0, analysis_stale=False))
+
+    def _member_ids(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {i: [] for i in story_ids}
+        if not story_ids:
+            return out
+        a = schema.articles
+        rows = conn.execute(select(a.c.story_id, a.c.id).where(a.c.story_id.in_(story_ids))
+                            .order_by(a.c.published_at, a.c.id))
+        for story_id, article_id in rows:
+            out[story_id].append(article_id)
+        return out
+
+    def _read_times(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, int]:
+        if not story_ids:
+            return {}
+        a = schema.articles
+        rows = conn.execute(select(a.c.story_id, func.max(a.c.read_time_minutes))
+                            .where(a.c.story_id.in_(story_ids)).group_by(a.c.story_id))
+        return {sid: int(m or 0) for sid, m in rows}
+
+    def _latest_quick_reads(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, QuickRead]:
+        if not story_ids:
+            return {}
+        q = schema.quick_reads
+        newest = (select(q.c.story_id, func.max(q.c.version).label("v"))
+                  .where(q.c.story_id.in_(story_ids)).group_by(q.c.story_id).subquery())
+        rows = conn.execute(select(q).join(newest, and_(q.c.story_id == newest.c.story_id,
+                                                        q.c.version == newest.c.v)))
+        return {r.story_id: _quick_read_from_row(r) for r in rows}
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    data = to_jsonable(article)
+    row = {k: data[k] for k in _ARTICLE_COLUMNS}
+    row["published_at"] = article.published_at
+    return row
+
+
+def _article_from_row(row: Row[Any]) -> Article:
+    data = {k: getattr(row, k) for k in _ARTICLE_COLUMNS}
+    published = as_utc(data.pop("published_at"))
+    article = from_jsonable(Article, data)
+    article.published_at = published
+    return article
+
+
+def _story_from_row(row: Row[Any], article_ids: list[str]) -> Story:
+    return Story(id=row.id, headline=row.headline, article_ids=article_ids, outlets=list(row.outlets),
+                 key_entities=list(row.key_entities), first_seen=as_utc(row.first_seen),
+                 last_updated=as_utc(row.last_updated),
+                 syndication_groups=[list(g) for g in row.syndication_groups])
+
+
+def _quick_read_from_row(row: Row[Any]) -> QuickRead:
+    qr = from_jsonable(QuickRead, {"story_id": row.story_id, "bullets": row.bullets,
+                                   "method": row.method, "status": row.status,
+                                   "version": row.version})
+    return qr
