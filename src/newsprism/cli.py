@@ -53,8 +53,11 @@ class ExtractFormat(StrEnum):
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DatabaseOption = Annotated[
     str | None,
-    typer.Option("--database", envvar="NEWSPRISM_DATABASE_URL",
-                 help="SQLAlchemy URL of the store [default: sqlite:///newsprism-data/newsprism.db]."),
+    typer.Option(
+        "--database",
+        envvar="NEWSPRISM_DATABASE_URL",
+        help="SQLAlchemy URL of the store [default: sqlite:///newsprism-data/newsprism.db].",
+    ),
 ]
 PathsArgument = Annotated[
     list[Path],
@@ -85,17 +88,26 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield lambda _stage, _done, _total: None
         return
     tasks: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
+
         yield update
 
 
-def _load(paths: list[Path], settings: Settings, outlet: str | None = None,
-          url: str | None = None) -> tuple[list[Page], list[ExtractionFailure]]:
+def _load(
+    paths: list[Path], settings: Settings, outlet: str | None = None, url: str | None = None
+) -> tuple[list[Page], list[ExtractionFailure]]:
     pages: list[Page] = []
     failures: list[ExtractionFailure] = []
     for item in load_pages(paths, max_bytes=settings.max_page_bytes, outlet=outlet, url=url):
@@ -105,8 +117,9 @@ def _load(paths: list[Path], settings: Settings, outlet: str | None = None,
 
 def _report_failures(failures: list[ExtractionFailure]) -> None:
     for failure in failures:
-        err_console.print(f"[bold red]error:[/] {failure.source}: {failure.reason}",
-                          markup=True, highlight=False)
+        err_console.print(
+            f"[bold red]error:[/] {failure.source}: {failure.reason}", markup=True, highlight=False
+        )
 
 
 def _emit_json(data: Any) -> None:
@@ -129,12 +142,19 @@ def ingest(
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
     failures += report.failures
     if fmt is Format.json:
-        _emit_json({"added": [a.id for a in report.added], "duplicates": report.duplicates,
-                    "stories": sorted(report.stories),
-                    "errors": [{"source": f.source, "reason": f.reason} for f in failures]})
+        _emit_json(
+            {
+                "added": [a.id for a in report.added],
+                "duplicates": report.duplicates,
+                "stories": sorted(report.stories),
+                "errors": [{"source": f.source, "reason": f.reason} for f in failures],
+            }
+        )
     else:
-        console.print(f"ingested {len(report.added)} article(s) into {len(report.stories)} "
-                      f"story(ies); {len(report.duplicates)} duplicate(s) skipped")
+        console.print(
+            f"ingested {len(report.added)} article(s) into {len(report.stories)} "
+            f"story(ies); {len(report.duplicates)} duplicate(s) skipped"
+        )
     _report_failures(failures if fmt is Format.text else [])
     if failures:
         raise typer.Exit(1)
@@ -179,8 +199,7 @@ def analyse(
         batch = analyse_pages(pages, settings=settings, progress=progress)
     failures += batch.failures
     if fmt is Format.json:
-        _emit_json({"stories": [story_contract(r.story, r.articles, r.analysis)
-                                for r in batch.stories]})
+        _emit_json({"stories": [story_contract(r.story, r.articles, r.analysis) for r in batch.stories]})
     else:
         for result in batch.stories:
             render.story(console, result.story, result.articles, result.analysis)
@@ -203,8 +222,11 @@ def stories(
     if fmt is Format.json:
         out = []
         for row in rows:
-            out.append(story_contract(row.story, repo.articles_for_story(row.story.id),
-                                      repo.get_analysis(row.story.id)))
+            out.append(
+                story_contract(
+                    row.story, repo.articles_for_story(row.story.id), repo.get_analysis(row.story.id)
+                )
+            )
         _emit_json({"stories": out})
         return
     render.story_table(console, rows)
@@ -247,7 +269,8 @@ def demo(
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
     _report_failures(failures + report.failures)
     story_ids = sorted({repo.article_story_id(a.id) or "" for a in report.added} - {""}) or [
-        r.story.id for r in repo.list_stories(limit=20)]
+        r.story.id for r in repo.list_stories(limit=20)
+    ]
     results = []
     for story_id in story_ids:
         story = repo.get_story(story_id)

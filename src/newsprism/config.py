@@ -11,9 +11,7 @@ DEFAULT_DATA_DIR = Path("newsprism-data")
 
 def default_database_url() -> str:
     """SQLite file under ./newsprism-data/ unless NEWSPRISM_DATABASE_URL says otherwise."""
-    return os.environ.get("NEWSPRISM_DATABASE_URL") or (
-        f"sqlite:///{DEFAULT_DATA_DIR / 'newsprism.db'}"
-    )
+    return os.environ.get("NEWSPRISM_DATABASE_URL") or (f"sqlite:///{DEFAULT_DATA_DIR / 'newsprism.db'}")
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
 from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
-from newsprism.stories import StoryGrouper
 from newsprism.store.repository import Repository, StoryChange
+from newsprism.stories import StoryGrouper
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the CLI draws it, tests ignore it."""
@@ -41,8 +41,14 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
 
 
 # ---- parallel map: in-process for small batches, Dask for large ones ----------------------------
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, settings: Settings,
-                 stage: str, progress: Progress = _no_progress) -> list[R]:
+def parallel_map(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    settings: Settings,
+    stage: str,
+    progress: Progress = _no_progress,
+) -> list[R]:
     """Map a pure function over items, on Dask once the batch is large enough to pay for it."""
     total = len(items)
     if total < settings.dask_threshold and settings.dask_scheduler is None:
@@ -54,18 +60,20 @@ def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, settings: Settings
     return _dask_map(fn, items, settings=settings, stage=stage, progress=progress)
 
 
-def _dask_map(fn: Callable[[T], R], items: Sequence[T], *, settings: Settings, stage: str,
-              progress: Progress) -> list[R]:
+def _dask_map(
+    fn: Callable[[T], R], items: Sequence[T], *, settings: Settings, stage: str, progress: Progress
+) -> list[R]:
     from distributed import Client, LocalCluster, as_completed
 
     chunk = max(1, min(100, len(items) // ((os.cpu_count() or 1) * 4) or 1))
-    chunks = [list(items[i:i + chunk]) for i in range(0, len(items), chunk)]
+    chunks = [list(items[i : i + chunk]) for i in range(0, len(items), chunk)]
     if settings.dask_scheduler:
         client = Client(settings.dask_scheduler)
         cluster = None
     else:
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
         futures = client.map(_map_chunk, [fn] * len(chunks), chunks, pure=False)
@@ -98,10 +106,12 @@ class _Extractor:
         return extract(page, max_bytes=self.max_bytes)
 
 
-def extract_pages(pages: Sequence[Page], *, settings: Settings,
-                  progress: Progress = _no_progress) -> list[Article | ExtractionFailure]:
-    return parallel_map(_Extractor(settings.max_page_bytes), pages, settings=settings,
-                        stage="extract", progress=progress)
+def extract_pages(
+    pages: Sequence[Page], *, settings: Settings, progress: Progress = _no_progress
+) -> list[Article | ExtractionFailure]:
+    return parallel_map(
+        _Extractor(settings.max_page_bytes), pages, settings=settings, stage="extract", progress=progress
+    )
 
 
 def by_publication(articles: Iterable[Article]) -> list[Article]:
@@ -134,8 +144,9 @@ class BatchResult:
     duplicates: list[str] = field(default_factory=list)
 
 
-def analyse_pages(pages: Sequence[Page], *, settings: Settings | None = None,
-                  progress: Progress = _no_progress) -> BatchResult:
+def analyse_pages(
+    pages: Sequence[Page], *, settings: Settings | None = None, progress: Progress = _no_progress
+) -> BatchResult:
     """Extract, group and analyse pages without storing anything."""
     settings = settings or Settings()
     extracted = extract_pages(pages, settings=settings, progress=progress)
@@ -145,16 +156,18 @@ def analyse_pages(pages: Sequence[Page], *, settings: Settings | None = None,
         grouper.add(article)
     by_id = {a.id: a for a in articles}
     jobs = [(s, [by_id[i] for i in s.article_ids]) for s in grouper.stories()]
-    analyses = parallel_map(_analyse_job, jobs, settings=settings, stage="analyse",
-                            progress=progress)
-    results = [StoryResult(story, members, analysis)
-               for (story, members), analysis in zip(jobs, analyses, strict=True)]
+    analyses = parallel_map(_analyse_job, jobs, settings=settings, stage="analyse", progress=progress)
+    results = [
+        StoryResult(story, members, analysis)
+        for (story, members), analysis in zip(jobs, analyses, strict=True)
+    ]
     results.sort(key=lambda r: (-(len(r.articles)), r.story.id))
     return BatchResult(results, failures, duplicates)
 
 
-def _split_results(results: Iterable[Article | ExtractionFailure]
-                   ) -> tuple[list[Article], list[ExtractionFailure], list[str]]:
+def _split_results(
+    results: Iterable[Article | ExtractionFailure],
+) -> tuple[list[Article], list[ExtractionFailure], list[str]]:
     articles: dict[str, Article] = {}
     failures: list[ExtractionFailure] = []
     duplicates: list[str] = []
@@ -190,8 +203,9 @@ class Ingestor:
         self.grouper = StoryGrouper()
         self.grouper.restore(repo.iter_memberships())
 
-    def ingest_pages(self, pages: Sequence[Page], *, progress: Progress = _no_progress,
-                     analyse: bool = True) -> IngestReport:
+    def ingest_pages(
+        self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
+    ) -> IngestReport:
         extracted = extract_pages(pages, settings=self.settings, progress=progress)
         articles, failures, duplicates = _split_results(extracted)
         report = self.ingest_articles(articles, progress=progress, analyse=analyse)
@@ -199,8 +213,9 @@ class Ingestor:
         report.duplicates[:0] = duplicates
         return report
 
-    def ingest_articles(self, articles: Sequence[Article], *, progress: Progress = _no_progress,
-                        analyse: bool = True) -> IngestReport:
+    def ingest_articles(
+        self, articles: Sequence[Article], *, progress: Progress = _no_progress, analyse: bool = True
+    ) -> IngestReport:
         report = IngestReport()
         ordered = by_publication(articles)
         for done, article in enumerate(ordered, start=1):
@@ -233,8 +248,9 @@ class Ingestor:
             story = self.repo.get_story(story_id)
             if story is not None:
                 jobs.append((story, self.repo.articles_for_story(story.id)))
-        analyses = parallel_map(_analyse_job, jobs, settings=self.settings, stage="analyse",
-                                progress=progress)
+        analyses = parallel_map(
+            _analyse_job, jobs, settings=self.settings, stage="analyse", progress=progress
+        )
         for analysis in analyses:
             self.repo.save_analysis(analysis)
         return [story.id for story, _ in jobs]

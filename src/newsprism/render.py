@@ -16,8 +16,14 @@ from rich.text import Text
 from newsprism.model import Analysis, Article, Story
 from newsprism.store.repository import StorySummary
 
-_BADGE_STYLES = ["bold white on blue", "bold white on dark_green", "bold white on magenta",
-                 "bold black on yellow", "bold white on red", "bold black on cyan"]
+_BADGE_STYLES = [
+    "bold white on blue",
+    "bold white on dark_green",
+    "bold white on magenta",
+    "bold black on yellow",
+    "bold white on red",
+    "bold black on cyan",
+]
 
 
 def _badge_style(outlet: str, outlets: Sequence[str]) -> str:
@@ -49,9 +55,15 @@ def article(console: Console, item: Article) -> None:
     if item.syndicated:
         meta.append(f" · syndicated ({item.agency or 'wire'})", style="yellow")
     body = Text("\n\n".join(item.body))
-    console.print(Panel(Group(meta, Text(""), body), title=Text(item.title, style="bold"),
-                        subtitle=Text(f"{item.word_count} words · {len(item.removed)} furniture "
-                                      "lines removed", style="dim")))
+    console.print(
+        Panel(
+            Group(meta, Text(""), body),
+            title=Text(item.title, style="bold"),
+            subtitle=Text(
+                f"{item.word_count} words · {len(item.removed)} furniture lines removed", style="dim"
+            ),
+        )
+    )
 
 
 def story_table(console: Console, rows: Sequence[StorySummary]) -> None:
@@ -67,13 +79,13 @@ def story_table(console: Console, rows: Sequence[StorySummary]) -> None:
     for row in rows:
         story = row.story
         updated = story.last_updated.date().isoformat() if story.last_updated else "-"
-        table.add_row(story.id, Text(story.headline), Text(", ".join(story.outlets)),
-                      str(row.article_count), updated)
+        table.add_row(
+            story.id, Text(story.headline), Text(", ".join(story.outlets)), str(row.article_count), updated
+        )
     console.print(table)
 
 
-def story(console: Console, item: Story, articles: Sequence[Article],
-          analysis: Analysis | None) -> None:
+def story(console: Console, item: Story, articles: Sequence[Article], analysis: Analysis | None) -> None:
     outlets = list(dict.fromkeys(a.outlet or "?" for a in articles))
     head = Text(item.headline, style="bold")
     head.append(f"\n{item.id} · {len(articles)} article(s) · ", style="dim")
@@ -96,10 +108,14 @@ def _articles_table(console: Console, articles: Sequence[Article], outlets: list
     for name in ("outlet", "title", "author", "published", "read", "syndication"):
         table.add_column(name)
     for a in articles:
-        table.add_row(_badges([a.outlet or "?"], outlets), Text(a.title), Text(", ".join(a.authors)),
-                      a.published_at.date().isoformat() if a.published_at else "-",
-                      f"{a.read_time_minutes} min",
-                      Text(f"copy ({a.agency or 'wire'})" if a.syndicated else "", style="yellow"))
+        table.add_row(
+            _badges([a.outlet or "?"], outlets),
+            Text(a.title),
+            Text(", ".join(a.authors)),
+            a.published_at.date().isoformat() if a.published_at else "-",
+            f"{a.read_time_minutes} min",
+            Text(f"copy ({a.agency or 'wire'})" if a.syndicated else "", style="yellow"),
+        )
     console.print(table)
 
 
@@ -112,8 +128,9 @@ def _quick_read(console: Console, analysis: Analysis, outlets: list[str]) -> Non
         line.append("  ")
         line.append_text(_badges(bullet.outlets, outlets))
         lines.append(line)
-    label = Text(f"Summary is {quick_read_label(qr.status)} · {qr.method} · v{qr.version}",
-                 style="italic dim")
+    label = Text(
+        f"Summary is {quick_read_label(qr.status)} · {qr.method} · v{qr.version}", style="italic dim"
+    )
     console.print(Panel(Group(*lines, Text(""), label), title="Quick Read", border_style="cyan"))
 
 
@@ -121,8 +138,9 @@ def _outlet_of(articles: Sequence[Article]) -> dict[str, str]:
     return {a.id: a.outlet or "?" for a in articles}
 
 
-def _facts_table(console: Console, analysis: Analysis, articles: Sequence[Article],
-                 outlets: list[str]) -> None:
+def _facts_table(
+    console: Console, analysis: Analysis, articles: Sequence[Article], outlets: list[str]
+) -> None:
     if not analysis.facts:
         return
     table = Table(title="Coverage: shared and exclusive facts", show_lines=True)
@@ -137,8 +155,7 @@ def _facts_table(console: Console, analysis: Analysis, articles: Sequence[Articl
             said.append(f"{outlet_of.get(ref.article_id, '?')}: ", style="bold")
             said.append(ref.text + "\n")
         kind_style = "green" if fact.kind == "consensus" else "yellow"
-        table.add_row(fact.id, Text(fact.kind, style=kind_style), _badges(fact.outlets, outlets),
-                      said)
+        table.add_row(fact.id, Text(fact.kind, style=kind_style), _badges(fact.outlets, outlets), said)
     console.print(table)
 
 

@@ -34,15 +34,17 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_pages(paths: Iterable[Path], *, max_bytes: int = 5_000_000, outlet: str | None = None,
-               url: str | None = None) -> Iterator[LoadResult]:
+def load_pages(
+    paths: Iterable[Path], *, max_bytes: int = 5_000_000, outlet: str | None = None, url: str | None = None
+) -> Iterator[LoadResult]:
     """Pages from files and folders; a path that cannot be read yields a failure, not an error."""
     for path in expand_paths(paths):
         yield from load_path(path, max_bytes=max_bytes, outlet=outlet, url=url)
 
 
-def load_path(path: Path, *, max_bytes: int, outlet: str | None = None,
-              url: str | None = None) -> Iterator[LoadResult]:
+def load_path(
+    path: Path, *, max_bytes: int, outlet: str | None = None, url: str | None = None
+) -> Iterator[LoadResult]:
     source = str(path)
     if not path.exists():
         yield ExtractionFailure(source, "no such file")
@@ -52,8 +54,11 @@ def load_path(path: Path, *, max_bytes: int, outlet: str | None = None,
         return
     suffix = _base_suffix(path)
     if suffix not in SUPPORTED:
-        yield ExtractionFailure(source, f"unsupported file type {suffix or '(none)'!r}; "
-                                        "expected .html, .htm, .txt, .jsonl (optionally .gz)")
+        yield ExtractionFailure(
+            source,
+            f"unsupported file type {suffix or '(none)'!r}; "
+            "expected .html, .htm, .txt, .jsonl (optionally .gz)",
+        )
         return
     limit = max_bytes * 20 if suffix in JSONL_SUFFIXES else max_bytes
     try:
@@ -97,10 +102,16 @@ def page_from_record(record: Any, source: str) -> LoadResult:
         published_at = datetime.fromisoformat(published) if isinstance(published, str) else None
     except ValueError:
         return ExtractionFailure(source, f"published_at is not ISO 8601: {published!r}")
-    return Page(source=str(record.get("url") or source), content=content,
-                kind="html" if content is html else "text", url=_str(record.get("url")),
-                outlet=_str(record.get("outlet")), title=_str(record.get("title")),
-                published_at=published_at, author=_str(record.get("author")))
+    return Page(
+        source=str(record.get("url") or source),
+        content=content,
+        kind="html" if content is html else "text",
+        url=_str(record.get("url")),
+        outlet=_str(record.get("outlet")),
+        title=_str(record.get("title")),
+        published_at=published_at,
+        author=_str(record.get("author")),
+    )
 
 
 def _str(value: Any) -> str | None:

@@ -95,8 +95,11 @@ class Repository:
                 self._assign_members(conn, story)
             self._apply_redirects(conn, change.redirects)
             for story_id, kind, detail in change.events:
-                conn.execute(insert(schema.story_events).values(
-                    story_id=story_id, kind=kind, detail=detail, created_at=utcnow()))
+                conn.execute(
+                    insert(schema.story_events).values(
+                        story_id=story_id, kind=kind, detail=detail, created_at=utcnow()
+                    )
+                )
         return True
 
     def get_article(self, article_id: str) -> Article | None:
@@ -106,21 +109,27 @@ class Repository:
 
     def article_story_id(self, article_id: str) -> str | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(schema.articles.c.story_id)
-                                .where(schema.articles.c.id == article_id)).scalar_one_or_none()
+            return conn.execute(
+                select(schema.articles.c.story_id).where(schema.articles.c.id == article_id)
+            ).scalar_one_or_none()
 
     def articles_for_story(self, story_id: str) -> list[Article]:
-        query = (select(schema.articles).where(schema.articles.c.story_id == story_id)
-                 .order_by(schema.articles.c.published_at, schema.articles.c.id))
+        query = (
+            select(schema.articles)
+            .where(schema.articles.c.story_id == story_id)
+            .order_by(schema.articles.c.published_at, schema.articles.c.id)
+        )
         with self.engine.connect() as conn:
             return [_article_from_row(r) for r in conn.execute(query)]
 
     def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
         """Every stored article with its story id, oldest first (to rebuild the grouper)."""
-        query = (select(schema.articles).where(schema.articles.c.story_id.is_not(None))
-                 .order_by(schema.articles.c.published_at, schema.articles.c.ingested_at,
-                           schema.articles.c.id)
-                 .execution_options(yield_per=batch))
+        query = (
+            select(schema.articles)
+            .where(schema.articles.c.story_id.is_not(None))
+            .order_by(schema.articles.c.published_at, schema.articles.c.ingested_at, schema.articles.c.id)
+            .execution_options(yield_per=batch)
+        )
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 yield _article_from_row(row), row.story_id
@@ -136,9 +145,9 @@ class Repository:
         with self.engine.connect() as conn:
             while story_id not in seen:
                 seen.add(story_id)
-                target = conn.execute(select(schema.story_redirects.c.new_id)
-                                      .where(schema.story_redirects.c.old_id == story_id)
-                                      ).scalar_one_or_none()
+                target = conn.execute(
+                    select(schema.story_redirects.c.new_id).where(schema.story_redirects.c.old_id == story_id)
+                ).scalar_one_or_none()
                 if target is None:
                     break
                 story_id = target
@@ -153,20 +162,36 @@ class Repository:
             ids = self._member_ids(conn, [story_id])[story_id]
         return _story_from_row(row, ids)
 
-    def list_stories(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
-                     since: datetime | None = None, query: str | None = None) -> list[StorySummary]:
+    def list_stories(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        query: str | None = None,
+    ) -> list[StorySummary]:
         """Stories, most recently updated first, with what a feed row needs."""
         s = schema.stories
         stmt = select(s).where(s.c.article_count > 0)
         if since is not None:
             stmt = stmt.where(s.c.last_updated >= since)
         if outlet:
-            stmt = stmt.where(s.c.id.in_(select(schema.articles.c.story_id)
-                                         .where(schema.articles.c.outlet == outlet)))
+            stmt = stmt.where(
+                s.c.id.in_(select(schema.articles.c.story_id).where(schema.articles.c.outlet == outlet))
+            )
         if query:
             like = f"%{query.lower()}%"
-            stmt = stmt.where(or_(func.lower(s.c.headline).like(like), s.c.id.in_(
-                select(schema.articles.c.story_id).where(func.lower(schema.articles.c.title).like(like)))))
+            stmt = stmt.where(
+                or_(
+                    func.lower(s.c.headline).like(like),
+                    s.c.id.in_(
+                        select(schema.articles.c.story_id).where(
+                            func.lower(schema.articles.c.title).like(like)
+                        )
+                    ),
+                )
+            )
         stmt = stmt.order_by(s.c.last_updated.desc().nulls_last(), s.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
@@ -177,23 +202,36 @@ class Repository:
         out = []
         for r in rows:
             qr = quick.get(r.id)
-            out.append(StorySummary(
-                story=_story_from_row(r, members[r.id]), article_count=r.article_count,
-                read_time_minutes=read_times.get(r.id, 0),
-                first_bullet=qr.bullets[0].text if qr and qr.bullets else None,
-                quick_read_status=qr.status if qr else None))
+            out.append(
+                StorySummary(
+                    story=_story_from_row(r, members[r.id]),
+                    article_count=r.article_count,
+                    read_time_minutes=read_times.get(r.id, 0),
+                    first_bullet=qr.bullets[0].text if qr and qr.bullets else None,
+                    quick_read_status=qr.status if qr else None,
+                )
+            )
         return out
 
     def count_stories(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(schema.stories)
-                                    .where(schema.stories.c.article_count > 0)).scalar_one())
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(schema.stories).where(schema.stories.c.article_count > 0)
+                ).scalar_one()
+            )
 
     def stale_story_ids(self) -> list[str]:
         with self.engine.connect() as conn:
-            return list(conn.execute(select(schema.stories.c.id).where(
-                and_(schema.stories.c.analysis_stale.is_(True), schema.stories.c.article_count > 0))
-                .order_by(schema.stories.c.id)).scalars())
+            return list(
+                conn.execute(
+                    select(schema.stories.c.id)
+                    .where(
+                        and_(schema.stories.c.analysis_stale.is_(True), schema.stories.c.article_count > 0)
+                    )
+                    .order_by(schema.stories.c.id)
+                ).scalars()
+            )
 
     def story_events(self, story_id: str) -> list[dict[str, Any]]:
         e = schema.story_events
@@ -214,9 +252,16 @@ class Repository:
             latest = self._latest_quick_reads(conn, [analysis.story_id]).get(analysis.story_id)
             if latest is None or to_jsonable(latest.bullets) != bullets or latest.method != qr.method:
                 version = (latest.version + 1) if latest else 1
-                conn.execute(insert(schema.quick_reads).values(
-                    story_id=analysis.story_id, version=version, method=qr.method,
-                    status="draft", bullets=bullets, created_at=utcnow()))
+                conn.execute(
+                    insert(schema.quick_reads).values(
+                        story_id=analysis.story_id,
+                        version=version,
+                        method=qr.method,
+                        status="draft",
+                        bullets=bullets,
+                        created_at=utcnow(),
+                    )
+                )
                 stored = QuickRead(analysis.story_id, qr.bullets, qr.method, "draft", version)
             else:
                 stored = latest
@@ -225,16 +270,20 @@ class Repository:
             a = schema.analyses
             conn.execute(delete(a).where(a.c.story_id == analysis.story_id))
             conn.execute(insert(a).values(story_id=analysis.story_id, data=data, computed_at=utcnow()))
-            conn.execute(update(schema.stories).where(schema.stories.c.id == analysis.story_id)
-                         .values(analysis_stale=False))
+            conn.execute(
+                update(schema.stories)
+                .where(schema.stories.c.id == analysis.story_id)
+                .values(analysis_stale=False)
+            )
         return stored
 
     def get_analysis(self, story_id: str) -> Analysis | None:
         """The stored analysis, with the latest Quick Read version (edits and review status)."""
         story_id = self.resolve_story_id(story_id)
         with self.engine.connect() as conn:
-            data = conn.execute(select(schema.analyses.c.data)
-                                .where(schema.analyses.c.story_id == story_id)).scalar_one_or_none()
+            data = conn.execute(
+                select(schema.analyses.c.data).where(schema.analyses.c.story_id == story_id)
+            ).scalar_one_or_none()
             latest = self._latest_quick_reads(conn, [story_id]).get(story_id)
         if data is None:
             return None
@@ -250,10 +299,15 @@ class Repository:
     # ---- helpers ---------------------------------------------------------------------------
     def _upsert_story(self, conn: Connection, story: Story) -> None:
         values = {
-            "headline": story.headline, "outlets": story.outlets,
-            "key_entities": story.key_entities, "syndication_groups": story.syndication_groups,
-            "first_seen": story.first_seen, "last_updated": story.last_updated,
-            "article_count": len(story.article_ids), "analysis_stale": True, "updated_at": utcnow(),
+            "headline": story.headline,
+            "outlets": story.outlets,
+            "key_entities": story.key_entities,
+            "syndication_groups": story.syndication_groups,
+            "first_seen": story.first_seen,
+            "last_updated": story.last_updated,
+            "article_count": len(story.article_ids),
+            "analysis_stale": True,
+            "updated_at": utcnow(),
         }
         s = schema.stories
         exists = conn.execute(select(s.c.id).where(s.c.id == story.id)).first()
@@ -264,8 +318,11 @@ class Repository:
 
     def _assign_members(self, conn: Connection, story: Story) -> None:
         if story.article_ids:
-            conn.execute(update(schema.articles).where(schema.articles.c.id.in_(story.article_ids))
-                         .values(story_id=story.id))
+            conn.execute(
+                update(schema.articles)
+                .where(schema.articles.c.id.in_(story.article_ids))
+                .values(story_id=story.id)
+            )
 
     def _apply_redirects(self, conn: Connection, redirects: dict[str, str]) -> None:
         r = schema.story_redirects
@@ -275,19 +332,24 @@ class Repository:
             conn.execute(update(r).where(r.c.new_id == old).values(new_id=new))
             conn.execute(delete(r).where(r.c.old_id == old))
             conn.execute(insert(r).values(old_id=old, new_id=new, reason="merge", created_at=utcnow()))
-            conn.execute(update(schema.articles).where(schema.articles.c.story_id == old)
-                         .values(story_id=new))
+            conn.execute(
+                update(schema.articles).where(schema.articles.c.story_id == old).values(story_id=new)
+            )
             conn.execute(delete(schema.analyses).where(schema.analyses.c.story_id == old))
-            conn.execute(update(schema.stories).where(schema.stories.c.id == old)
-                         .values(article_count=0, analysis_stale=False))
+            conn.execute(
+                update(schema.stories)
+                .where(schema.stories.c.id == old)
+                .values(article_count=0, analysis_stale=False)
+            )
 
     def _member_ids(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {i: [] for i in story_ids}
         if not story_ids:
             return out
         a = schema.articles
-        rows = conn.execute(select(a.c.story_id, a.c.id).where(a.c.story_id.in_(story_ids))
-                            .order_by(a.c.published_at, a.c.id))
+        rows = conn.execute(
+            select(a.c.story_id, a.c.id).where(a.c.story_id.in_(story_ids)).order_by(a.c.published_at, a.c.id)
+        )
         for story_id, article_id in rows:
             out[story_id].append(article_id)
         return out
@@ -296,18 +358,26 @@ class Repository:
         if not story_ids:
             return {}
         a = schema.articles
-        rows = conn.execute(select(a.c.story_id, func.max(a.c.read_time_minutes))
-                            .where(a.c.story_id.in_(story_ids)).group_by(a.c.story_id))
+        rows = conn.execute(
+            select(a.c.story_id, func.max(a.c.read_time_minutes))
+            .where(a.c.story_id.in_(story_ids))
+            .group_by(a.c.story_id)
+        )
         return {sid: int(m or 0) for sid, m in rows}
 
     def _latest_quick_reads(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, QuickRead]:
         if not story_ids:
             return {}
         q = schema.quick_reads
-        newest = (select(q.c.story_id, func.max(q.c.version).label("v"))
-                  .where(q.c.story_id.in_(story_ids)).group_by(q.c.story_id).subquery())
-        rows = conn.execute(select(q).join(newest, and_(q.c.story_id == newest.c.story_id,
-                                                        q.c.version == newest.c.v)))
+        newest = (
+            select(q.c.story_id, func.max(q.c.version).label("v"))
+            .where(q.c.story_id.in_(story_ids))
+            .group_by(q.c.story_id)
+            .subquery()
+        )
+        rows = conn.execute(
+            select(q).join(newest, and_(q.c.story_id == newest.c.story_id, q.c.version == newest.c.v))
+        )
         return {r.story_id: _quick_read_from_row(r) for r in rows}
 
 
@@ -327,14 +397,27 @@ def _article_from_row(row: Row[Any]) -> Article:
 
 
 def _story_from_row(row: Row[Any], article_ids: list[str]) -> Story:
-    return Story(id=row.id, headline=row.headline, article_ids=article_ids, outlets=list(row.outlets),
-                 key_entities=list(row.key_entities), first_seen=as_utc(row.first_seen),
-                 last_updated=as_utc(row.last_updated),
-                 syndication_groups=[list(g) for g in row.syndication_groups])
+    return Story(
+        id=row.id,
+        headline=row.headline,
+        article_ids=article_ids,
+        outlets=list(row.outlets),
+        key_entities=list(row.key_entities),
+        first_seen=as_utc(row.first_seen),
+        last_updated=as_utc(row.last_updated),
+        syndication_groups=[list(g) for g in row.syndication_groups],
+    )
 
 
 def _quick_read_from_row(row: Row[Any]) -> QuickRead:
-    qr = from_jsonable(QuickRead, {"story_id": row.story_id, "bullets": row.bullets,
-                                   "method": row.method, "status": row.status,
-                                   "version": row.version})
+    qr = from_jsonable(
+        QuickRead,
+        {
+            "story_id": row.story_id,
+            "bullets": row.bullets,
+            "method": row.method,
+            "status": row.status,
+            "version": row.version,
+        },
+    )
     return qr

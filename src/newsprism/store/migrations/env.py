@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from newsprism.store.schema import metadata
 
@@ -36,10 +36,10 @@ def run_migrations_online() -> None:
         _run_with(conn)
 
 
-def _run_with(connection: object) -> None:
+def _run_with(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,  # type: ignore[arg-type]
+        target_metadata=metadata,
         render_as_batch=True,
     )
     with context.begin_transaction():
