@@ -1,0 +1,94 @@
+"""Time per story against the number of articles in it, beside sumy LexRank in the same run.
+
+Synthetic stories from the AllSides texts: to make articles of realistic length (~25 sentences)
+each synthetic article joins the ~90-word bodies of six AllSides articles on one topic
+(Coronavirus, the largest topic), so the story's articles overlap like real coverage does.
+For 2, 10 and 50 articles it prints the median seconds of ``analyse_story`` (annotation timed
+separately), of sumy LexRank (5 sentences, our tokenizer) on the same sentences, and the ratio.
+Single process, single thread (BLAS threads pinned to 1 before numpy loads).
+
+Run: ``.venv/bin/python benchmarks/analysis.py [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from analysis_eval import ALLSIDES, lexrank, make_article, story_of  # noqa: E402
+
+from newsprism.analysis import analyse_story  # noqa: E402
+from newsprism.annotate import annotate  # noqa: E402
+from newsprism.model import Article  # noqa: E402
+
+SIZES = (2, 10, 50)
+BODIES_PER_ARTICLE = 6
+
+
+def topic_bodies(topic: str = "Coronavirus") -> list[tuple[str, list[str]]]:
+    """(outlet, paragraphs) of every AllSides article on one topic, in file order."""
+    out: list[tuple[str, list[str]]] = []
+    with ALLSIDES.open(encoding="utf-8") as handle:
+        for line in handle:
+            event = json.loads(line)
+            if event["topic"] != topic:
+                continue
+            for _, item in sorted(event["news"].items()):
+                if item.get("newBody"):
+                    out.append((item["newsSource"], [p for p in item["newBody"] if p.strip()]))
+    return out
+
+
+def synthetic_story(n: int, bodies: list[tuple[str, list[str]]]) -> list[Article]:
+    """n articles of about 25 sentences, each from six consecutive AllSides bodies."""
+    articles = []
+    for i in range(n):
+        chunk = [bodies[(i * BODIES_PER_ARTICLE + k) % len(bodies)] for k in range(6)]
+        paragraphs = [p for _, body in chunk for p in body]
+        articles.append(make_article(f"syn-{n}-{i}", paragraphs[0][:80], paragraphs,
+                                     f"{chunk[0][0]} #{i}", None))
+    return articles
+
+
+def median_seconds(fn: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    bodies = topic_bodies()
+    print(f"{'articles':>8} {'sentences':>9} {'annotate s':>10} {'analyse s':>9} "
+          f"{'lexrank s':>9} {'analyse/lexrank':>15}")
+    for n in SIZES:
+        articles = synthetic_story(n, bodies)
+        t_annotate = median_seconds(lambda a=articles: [annotate(x) for x in a], args.repeat)
+        annotated = [annotate(a) for a in articles]
+        story = story_of(annotated)
+        t_analyse = median_seconds(lambda: analyse_story(story, annotated), args.repeat)
+        t_lexrank = median_seconds(lambda: lexrank(annotated, 5), args.repeat)
+        sentences = sum(len(a.sentences) for a in annotated)
+        print(f"{n:>8} {sentences:>9} {t_annotate:>10.3f} {t_analyse:>9.3f} {t_lexrank:>9.3f} "
+              f"{t_analyse / t_lexrank:>15.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""Load test of the web app: feed and story pages on a store of 10k stories, 50 concurrent clients.
+
+    .venv/bin/python benchmarks/web.py                 # 10k stories, 50 clients, 10 s per page
+    .venv/bin/python benchmarks/web.py --stories 2000 --duration 5 --json
+
+The store is generated with bulk inserts (synthetic but realistically sized rows: 3 articles,
+6 facts and 3 cited bullets per story), the app runs under uvicorn in its own process, and the
+load comes from a second process on loopback: ``wrk`` (Debian package ``wrk``) when installed,
+else a Python asyncio + httpx generator. Reports p50/p95/p99 latency and requests/s per page.
+Target: p95 < 100 ms on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from newsprism.model import (
+    Analysis,
+    Bullet,
+    Citation,
+    Fact,
+    FramingTerm,
+    QuickRead,
+    SentenceRef,
+    article_id_for,
+    content_hash,
+)
+from newsprism.serialize import to_jsonable
+from newsprism.store import schema
+from newsprism.store.repository import Repository
+
+OUTLETS = ["Harbour Ledger", "Calder Courier", "Northern Wire", "Brennock Bugle", "Arvandia Times", "Daily Quay"]
+TOPICS = ["dockworkers", "floodwater", "interest rates", "rail strike", "council budget", "hospital waiting lists"]
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _sentences(i: int, outlet: str) -> list[str]:
+    topic = TOPICS[i % len(TOPICS)]
+    return [
+        f"Officials in district {i} said the {topic} dispute affected {100 + i % 900} households on Tuesday.",
+        f"{outlet} reported that talks on the {topic} issue would resume on Wednesday morning.",
+        f"Local leader number {i % 97} said the agreement respected the people of the district.",
+        f"Analysts estimate the cost of the {topic} disruption at {i % 50 + 1} million pounds.",
+    ] * 3
+
+
+def generate(repo: Repository, count: int, seed: int = 7) -> list[str]:
+    """Bulk-insert ``count`` stories with articles, analyses and Quick Reads; returns story ids."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    stories, articles, analyses, quick_reads = [], [], [], []
+    for i in range(count):
+        sid = f"s{i:06d}"
+        outlets = rng.sample(OUTLETS, 3)
+        when = T0 + timedelta(minutes=i * 4)
+        ids = []
+        for k, outlet in enumerate(outlets):
+            body = _sentences(i, outlet)
+            digest = content_hash(f"{sid}-{k}\n" + "\n".join(body))
+            aid = article_id_for(digest)
+            ids.append((aid, outlet, body))
+            articles.append(
+                {
+                    "id": aid, "source": f"https://{k}.example/{sid}", "url": f"https://{k}.example/{sid}",
+                    "canonical_url": f"https://{k}.example/{sid}", "content_hash": digest, "outlet": outlet,
+                    "title": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute in district {i}: {outlet} report",
+                    "standfirst": None, "authors": [f"{outlet.split()[0]} Reporter"], "author_role": None,
+                    "published_at": when + timedelta(minutes=k), "language": "en", "body": body,
+                    "word_count": 180, "read_time_minutes": 1 + (i + k) % 4, "read_time_stated": False,
+                    "syndicated": k == 2, "agency": outlet if k == 2 else None, "outlet_summary": [],
+                    "lead_image_caption": None, "removed": [{"text": "Advertisement", "reason": "ad", "line": 3}],
+                    "story_id": sid, "ingested_at": now,
+                }
+            )
+        facts = [
+            Fact(f"f{j}", "consensus" if j < 3 else "exclusive", [o for _a, o, _b in ids[: 3 - j % 3]],
+                 [SentenceRef(a, b[j % 4], j) for a, _o, b in ids[: 3 - j % 3]])
+            for j in range(6)
+        ]
+        bullets = [
+            Bullet(ids[0][2][j], [Citation(a, b[j]) for a, _o, b in ids], [f"f{j}"], [o for _a, o, _b in ids])
+            for j in range(3)
+        ]
+        framing = {o: [FramingTerm("dispute", 1.2), FramingTerm("disruption", 0.8, True)] for _a, o, _b in ids}
+        analysis = Analysis(sid, facts, QuickRead(sid, bullets), [], [], framing)
+        stories.append(
+            {
+                "id": sid, "headline": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute hits district {i}",
+                "outlets": sorted(outlets), "key_entities": [], "syndication_groups": [],
+                "first_seen": when, "last_updated": when + timedelta(minutes=2), "article_count": 3,
+                "analysis_stale": False, "updated_at": now,
+            }
+        )
+        analyses.append({"story_id": sid, "data": to_jsonable(analysis), "computed_at": now})
+        quick_reads.append(
+            {
+                "story_id": sid, "version": 1, "method": "extractive", "status": "draft" if i % 3 else "published",
+                "bullets": to_jsonable(bullets), "created_at": now,
+            }
+        )
+    with repo.engine.begin() as conn:
+        conn.execute(insert(schema.stories), stories)
+        conn.execute(insert(schema.articles), articles)
+        conn.execute(insert(schema.analyses), analyses)
+        conn.execute(insert(schema.quick_reads), quick_reads)
+    return [s["id"] for s in stories]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(database: str, port: int) -> None:
+    """Child process: the app under uvicorn, access log off (as in production behind a proxy)."""
+    import uvicorn
+
+    from newsprism.config import Settings
+    from newsprism.web.app import create_app
+    from newsprism.web.security import WebConfig
+
+    app = create_app(Settings(database_url=database), web=WebConfig(secret_key="bench"))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _wait_ready(url: str, timeout: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"requests\\": %%d, \\"errors\\": %%d, \\"seconds\\": %%f}\\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout, summary.duration / 1e6))
+end
+"""
+
+
+def load_wrk(base: str, paths: list[str], clients: int, duration: float) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    threads = min(4, clients)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s", "--timeout", "5s", "-s", script.name, base],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    os.unlink(script.name)
+    line = next(x for x in out.splitlines() if x.startswith("JSON "))
+    stats: dict[str, Any] = json.loads(line[5:])
+    stats["rps"] = stats["requests"] / stats["seconds"]
+    stats["tool"] = "wrk"
+    return stats
+
+
+def load_python(base: str, paths: list[str], clients: int, duration: float) -> dict[str, Any]:
+    """Fallback generator, run in a child process so it does not share the server's CPU budget."""
+    code = (
+        "import asyncio, json, sys, time, httpx\n"
+        "base, paths, clients, duration = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])\n"
+        "lat, errors = [], 0\n"
+        "async def worker(i, client, end):\n"
+        "    global errors\n"
+        "    n = i\n"
+        "    while time.perf_counter() < end:\n"
+        "        t = time.perf_counter(); r = await client.get(paths[n % len(paths)]); n += clients\n"
+        "        lat.append(time.perf_counter() - t); errors += r.status_code != 200\n"
+        "async def main():\n"
+        "    limits = httpx.Limits(max_connections=clients)\n"
+        "    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:\n"
+        "        start = time.perf_counter(); end = start + duration\n"
+        "        await asyncio.gather(*(worker(i, client, end) for i in range(clients)))\n"
+        "        return time.perf_counter() - start\n"
+        "secs = asyncio.run(main()); lat.sort()\n"
+        "pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000\n"
+        "print(json.dumps({'p50': pick(.5), 'p95': pick(.95), 'p99': pick(.99), 'requests': len(lat),"
+        " 'errors': errors, 'seconds': secs, 'rps': len(lat) / secs, 'tool': 'python-httpx'}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, base, json.dumps(paths), str(clients), str(duration)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--serve", nargs=2, metavar=("DATABASE", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="newsprism-bench-"))
+    database = f"sqlite:///{workdir / 'bench.db'}"
+    started = time.perf_counter()
+    repo = Repository.open(database)
+    ids = generate(repo, args.stories)
+    repo.close()
+    build_seconds = time.perf_counter() - started
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", database, str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base + "/")
+        use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
+        load = load_wrk if use_wrk else load_python
+        rng = random.Random(1)
+        pages = {
+            "feed": ["/"],
+            "story": [f"/stories/{sid}" for sid in rng.sample(ids, min(2000, len(ids)))],
+        }
+        for paths in pages.values():  # warm up caches (SQLite pages, templates)
+            load(base, paths[:50], 4, 1)
+        results = {name: load(base, paths, args.clients, args.duration) for name, paths in pages.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    report = {"stories": args.stories, "clients": args.clients, "store_build_seconds": build_seconds, **results}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"store: {args.stories} stories built in {build_seconds:.1f} s (SQLite); {args.clients} clients")
+    for name, r in results.items():
+        verdict = "OK" if r["p95"] < 100 else "over target"
+        print(
+            f"{name:>6}: p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
+            f"{r['rps']:7.1f} req/s  errors {r['errors']}  ({r['tool']}, p95 target 100 ms: {verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()

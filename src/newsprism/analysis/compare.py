@@ -1,0 +1,134 @@
+"""What the coverage agrees and disagrees on: quote variants and number/date discrepancies.
+
+Quotes: translations and transcriptions of one statement differ ("it is probably more accurate
+to talk about a pause" / "it's more accurate to say there is a pause"), so two quotes are one
+statement when their speakers match (same surname) and most concepts of the shorter quote occur
+in the longer one. Discrepancies are only looked for inside one fact's aligned clauses, so two
+different events' numbers in one long sentence are never compared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from newsprism.analysis.facts import FactGroup
+from newsprism.analysis.paraphrase import concepts
+from newsprism.model import AnnotatedArticle, Discrepancy, NumberMention, Quote, QuoteVariants
+
+LOWER_BOUND = {"at least", "more than", "over", "as many as"}
+UPPER_BOUND = {"up to", "at most", "fewer than", "less than"}
+APPROXIMATE = {"about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated"}
+
+
+def _surname(speaker: str | None) -> str:
+    return speaker.split()[-1].casefold() if speaker else ""
+
+
+def same_statement(a: Quote, b: Quote, threshold: float = 0.5) -> bool:
+    """Same speaker and the shorter quote's concepts mostly found in the longer."""
+    if _surname(a.speaker) != _surname(b.speaker) or not a.speaker:
+        return False
+    ca, cb = set(concepts(a.text)), set(concepts(b.text))
+    small = min(len(ca), len(cb))
+    return small >= 2 and len(ca & cb) / small >= threshold
+
+
+def quote_variants(articles: list[AnnotatedArticle], voices: dict[str, str]) -> list[QuoteVariants]:
+    """Quotes grouped into statements; statements quoted by several voices come first."""
+    groups: list[list[Quote]] = []
+    for annotated in articles:
+        for quote in annotated.quotes:
+            home = next((g for g in groups if any(same_statement(quote, q) for q in g)), None)
+            if home is None:
+                groups.append([quote])
+            else:
+                home.append(quote)
+    result = [QuoteVariants(_best_speaker(g), g) for g in groups]
+    result.sort(key=lambda qv: -len({voices[q.article_id] for q in qv.variants}))
+    return result
+
+
+def _best_speaker(quotes: list[Quote]) -> str | None:
+    names = [q.speaker for q in quotes if q.speaker]
+    return max(names, key=len) if names else None
+
+
+def _agree(a: NumberMention, b: NumberMention) -> bool:
+    assert isinstance(a.value, float) and isinstance(b.value, float)
+    if a.value == b.value:
+        return True
+    for x, y in ((a, b), (b, a)):
+        assert isinstance(x.value, float) and isinstance(y.value, float)
+        if x.qualifier in LOWER_BOUND and y.value >= x.value:
+            return True
+        if x.qualifier in UPPER_BOUND and y.value <= x.value:
+            return True
+        if x.qualifier in APPROXIMATE and abs(y.value - x.value) <= 0.1 * abs(x.value):
+            return True
+    return False
+
+
+def _interval(value: str) -> tuple[str, str] | None:
+    if value.startswith(("relative:", "--")):
+        return None
+    start, _, end = value.partition("/")
+    return start, end or start
+
+
+def _dates_agree(a: NumberMention, b: NumberMention) -> bool:
+    ia, ib = _interval(str(a.value)), _interval(str(b.value))
+    if ia is None or ib is None:
+        return True
+    return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def _mentions(
+    group: FactGroup, articles: dict[str, AnnotatedArticle]
+) -> dict[str, list[tuple[str, NumberMention]]]:
+    """Voice -> (article id, mention) for mentions inside the fact's aligned clauses."""
+    found: dict[str, list[tuple[str, NumberMention]]] = defaultdict(list)
+    for unit in group.units:
+        for mention in articles[unit.article_id].numbers:
+            if mention.sentence_index == unit.sentence.index and mention.text in unit.text:
+                found[unit.voice].append((unit.article_id, mention))
+    return found
+
+
+def discrepancies(fact_id: str, group: FactGroup, articles: dict[str, AnnotatedArticle]) -> list[Discrepancy]:
+    """Counts with the same unit that cannot both be true; dates with no overlap."""
+    by_voice = _mentions(group, articles)
+    voices = list(by_voice)
+    found: list[Discrepancy] = []
+    seen: set[tuple[str, str]] = set()
+    for i, va in enumerate(voices):
+        for vb in voices[i + 1 :]:
+            for aid, ma in by_voice[va]:
+                for bid, mb in by_voice[vb]:
+                    kind = _conflict(ma, mb, by_voice[va], by_voice[vb])
+                    key = (ma.text, mb.text)
+                    if kind and key not in seen:
+                        seen.add(key)
+                        found.append(
+                            Discrepancy(fact_id, kind, [(aid, ma.text), (bid, mb.text)], _note(kind, ma, mb))
+                        )
+    return found
+
+
+def _conflict(
+    a: NumberMention,
+    b: NumberMention,
+    all_a: list[tuple[str, NumberMention]],
+    all_b: list[tuple[str, NumberMention]],
+) -> str | None:
+    if a.unit == "date" and b.unit == "date":
+        single = sum(m.unit == "date" for _, m in all_a) == 1 == sum(m.unit == "date" for _, m in all_b)
+        return "date" if single and not _dates_agree(a, b) else None
+    if a.unit and a.unit == b.unit and isinstance(a.value, float) and isinstance(b.value, float):
+        return None if _agree(a, b) else "number"
+    return None
+
+
+def _note(kind: str, a: NumberMention, b: NumberMention) -> str:
+    if kind == "date":
+        return f"dates do not overlap: {a.value} vs {b.value}"
+    return f"counts of '{a.unit}' disagree: {a.text!r} vs {b.text!r}"

@@ -1,0 +1,214 @@
+"""Align clauses across outlets into facts.
+
+Method: clause units get TF-IDF vectors over paraphrase-folded concepts (``units.py``); two units
+of different voices are linked when their cosine is at least ``link_threshold`` *and* they share
+at least ``min_shared`` non-name concepts, because sentences that merely share names ("Putin",
+"Zelensky") are about the same people, not the same claim. Links are grouped by average-linkage
+agglomeration over the sparse link graph (a group joins another only if the mean similarity of
+all cross-voice pairs stays high), which avoids the chaining of connected components where one
+broad sentence glues two different facts together. A group with two or more voices is a
+consensus fact; clauses left alone become exclusive facts, one per sentence.
+
+A voice is an independent outlet: the copies in one syndication group count once, and two
+articles of the same outlet are one voice.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from newsprism.analysis.paraphrase import concepts
+from newsprism.analysis.units import Unit, build_units, unit_matrix
+from newsprism.model import AnnotatedArticle, Fact, FactKind, SentenceRef, Story
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    link_threshold: float = 0.2
+    merge_threshold: float = 0.12
+    min_shared: int = 2
+    strong_link: float = 0.55
+
+
+@dataclass
+class FactGroup:
+    """A fact under construction: its units, kept for quick reads and discrepancies."""
+
+    units: list[Unit]
+    cohesion: float = 0.0
+    central: dict[tuple[str, int, int], float] = field(default_factory=dict)
+
+    def centrality(self, unit: Unit) -> float:
+        """Cosine of the unit with the story centroid: how much of the story it states."""
+        return self.central.get((unit.article_id, unit.sentence.index, unit.start), 0.0)
+
+    @property
+    def peak(self) -> float:
+        return max((self.centrality(u) for u in self.units), default=0.0)
+
+    @property
+    def voices(self) -> list[str]:
+        return list(dict.fromkeys(u.voice for u in self.units))
+
+
+def voices_for(story: Story, articles: list[AnnotatedArticle]) -> dict[str, str]:
+    """Article id -> voice key: syndicated copies and same-outlet articles share a voice."""
+    voices: dict[str, str] = {}
+    for group in story.syndication_groups:
+        for aid in group:
+            voices[aid] = "syndicated:" + min(group)
+    for annotated in articles:
+        art = annotated.article
+        voices.setdefault(art.id, "outlet:" + (art.outlet or art.source or art.id).casefold())
+    return voices
+
+
+def _centrality(matrix: sparse.csr_matrix) -> np.ndarray:
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    return np.asarray(matrix @ (centroid / norm)).ravel()
+
+
+def _edges(units: list[Unit], settings: AlignSettings) -> tuple[dict[tuple[int, int], float], np.ndarray]:
+    """Cross-voice unit pairs that pass the similarity and shared-meaning tests, and each
+    unit's centrality in the story."""
+    if not units:
+        return {}, np.zeros(0)
+    matrix, binary = unit_matrix(units)
+    sims = sparse.triu(matrix @ matrix.T, k=1).tocoo()
+    shared = sparse.triu(binary @ binary.T, k=1).tocsr()
+    voice = np.asarray([u.voice for u in units])
+    keep = (sims.data >= settings.link_threshold) & (voice[sims.row] != voice[sims.col])
+    edges: dict[tuple[int, int], float] = {}
+    for r, c, v in zip(sims.row[keep], sims.col[keep], sims.data[keep], strict=True):
+        if v >= settings.strong_link or shared[r, c] >= settings.min_shared:
+            edges[(int(r), int(c))] = float(v)
+    return edges, _centrality(matrix)
+
+
+def _cross_pairs(a: Counter[str], b: Counter[str]) -> int:
+    total_b = sum(b.values())
+    return sum(n * (total_b - b[v]) for v, n in a.items())
+
+
+def _agglomerate(units: list[Unit], edges: dict[tuple[int, int], float], floor: float) -> list[list[int]]:
+    """Average-linkage clustering restricted to linked pairs (missing pairs count as 0)."""
+    members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
+    voices: dict[int, Counter[str]] = {i: Counter([u.voice]) for i, u in enumerate(units)}
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), v in edges.items():
+        sums[a][b] = v
+        sums[b][a] = v
+    heap = [(-v, a, b) for (a, b), v in edges.items()]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in sums[a]:
+            continue
+        avg = sums[a][b] / max(_cross_pairs(voices[a], voices[b]), 1)
+        if abs(avg + neg) > 1e-12:
+            heapq.heappush(heap, (-avg, a, b))
+            continue
+        if avg < floor:
+            break
+        _merge(a, b, members, voices, sums, heap)
+    return [sorted(m) for m in members.values()]
+
+
+def _merge(
+    a: int,
+    b: int,
+    members: dict[int, list[int]],
+    voices: dict[int, Counter[str]],
+    sums: dict[int, dict[int, float]],
+    heap: list[tuple[float, int, int]],
+) -> None:
+    members[a].extend(members.pop(b))
+    voices[a].update(voices.pop(b))
+    for other, value in sums.pop(b).items():
+        sums[other].pop(b, None)
+        if other == a:
+            continue
+        sums[a][other] = sums[a].get(other, 0.0) + value
+        sums[other][a] = sums[a][other]
+    sums[a].pop(b, None)
+    for other, total in sums[a].items():
+        avg = total / max(_cross_pairs(voices[a], voices[other]), 1)
+        heapq.heappush(heap, (-avg, min(a, other), max(a, other)))
+
+
+def group_units(
+    story: Story, articles: list[AnnotatedArticle], settings: AlignSettings | None = None
+) -> tuple[list[FactGroup], list[FactGroup]]:
+    """Consensus groups (2+ voices) and exclusive groups (one voice, one sentence each)."""
+    settings = settings or AlignSettings()
+    units = build_units(articles, voices_for(story, articles))
+    edges, central = _edges(units, settings)
+    weights = {(u.article_id, u.sentence.index, u.start): float(central[i]) for i, u in enumerate(units)}
+    clusters = _agglomerate(units, edges, settings.merge_threshold)
+    owner = {i: c for c, cluster in enumerate(clusters) for i in cluster}
+    cohesion: defaultdict[int, float] = defaultdict(float)
+    for (a, b), v in edges.items():
+        if owner[a] == owner[b]:
+            cohesion[owner[a]] += v
+    consensus: list[FactGroup] = []
+    aligned: set[int] = set()
+    for c, cluster in enumerate(clusters):
+        group = FactGroup([units[i] for i in cluster], cohesion[c], weights)
+        if len(group.voices) >= 2:
+            consensus.append(group)
+            aligned.update(cluster)
+    exclusive: dict[tuple[str, int], FactGroup] = {}
+    for i, unit in enumerate(units):
+        if i in aligned or len(concepts(unit.text)) < 3:
+            continue
+        key = (unit.article_id, unit.sentence.index)
+        exclusive.setdefault(key, FactGroup([], 0.0, weights)).units.append(unit)
+    return consensus, list(exclusive.values())
+
+
+def _order_key(group: FactGroup, article_rank: dict[str, int]) -> tuple[float, ...]:
+    first = min(group.units, key=lambda u: (article_rank[u.article_id], u.sentence.index))
+    mean_pos = sum(u.position for u in group.units) / len(group.units)
+    return (
+        -len(group.voices),
+        round(mean_pos, 6),
+        article_rank[first.article_id],
+        first.sentence.index,
+        first.start,
+    )
+
+
+def build_facts(
+    story: Story, articles: list[AnnotatedArticle], settings: AlignSettings | None = None
+) -> tuple[list[Fact], dict[str, FactGroup]]:
+    """Facts in a stable order (consensus by support then position, then exclusive)."""
+    consensus, exclusive = group_units(story, articles, settings)
+    rank = {a.article.id: i for i, a in enumerate(articles)}
+    outlet = {a.article.id: (a.article.outlet or a.article.source) for a in articles}
+    consensus.sort(key=lambda g: _order_key(g, rank))
+    # exclusive facts in lead order across articles: every outlet's first claim, then second
+    exclusive.sort(key=lambda g: (g.units[0].sentence.index, rank[g.units[0].article_id]))
+    facts: list[Fact] = []
+    groups: dict[str, FactGroup] = {}
+    for group in consensus + exclusive:
+        fid = f"f{len(facts) + 1}"
+        refs = _refs(group, rank)
+        outlets = list(dict.fromkeys(outlet[r.article_id] for r in refs))
+        kind: FactKind = "consensus" if len(group.voices) >= 2 else "exclusive"
+        facts.append(Fact(fid, kind, outlets, refs))
+        groups[fid] = group
+    return facts, groups
+
+
+def _refs(group: FactGroup, rank: dict[str, int]) -> list[SentenceRef]:
+    seen: dict[tuple[str, int], SentenceRef] = {}
+    for unit in sorted(group.units, key=lambda u: (rank[u.article_id], u.sentence.index)):
+        key = (unit.article_id, unit.sentence.index)
+        seen.setdefault(key, SentenceRef(unit.article_id, unit.sentence.text, unit.sentence.index))
+    return list(seen.values())

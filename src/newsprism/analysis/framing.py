@@ -1,0 +1,206 @@
+"""How each outlet frames the same things: distinctive wording inside shared facts.
+
+Framing is word choice for the same referent ("all-out war" vs "conflict"), so only sentences of
+consensus facts are compared: there every outlet describes the same thing. For each outlet the
+score of a word is the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi &
+Quinn 2008, "Fightin' Words"), outlet vs the other outlets of the story, prior = the whole
+story's word counts scaled to ``alpha0``; z = delta / sqrt(variance). Words above ``min_z`` are
+shown as phrases: adjacent distinctive words join (bridging up to two function words, "amount
+to a surrender") and a distinctive modifier takes the head noun the others share ("hardline
+demands" vs "maximalist demands"). A curated lexicon of loaded terms (``loaded_terms.txt``)
+only sets ``loaded=True``; it never adds or ranks a term.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from newsprism.analysis.facts import FactGroup
+from newsprism.analysis.paraphrase import concepts
+from newsprism.annotate.entities import CALENDAR
+from newsprism.annotate.language import is_stopword, stem, words
+from newsprism.annotate.numbers import WORD_NUMBERS
+from newsprism.model import AnnotatedArticle, FramingTerm
+
+Token = tuple[str, str]  # (surface, stem); stem "" for a function word
+
+
+@lru_cache(maxsize=1)
+def loaded_lexicon() -> frozenset[str]:
+    """The curated loaded terms, stemmed, one phrase per line."""
+    text = resources.files("newsprism.analysis").joinpath("loaded_terms.txt").read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(" ".join(stem(w) for w in words(line)) for line in lines if line)
+
+
+_CHUNK = re.compile(r"[,;:.!?\"“”()\[\]—–]|\s--\s")
+_SKIP = CALENDAR | frozenset(WORD_NUMBERS)
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
+    out: list[Token] = []
+    for word in words(text):
+        low = word.casefold().removesuffix("'s").removesuffix("’s")
+        name = word[:1].isupper() and low in names
+        keep = not is_stopword(word) and not name and low not in _SKIP
+        keep = keep and not any(ch.isdigit() for ch in word)
+        out.append((word, stem(word) if keep else ("" if is_stopword(word) else "#")))
+    return tuple(out)
+
+
+def log_odds(
+    focus: Counter[str], rest: Counter[str], prior: Counter[str], alpha0: float = 10.0
+) -> dict[str, float]:
+    """z-scores of the log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)."""
+    n_prior = sum(prior.values()) or 1
+    n_i, n_j = sum(focus.values()), sum(rest.values())
+    scores: dict[str, float] = {}
+    for word in focus:
+        alpha = alpha0 * prior[word] / n_prior
+        y_i, y_j = focus[word], rest[word]
+        delta = math.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - math.log(
+            (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
+        )
+        scores[word] = delta / math.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+    return scores
+
+
+_NO_BRIDGE = frozenset({"and", "or", "but", "nor", "that", "which", "who", "while"})
+
+
+def _compound(word: str) -> bool:
+    parts = word.split("-")
+    return len(parts) == 2 and all(p.isalpha() for p in parts)
+
+
+def _phrases(tokens: tuple[Token, ...], hot: set[str], shared: set[str]) -> list[list[str]]:
+    """Distinctive words, each alone and as a phrase: a modifier with the head noun the other
+    outlets share ("hardline demands"), a compound with its noun ("all-out war"), or two
+    distinctive words bridged by up to two function words ("amount to a surrender")."""
+    found: list[list[str]] = []
+    for i, (surface, key) in enumerate(tokens):
+        if key not in hot:
+            continue
+        found.append([surface])
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+        if nxt[1] and nxt[1] != "#" and (nxt[1] in shared or (_compound(surface) and nxt[1] in hot)):
+            found.append([surface, nxt[0]])
+        for gap in (1, 2):
+            j = i + gap + 1
+            bridge = tokens[i + 1 : j]
+            if (
+                j < len(tokens)
+                and all(b[1] == "" and b[0].casefold() not in _NO_BRIDGE for b in bridge)
+                and tokens[j][1] in hot
+            ):
+                found.append([surface, *(b[0] for b in bridge), tokens[j][0]])
+                break
+    return found
+
+
+def framing(
+    articles: list[AnnotatedArticle],
+    consensus: list[FactGroup],
+    *,
+    min_z: float = 0.5,
+    limit: int = 40,
+) -> dict[str, list[FramingTerm]]:
+    """Outlet -> its distinctive terms for the shared facts, strongest first."""
+    outlet_of = {a.article.id: a.article.outlet or a.article.source for a in articles}
+    names = frozenset(w.casefold() for a in articles for e in a.entities for w in words(e.text))
+    prior: Counter[str] = Counter()
+    for annotated in articles:
+        for sentence in annotated.sentences:
+            prior.update(s for _, s in _tokens(sentence.text, names) if len(s) > 1)
+    texts: dict[str, list[str]] = {}
+    for group in consensus:
+        for unit in group.units:
+            texts.setdefault(outlet_of[unit.article_id], []).append(unit.text)
+    counts = {
+        o: Counter(s for t in ts for _, s in _tokens(t, names) if len(s) > 1) for o, ts in texts.items()
+    }
+    result: dict[str, list[FramingTerm]] = {}
+    for outlet in sorted(counts):
+        rest: Counter[str] = Counter()
+        for other, c in counts.items():
+            if other != outlet:
+                rest.update(c)
+        if not rest:
+            continue
+        scores = log_odds(counts[outlet], rest, prior)
+        others = [t for o, ts in texts.items() if o != outlet for t in ts]
+        context = Contrast(
+            names,
+            {w for w, z in scores.items() if z >= min_z},
+            set(rest),
+            {c for t in others for c in concepts(t) if c.startswith("~")},
+            scores,
+        )
+        result[outlet] = _terms(texts[outlet], context, limit)
+    return result
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """One outlet against the rest: what is distinctive, what is shared, what it means."""
+
+    names: frozenset[str]
+    hot: set[str]
+    shared: set[str]
+    rest_concepts: set[str]
+    scores: dict[str, float]
+
+    def substitution(self, run: list[str]) -> bool:
+        """Same thing, other words: a paraphrase of the others' wording ("conflict" for
+        "war") or a different modifier of a head the others use ("hardline demands")."""
+        stems = [stem(w) for w in run]
+        if len(run) == 2 and stems[0] in self.hot and stems[1] in self.shared:
+            return True
+        meant = {c for c in concepts(" ".join(run)) if c.startswith("~")}
+        return bool(meant & self.rest_concepts) and not all(s in self.shared for s in stems)
+
+
+def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
+    """Scored phrases: the log-odds z, plus one for substitution evidence; ties go to earlier
+    use (leads carry the framing a reader meets first)."""
+    lexicon = loaded_lexicon()
+    best: dict[str, FramingTerm] = {}
+    first: dict[str, int] = {}
+    for text in texts:
+        for chunk in _CHUNK.split(text):
+            for run in _phrases(_tokens(chunk, ctx.names), ctx.hot, ctx.shared):
+                term = " ".join(run).casefold()
+                stems = [stem(w) for w in run]
+                score = max(ctx.scores.get(s, 0.0) for s in stems)
+                score += 1.0 if ctx.substitution(run) else 0.0
+                loaded = " ".join(stems) in lexicon or any(s in lexicon for s in stems)
+                first.setdefault(term, len(first))
+                if term not in best or best[term].score < score:
+                    best[term] = FramingTerm(term, round(score, 4), loaded)
+    ordered = sorted(best.values(), key=lambda t: (-round(t.score, 2), first[t.term]))
+    return _drop_subsumed(ordered, limit)
+
+
+def _drop_subsumed(terms: list[FramingTerm], limit: int) -> list[FramingTerm]:
+    """Keep "all-out war" rather than also "war" when the shorter scores no higher."""
+    covering: dict[tuple[str, ...], float] = {}
+    for term in terms:
+        toks = tuple(term.term.split())
+        for i in range(len(toks)):
+            for j in range(i + 1, len(toks) + 1):
+                if j - i < len(toks):
+                    covering[toks[i:j]] = max(covering.get(toks[i:j], -1e9), term.score)
+    kept: list[FramingTerm] = []
+    for term in terms:
+        if covering.get(tuple(term.term.split()), -1e9) >= term.score:
+            continue
+        kept.append(term)
+        if len(kept) >= limit:
+            break
+    return kept

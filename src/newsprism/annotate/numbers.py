@@ -1,0 +1,214 @@
+"""Numbers, counts and dates, normalised so outlets can be compared.
+
+A count keeps its qualifier ("at least 21 drones" -> 21.0, unit "drone", qualifier "at least")
+because "at least 21" and "25" agree while "at least 21" and "19" do not. Dates become ISO
+strings; a day-less or relative date becomes an ISO interval "start/end". Relative dates
+("Friday", "last week", "yesterday") resolve against the publication date passed in, never the
+clock: news writes "said Friday" for the most recent Friday on or before publication.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from newsprism.annotate.language import is_stopword, stem
+from newsprism.model import NumberMention, Sentence
+
+MONTHS = {
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "percent": 1.0}
+QUALIFIERS = (
+    "at least",
+    "more than",
+    "over",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "up to",
+    "some",
+    "roughly",
+    "approximately",
+    "fewer than",
+    "less than",
+    "at most",
+    "an estimated",
+    "as many as",
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|June|July|August|September|October|November|December"  # noqa: E501
+_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b"
+    rf"|\b(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})(?:\s+(?P<y2>\d{{4}}))?\b"
+    rf"|\b(?:[Ii]n\s+|[Bb]etween\s+|and\s+|[Ss]ince\s+|[Uu]ntil\s+|[Bb]y\s+)(?P<m3>{_MONTH})(?:\s+(?P<y3>\d{{4}}))?\b"
+)
+_RELATIVE = re.compile(
+    r"\b(?P<rel>(?:last|this|next)\s+(?:week|month|year)|yesterday|today|tomorrow|"
+    r"(?:last\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+)
+_QUAL = "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS)
+_NUMBER = re.compile(
+    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<num>\$?\d+(?:[.,]\d+)*%?|"
+    rf"(?i:\b(?:{'|'.join(WORD_NUMBERS)})\b))(?:\s+(?P<scale>(?i:{'|'.join(SCALES)})))?"
+    r"(?P<unit>\s+[A-Z][\w-]*\s+[a-z][\w-]*|\s+[a-z][\w-]*)?"
+)
+
+
+def _year_for(month: int, published: date | None) -> int | None:
+    if published is None:
+        return None
+    return published.year - 1 if month > published.month + 1 else published.year
+
+
+def _month_interval(year: int, month: int) -> str:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return f"{date(year, month, 1).isoformat()}/{(nxt - timedelta(days=1)).isoformat()}"
+
+
+def _absolute(match: re.Match[str], published: date | None) -> str:
+    month_text = (match.group("m1") or match.group("m2") or match.group("m3")).rstrip(".")
+    month = MONTHS[month_text.casefold()]
+    day = match.group("d1") or match.group("d2")
+    year_text = match.group("y1") or match.group("y2") or match.group("y3")
+    year = int(year_text) if year_text else _year_for(month, published)
+    if year is None:
+        return f"--{month:02d}-{int(day):02d}" if day else f"--{month:02d}"
+    if not day:
+        return _month_interval(year, month)
+    try:
+        return date(year, month, int(day)).isoformat()
+    except ValueError:
+        return f"{year}-{month:02d}"
+
+
+def _relative(text: str, published: date | None) -> str:
+    key = " ".join(text.casefold().split())
+    if published is None:
+        return "relative:" + key
+    if key in ("today", "yesterday", "tomorrow"):
+        delta = {"today": 0, "yesterday": -1, "tomorrow": 1}[key]
+        return (published + timedelta(days=delta)).isoformat()
+    if key.endswith("week"):
+        monday = published - timedelta(days=published.weekday())
+        shift = {"last": -7, "this": 0, "next": 7}[key.split()[0]]
+        start = monday + timedelta(days=shift)
+        return f"{start.isoformat()}/{(start + timedelta(days=6)).isoformat()}"
+    if key.endswith("month"):
+        shift = {"last": -1, "this": 0, "next": 1}[key.split()[0]]
+        index = published.year * 12 + published.month - 1 + shift
+        return _month_interval(index // 12, index % 12 + 1)
+    if key.endswith("year"):
+        year = published.year + {"last": -1, "this": 0, "next": 1}[key.split()[0]]
+        return f"{year}-01-01/{year}-12-31"
+    back = (published.weekday() - WEEKDAYS.index(key.split()[-1])) % 7
+    if key.startswith("last") and back == 0:
+        back = 7
+    return (published - timedelta(days=back)).isoformat()
+
+
+def _dates(sentence: Sentence, published: date | None) -> list[tuple[int, int, NumberMention]]:
+    found: list[tuple[int, int, NumberMention]] = []
+    for match in _DATE.finditer(sentence.text):
+        value = _absolute(match, published)
+        text = match.group().split(None, 1)[1] if match.group("m3") else match.group()
+        found.append((match.start(), match.end(), NumberMention(text.strip(), value, "date", sentence.index)))
+    for match in _RELATIVE.finditer(sentence.text):
+        value = _relative(match.group("rel"), published)
+        found.append(
+            (match.start(), match.end(), NumberMention(match.group(), value, "date", sentence.index))
+        )
+    return found
+
+
+def _value(num: str, scale: str | None) -> float | None:
+    cleaned = num.replace("$", "").replace("%", "").replace(",", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        if num.casefold() not in WORD_NUMBERS:
+            return None
+        value = float(WORD_NUMBERS[num.casefold()])
+    return value * SCALES.get((scale or "").casefold(), 1.0)
+
+
+def _unit(num: str, scale: str | None, tail: str | None) -> str | None:
+    if num.endswith("%") or (scale or "").casefold() == "percent":
+        return "percent"
+    if num.startswith("$"):
+        return "usd"
+    tokens = (tail or "").split()
+    # skip a capitalised modifier ("21 Russian drones") to reach the counted noun
+    if len(tokens) == 2 and tokens[0][:1].isupper():
+        tokens = tokens[1:]
+    if tokens and not is_stopword(tokens[0]):
+        return stem(tokens[0])
+    return None
+
+
+def find_numbers(sentence: Sentence, published: date | None = None) -> list[NumberMention]:
+    """Counts, amounts and dates of one sentence; dates never double as counts."""
+    dates = _dates(sentence, published)
+    taken = [(s, e) for s, e, _ in dates]
+    found = [m for _, _, m in dates]
+    for match in _NUMBER.finditer(sentence.text):
+        start = match.start("num")
+        if any(s <= start < e for s, e in taken) or re.fullmatch(r"(19|20)\d\d", match["num"]):
+            continue
+        value = _value(match.group("num"), match.group("scale"))
+        if value is None:
+            continue
+        qual = " ".join(match.group("qual").casefold().split()) if match.group("qual") else None
+        unit = _unit(match.group("num"), match.group("scale"), match.group("unit"))
+        end = match.end("unit") if unit and match.group("unit") else match.end("num")
+        text = sentence.text[match.start() : end].strip()
+        found.append(NumberMention(text, value, unit, sentence.index, qual))
+    return found

@@ -1,0 +1,183 @@
+"""Assemble an ``Article`` from either path, with hints winning over inferred metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsprism.extract import encoding, metadata, rules
+from newsprism.extract.html import HtmlResult, extract_html
+from newsprism.extract.text import TextResult, clean_text
+from newsprism.model import Article, ExtractionFailure, Page, RemovedLine, article_id_for
+from newsprism.model import content_hash as hash_text
+
+DEFAULT_MAX_BYTES = 5_000_000
+# Fewer body words than this is a stub, an error page or a section front, not an article.
+MIN_ARTICLE_WORDS = 40
+# A body without sentence-shaped paragraphs is a list of links or labels. Plain text has no
+# markup to vouch for it, so a short text body needs two prose paragraphs, HTML needs one.
+MIN_PROSE_PARAGRAPHS = {"html": 1, "text": 2}
+SHORT_TEXT_WORDS = 120
+
+
+@dataclass
+class Draft:
+    """Everything either path found, before hints are applied."""
+
+    body: list[str]
+    removed: list[RemovedLine] = field(default_factory=list)
+    title: str | None = None
+    standfirst: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_role: str | None = None
+    outlet: str | None = None
+    canonical_url: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    read_time_stated: int | None = None
+    notices: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    caption: str | None = None
+
+
+def _size(content: bytes | str) -> int:
+    return len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "replace"))
+
+
+def _decode(page: Page, max_bytes: int) -> str | ExtractionFailure:
+    """Text of the page, or why there is none (empty, too large, binary, undecodable)."""
+    size = _size(page.content)
+    if size == 0 or not (page.content.strip() if page.content else page.content):
+        return ExtractionFailure(page.source, "empty page: no content")
+    if size > max_bytes:
+        return ExtractionFailure(
+            page.source, f"page too large: {size:,} bytes exceeds the {max_bytes:,}-byte cap"
+        )
+    if isinstance(page.content, str):
+        if "\x00" in page.content[:4096]:
+            return ExtractionFailure(page.source, "binary content: not text or HTML")
+        return page.content
+    if encoding.looks_binary(page.content):
+        return ExtractionFailure(page.source, "binary content: not text or HTML")
+    text = encoding.decode(page.content)
+    if text is None:
+        return ExtractionFailure(page.source, "undecodable: no character encoding fits the bytes")
+    return text
+
+
+def _from_text(result: TextResult) -> Draft:
+    body = [line.text for line in result.body]
+    context = result.context
+    authors = [result.author] if result.author else []
+    if not authors:
+        found = metadata.byline(context[:40])
+        authors = [found] if found else []
+    return Draft(
+        body=body,
+        removed=result.removed,
+        title=result.title,
+        standfirst=result.standfirst,
+        authors=authors,
+        author_role=result.author_role,
+        outlet=metadata.outlet_from_text(result.notices, result.bios),
+        published_at=metadata.date_in(context[:40]),
+        language=metadata.language(" ".join(body[:5])),
+        read_time_stated=metadata.stated_read_time(result.read_time_lines),
+        notices=result.notices,
+        summary=result.summary,
+        caption=result.captions[0] if result.captions else None,
+    )
+
+
+def _from_html(result: HtmlResult) -> Draft:
+    read_lines = [r.text for r in result.removed if r.reason == "read time"]
+    notices = [r.text for r in result.removed if r.reason == "syndication notice"]
+    standfirst = result.description
+    if standfirst and result.body and rules.near_duplicate(
+        standfirst, [rules.shingle_set(result.body[0])]
+    ):
+        standfirst = None
+    return Draft(
+        body=result.body,
+        removed=result.removed,
+        title=result.title,
+        standfirst=standfirst,
+        authors=result.authors,
+        outlet=result.sitename or metadata.outlet_from_text(notices, []),
+        canonical_url=result.canonical_url,
+        published_at=result.published_at,
+        language=result.language or metadata.language(" ".join(result.body[:5])),
+        read_time_stated=metadata.stated_read_time(read_lines),
+        notices=notices,
+        caption=result.caption,
+    )
+
+
+def _not_article(page: Page, draft: Draft) -> ExtractionFailure | None:
+    """Too little prose to be an article: a section front, an error page, a stub."""
+    words = sum(len(rules.words(p)) for p in draft.body)
+    prose = sum(1 for p in draft.body if rules.is_prose(p))
+    short = words < SHORT_TEXT_WORDS or page.kind == "html"
+    if words < MIN_ARTICLE_WORDS or (prose < MIN_PROSE_PARAGRAPHS[page.kind] and short):
+        return ExtractionFailure(
+            page.source, f"not an article: only {words} words of article text found"
+        )
+    return None
+
+
+def _article(page: Page, draft: Draft) -> Article:
+    """Apply hints (they win), derive id, counts, read time and syndication."""
+    digest = hash_text("\n\n".join(draft.body))
+    word_count = sum(len(rules.words(p)) for p in draft.body)
+    syndicated, agency = metadata.syndication(draft.notices, draft.body)
+    stated = draft.read_time_stated
+    return Article(
+        id=article_id_for(digest),
+        source=page.source,
+        title=page.title or draft.title or (draft.body[0][:120] if draft.body else ""),
+        body=draft.body,
+        content_hash=digest,
+        url=page.url,
+        canonical_url=draft.canonical_url,
+        outlet=page.outlet or metadata.outlet_from_url(page.url) or draft.outlet,
+        standfirst=draft.standfirst,
+        authors=[page.author] if page.author else draft.authors,
+        author_role=draft.author_role,
+        published_at=page.published_at or draft.published_at,
+        language=draft.language,
+        word_count=word_count,
+        read_time_minutes=stated or metadata.estimated_read_time(word_count),
+        read_time_stated=stated is not None,
+        syndicated=syndicated,
+        agency=agency,
+        outlet_summary=draft.summary,
+        lead_image_caption=draft.caption,
+        removed=draft.removed,
+    )
+
+
+def extract_text_document(text: str) -> list[str]:
+    """Body paragraphs of pre-scraped text (the text path without metadata), for benchmarks."""
+    return [line.text for line in clean_text(text).body]
+
+
+def _extract(page: Page, max_bytes: int) -> Article | ExtractionFailure:
+    text = _decode(page, max_bytes)
+    if isinstance(text, ExtractionFailure):
+        return text
+    if page.kind == "html":
+        result = extract_html(text)
+        if result is None:
+            return ExtractionFailure(page.source, "not an article: the HTML could not be parsed")
+        draft = _from_html(result)
+    else:
+        draft = _from_text(clean_text(text))
+    return _not_article(page, draft) or _article(page, draft)
+
+
+def extract(page: Page, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | ExtractionFailure:
+    """Clean article and metadata from one page, or the reason there is none. Never raises."""
+    try:
+        return _extract(page, max_bytes)
+    except Exception as exc:  # a malformed page must never take a batch down
+        return ExtractionFailure(page.source, f"extraction error: {type(exc).__name__}: {exc}")

@@ -1,0 +1,244 @@
+"""Line-level furniture rules shared by the plain-text and HTML paths.
+
+Each rule family answers one question about a single line (what it looks like or what it says)
+and returns a reason for the audit trail, or ``None`` when the rule has no objection. Keeping
+them here lets the HTML path clean trafilatura's output with the very rules the text path uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
+# Scripts without spaces (CJK) pack a sentence into one token: judge them by characters.
+CJK_PROSE_CHARS = 25
+_PUNCT_EDGES = " \t\u00a0-–—|•·*>«»\"'“”‘’:.,;!?()[]"
+_BULLET = re.compile(r"^\s*[•·▪●◦‣\-–*]\s+\S")
+# "2 min read", "Read Time: 2 mins", "Lesezeit: 3 Minuten", "5 мин чтения" ...
+_READ_TIME = re.compile(
+    r"^(?:(?:estimated\s+)?read(?:ing)?\s*time|lesezeit|temps\s+de\s+lecture|tiempo\s+de\s+lectura"
+    r"|tempo\s+di\s+lettura|tempo\s+de\s+leitura|время\s+чтения|час\s+читання)?\s*:?\s*"
+    r"(?P<n>\d{1,3})\s*(?:-\s*\d{1,3}\s*)?"
+    r"(?:min(?:ute)?s?\.?|minuten|мин(?:ут[аы]?)?\.?|хв(?:илин[аи]?)?\.?)"
+    r"\s*(?:read|de\s+lecture|de\s+lectura|di\s+lettura|de\s+leitura|lesezeit|чтения|читання)?\s*$",
+    re.IGNORECASE,
+)
+# Captions end with a photo credit: "(File)", "(Contributor/Getty Images)", "Photo: AFP".
+_CREDIT = re.compile(
+    r"(?:\((?:file|photo|pictured|representational|representative image|reuters|ap|afp|epa|"
+    r"getty|[^()]{0,60}(?:/|\b)(?:getty images|reuters|afp|ap photo|epa|shutterstock|"
+    r"photo|foto|фото|image|credit|archive|archiv)[^()]{0,40})\)"
+    r"|(?:photo|image|foto|фото|credit|picture|bild)\s*(?:credit)?\s*[:©].{0,80}"
+    r"|©\s*[^.]{0,80})\s*\.?$",
+    re.IGNORECASE,
+)
+_SYNDICATION = re.compile(
+    r"syndicated feed|from a syndicated|not been edited by|auto-generated from|"
+    r"published from a (?:wire|news agency) feed|aus einem agenturfeed|dépêche générée",
+    re.IGNORECASE,
+)
+_AI_LABEL = re.compile(
+    r"\b(?:ai|ki|ia|ші|ии)[- ](?:generated|summary|generiert|générée?|generad[ao]|generat[ao])"
+    r"|summary is|did our ai|zusammenfassung|résumé généré",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
+_BIO = re.compile(
+    r"^(?P<name>[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+(?:\s+[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+){0,3})\s+"
+    r"(?:works|worked|is|serves|has been|joined|arbeitet|ist|travaille|est|trabaja|es|lavora|è|"
+    r"trabalha|é|работает|является|працює|є)\b.{0,80}?"
+    r"\b(?:as|at|for|with|als|bei|für|comme|chez|pour|como|en|para|come|presso|per|na|в|для|у)\b",
+)
+_ROLE = re.compile(
+    r"\b(?:editor|reporter|correspondent|journalist|writer|columnist|contributor|producer|"
+    r"analyst|staff|redakteur(?:in)?|korrespondent(?:in)?|journalistin?|rédact(?:eur|rice)|"
+    r"journaliste|correspondant|redactor[a]?|periodista|corresponsal|giornalista|redattore|"
+    r"jornalista|repórter|редактор|корреспондент|журналист|кореспондент|журналіст)\b",
+    re.IGNORECASE,
+)
+# Content rules: the line's words say what it is, whatever its length.
+_COOKIE = re.compile(
+    r"\b(?:uses?|utilise|verwendet|utiliza|utilizza|использует|використовує)\b.{0,40}\bcookies?\b"
+    r"|\bcookies?\b.{0,60}\b(?:consent|experience|opt[- ]out|browser|policy)\b",
+    re.IGNORECASE,
+)
+_COMMENT_HEAD = re.compile(
+    r"^(?:\S+(?:\s\S+)?\s+(?:says|said|wrote|schreibt|écrit|dice|dijo|пишет|пише)\s*:"
+    r"|\d+\s+(?:responses?|comments?|replies|kommentare|commentaires|comentarios|commenti|"
+    r"комментари\w*|коментар\w*)\b)",
+    re.IGNORECASE,
+)
+_STAMP = re.compile(
+    r"^\(?\s*(?:updated|published|posted|last updated|aktualisiert|mis à jour|actualizado|"
+    r"aggiornato|atualizado|обновлено|оновлено)\b[^a-z]{0,40}\)?$",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> list[str]:
+    """Unicode word tokens (the same tokenisation the benchmark metric uses)."""
+    return _WORD.findall(text)
+
+
+def normalise(text: str) -> str:
+    """Case-folded, whitespace-collapsed text without edge punctuation, for vocabulary lookup."""
+    return " ".join(text.strip(_PUNCT_EDGES).casefold().split())
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, str]:
+    """Phrase -> reason, loaded once from the package's ``furniture.txt``."""
+    table: dict[str, str] = {}
+    reason = "page furniture"
+    text = resources.files(__package__).joinpath("furniture.txt").read_text("utf-8")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            reason = line[1:-1]
+            continue
+        table[normalise(line)] = reason
+    return table
+
+
+# A sentence-shaped line has PROSE_MIN_WORDS+ words and closing punctuation; any line of
+# LONG_LINE_WORDS+ words counts as prose whatever its punctuation.
+PROSE_MIN_WORDS = 4
+LONG_LINE_WORDS = 25
+
+
+def is_prose(text: str, n: int | None = None) -> bool:
+    """A sentence-shaped line: several words and closing punctuation, or simply long."""
+    n = len(words(text)) if n is None else n
+    if n >= LONG_LINE_WORDS:
+        return True
+    closed = bool(_TERMINAL.search(text.rstrip()))
+    if n < PROSE_MIN_WORDS and len(text) >= CJK_PROSE_CHARS and not text.isascii():
+        return closed and sum(len(w) for w in words(text)) / max(n, 1) > 8
+    return n >= PROSE_MIN_WORDS and closed and not text.isupper()
+
+
+def vocabulary_reason(text: str, key: str | None = None) -> str | None:
+    """Short lines that are boilerplate phrases ("Advertisement", "Read more", "Teilen")."""
+    if len(text) > 80:
+        return None
+    key = normalise(text) if key is None else key
+    if not key or len(key) > 60:
+        return None
+    table = vocabulary()
+    if key in table:
+        return table[key]
+    # "Share on Facebook | Twitter | Email", "Tags: x, y": every segment is furniture
+    if _SEPARATORS.search(text):
+        parts = [normalise(p) for p in _SPLIT.split(text)]
+        parts = [p for p in parts if p]
+        if len(parts) > 1 and all(p in table for p in parts):
+            return table[parts[0]]
+    head = key.split(":")[0].strip()
+    if head != key and head in table and table[head] in {"tag list", "related-story list"}:
+        return table[head]
+    return None
+
+
+_CREDIT_HINTS = re.compile(r"photo|image|foto|фото|credit|picture|bild|©")
+_SYNDICATION_HINTS = re.compile(r"syndicat|edited|feed|auto-generated|dépêche")
+_DIGIT = re.compile(r"\d")
+_SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
+_SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
+
+
+def shape_reason(text: str, n: int | None = None) -> str | None:
+    """Lines whose shape gives them away: read time, captions, stamps, copyright, notices.
+
+    Cheap substring and length gates run before each regex: this is the text path's hot loop.
+    """
+    stripped = text.strip()
+    n = len(words(stripped)) if n is None else n
+    if n == 0:
+        return "decoration"
+    low = stripped.casefold()
+    if n <= 12 and (low.endswith(":") or low[0].isdigit()) and _COMMENT_HEAD.match(stripped):
+        return "comments widget"
+    if "cookie" in low and _COOKIE.search(stripped):
+        return "cookie notice"
+    if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
+        return "read time"
+    if _SYNDICATION_HINTS.search(low) and _SYNDICATION.search(stripped):
+        return "syndication notice"
+    if n <= 12 and _AI_LABEL.search(stripped):
+        return "summary widget"
+    if n <= 8 and _STAMP.match(stripped):
+        return "update stamp"
+    if n <= 25 and ("©" in low or "copyright" in low or "(c)" in low or "rights reserved" in low):
+        if _COPYRIGHT.search(stripped):
+            return "copyright notice"
+    if n <= 40 and (low.rstrip(". ").endswith(")") or _CREDIT_HINTS.search(low)):
+        if _CREDIT.search(stripped):
+            return "image caption"
+    return None
+
+
+def line_reason(text: str, n: int | None = None, key: str | None = None) -> str | None:
+    """First objection any single-line rule family has to ``text``.
+
+    ``n`` (word count) and ``key`` (normalised text) may be passed when already computed.
+    """
+    return vocabulary_reason(text, key) or shape_reason(text, n)
+
+
+def is_bullet(text: str) -> bool:
+    """A bulleted line ("• point")."""
+    return bool(_BULLET.match(text))
+
+
+def bio_name(text: str) -> str | None:
+    """The subject of an author biography ("X works as a News Editor at ..."), if it is one."""
+    if len(text) < 30 or not text[:1].isupper():
+        return None
+    m = _BIO.match(text.strip())
+    if m and _ROLE.search(text):
+        return m.group("name")
+    return None
+
+
+def is_role(text: str) -> bool:
+    """A short job title line ("News Editor", "Korrespondentin")."""
+    return len(words(text)) <= 5 and bool(_ROLE.search(text)) and not is_prose(text)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of four letters or more: a cheap, language-agnostic topic signature."""
+    return {w.casefold() for w in words(text) if len(w) >= 4 and not w.isdigit()}
+
+
+def overlap(text: str, reference: set[str]) -> float:
+    """Share of ``text``'s content words that also occur in ``reference``."""
+    own = content_words(text)
+    return len(own & reference) / len(own) if own else 0.0
+
+
+def shingle_set(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    """Word n-grams, case-folded, for near-duplicate detection."""
+    toks = [w.casefold() for w in words(text)]
+    return {tuple(toks[i : i + size]) for i in range(max(len(toks) - size + 1, 0))}
+
+
+def near_duplicate(
+    text: str, others: Iterable[set[tuple[str, ...]]], threshold: float = 0.5
+) -> bool:
+    """True when most of ``text``'s word trigrams appear in one of ``others`` (shingle sets)."""
+    mine = shingle_set(text)
+    if len(mine) < 4:
+        return False
+    return any(len(mine & o) / len(mine) >= threshold for o in others)
+
+
+def repeated(lines: Iterable[str]) -> Counter[str]:
+    """How often each normalised line occurs on the page (menus and labels repeat)."""
+    return Counter(normalise(t) for t in lines if t.strip())

@@ -1,0 +1,332 @@
+"""Furniture removal for pre-scraped plain text.
+
+The idea: find the contiguous core of prose (a maximum-sum run over per-line scores, so a long
+stretch of sentences outweighs the odd heading inside it while menus and link lists sink it),
+then decide the blocks at its edges and the odd lines inside it with the shared rule families in
+:mod:`newsprism.extract.rules`. Every line that is not body is reported with a reason, and the
+lines that carry metadata (read time, summary bullets, author box, syndication notice) are
+handed to :mod:`newsprism.extract.metadata`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsprism.extract import rules
+from newsprism.model import RemovedLine
+
+# Kadane weights: a prose line earns its word count, anything else costs a fixed amount.
+SHORT_LINE_COST = 10.0
+FURNITURE_COST = 6.0
+# A trailing paragraph whose content words are mostly absent from the article is a teaser.
+TEASER_OVERLAP = 0.15
+TITLE_MAX_WORDS = 30
+# The n-th short line in a row costs n times SHORT_LINE_COST (capped): one heading is cheap,
+# a block of menu items or teaser cards (headline, name, date) is expensive.
+MAX_RUN_FACTOR = 3
+
+
+@dataclass
+class Line:
+    """One non-empty input line, 1-based ``number`` as an editor shows it."""
+
+    number: int
+    text: str
+    gap: int
+    reason: str | None
+    prose: bool
+    n_words: int
+    key: str
+    _signature: frozenset[str] | None = None
+
+    @property
+    def signature(self) -> frozenset[str]:
+        """Content words of the line, computed once (teaser and title rules reuse them)."""
+        if self._signature is None:
+            self._signature = frozenset(rules.content_words(self.text))
+        return self._signature
+
+
+@dataclass
+class TextResult:
+    """What the text path decided; metadata lines are kept raw for ``metadata`` to parse."""
+
+    body: list[Line] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
+    title: str | None = None
+    standfirst: str | None = None
+    summary: list[str] = field(default_factory=list)
+    read_time_lines: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    author: str | None = None
+    author_role: str | None = None
+    bios: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with their line numbers and single-line verdicts."""
+    out: list[Line] = []
+    previous = 0
+    for i, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        n = len(rules.words(stripped))
+        key = rules.normalise(stripped)
+        reason = rules.line_reason(stripped, n, key)
+        prose = rules.is_prose(stripped, n)
+        out.append(Line(i, stripped, i - previous - 1, reason, prose, n, key))
+        previous = i
+    return out
+
+
+def _list_items(lines: list[Line]) -> set[int]:
+    """Lines of a list introduced by a line ending in a colon, within the same block."""
+    items: set[int] = set()
+    in_list = False
+    for i, line in enumerate(lines):
+        if line.gap > 0 or line.reason is not None:
+            in_list = False
+        elif in_list:
+            items.add(i)
+        if line.text.endswith(":") and line.n_words >= 2 and line.reason is None:
+            in_list = True
+    return items
+
+
+def _score(line: Line, counts: dict[str, int], listed: bool, run: int) -> float:
+    """Prose earns its words; short lines cost more the longer their run (menus, cards)."""
+    if line.reason is not None:
+        return -FURNITURE_COST
+    if listed:
+        return max(1.0, line.n_words / 2)
+    if line.prose:
+        return float(line.n_words)
+    if counts.get(line.key, 0) > 1:
+        return -FURNITURE_COST
+    return -SHORT_LINE_COST * min(run, MAX_RUN_FACTOR)
+
+
+def _counts(lines: list[Line]) -> dict[str, int]:
+    """How often each normalised line occurs on the page (menus and labels repeat)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.key] = counts.get(line.key, 0) + 1
+    return counts
+
+
+def find_core(
+    lines: list[Line], listed: set[int] | None = None, counts: dict[str, int] | None = None
+) -> tuple[int, int]:
+    """Maximum-sum contiguous run of line scores: the article's core, as [start, end)."""
+    counts = _counts(lines) if counts is None else counts
+    listed = _list_items(lines) if listed is None else listed
+    best, best_span = 0.0, (0, 0)
+    run, run_start, short_run = 0.0, 0, 0
+    for i, line in enumerate(lines):
+        short_run = 0 if line.prose or i in listed else short_run + 1
+        s = _score(line, counts, i in listed, short_run)
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += s
+        if run > best:
+            best, best_span = run, (run_start, i + 1)
+    return best_span
+
+
+END_MARKERS = frozenset({"comments widget"})
+MIN_WORDS_BEFORE_END = 40
+
+
+def _bio_cut(lines: list[Line], start: int, end: int) -> int:
+    """A biography, comment thread, tag or related list ends the article: no body after it."""
+    seen = 0
+    for i in range(start, end):
+        line = lines[i]
+        if seen >= MIN_WORDS_BEFORE_END and (
+            line.reason in END_MARKERS or (line.prose and rules.bio_name(line.text) is not None)
+        ):
+            return i
+        if line.prose:
+            seen += line.n_words
+    return end
+
+
+def _trim_edges(lines: list[Line], start: int, end: int, listed: set[int]) -> tuple[int, int]:
+    """Headings and labels at the edges of the core belong to the page, not the article."""
+    while start < end and not lines[start].prose:
+        start += 1
+    while end > start and not (lines[end - 1].prose or end - 1 in listed):
+        end -= 1
+    return start, end
+
+
+def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[int]]:
+    """Trailing paragraphs about another subject (low overlap with the core) are teasers."""
+    teasers: list[int] = []
+    signatures = {i: lines[i].signature for i in range(start, end)}
+    while end - start > 3:
+        last = lines[end - 1]
+        if not last.prose:
+            break
+        core: set[str] = set().union(*(signatures[i] for i in range(start, end - 1)))
+        own = signatures[end - 1]
+        if not own or len(own & core) / len(own) >= TEASER_OVERLAP:
+            break
+        end -= 1
+        teasers.append(end)
+        while end > start and not lines[end - 1].prose:
+            end -= 1
+            teasers.append(end)
+    return end, teasers
+
+
+def _pick_title(lines: list[Line], start: int, core_words: set[str]) -> int | None:
+    """The pre-core heading that shares most words with the article (ties: the earliest)."""
+    best, best_i = 0.0, None
+    for i in range(start):
+        line = lines[i]
+        if line.reason or line.prose or rules.is_bullet(line.text):
+            continue
+        if not 2 <= line.n_words <= TITLE_MAX_WORDS:
+            continue
+        own = line.signature
+        score = len(own & core_words) / len(own) if own else 0.0
+        if score > best:
+            best, best_i = score, i
+    return best_i
+
+
+def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set[str]) -> None:
+    """Classify everything before the core: title, standfirst, widgets, bullets, captions."""
+    title_i = _pick_title(lines, start, core_words)
+    if title_i is not None:
+        result.title = lines[title_i].text
+    in_summary = False
+    title_key = rules.normalise(result.title) if result.title else None
+    for i in range(start):
+        line = lines[i]
+        reason = line.reason
+        if i == title_i:
+            reason = "title (kept as metadata)"
+        elif result.title and line.key == title_key:
+            reason = "repeated headline"
+        elif reason == "summary widget":
+            in_summary = True
+        elif rules.is_bullet(line.text):
+            reason = "summary widget" if in_summary else "bullet outside the article"
+            if in_summary:
+                result.summary.append(line.text.lstrip("•·▪●◦‣-–* ").strip())
+        elif (
+            reason is None
+            and line.prose
+            and result.standfirst is None
+            and title_i is not None
+            and i > title_i
+        ):
+            result.standfirst = line.text
+            reason = "standfirst (kept as metadata)"
+        elif line.prose and _looks_like_summary_feedback(line.text):
+            reason = "feedback prompt"
+        elif reason is None:
+            reason = "before the article start"
+        _collect(line, reason, result)
+        result.removed.append(RemovedLine(line.text, reason, line.number))
+
+
+def _looks_like_summary_feedback(text: str) -> bool:
+    return text.rstrip().endswith("?") and len(rules.words(text)) <= 10
+
+
+def _collect(line: Line, reason: str, result: TextResult) -> None:
+    """Route metadata-bearing furniture to the result for ``metadata`` to parse."""
+    if reason == "read time":
+        result.read_time_lines.append(line.text)
+    elif reason == "syndication notice":
+        result.notices.append(line.text)
+    elif reason == "image caption":
+        result.captions.append(line.text)
+    result.context.append(line.text)
+
+
+def _post_core(lines: list[Line], end: int, body: list[Line], result: TextResult) -> None:
+    """Everything after the core: author box, biography, near-duplicates, teasers, menus."""
+    body_shingles = [rules.shingle_set(b.text) for b in body]
+    for i in range(end, len(lines)):
+        line = lines[i]
+        reason = line.reason
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if line.prose and rules.bio_name(line.text):
+            reason = "author biography"
+            result.bios.append(line.text)
+            result.author = result.author or rules.bio_name(line.text)
+        elif reason is None and nxt is not None and rules.is_role(nxt.text) and _name_like(line):
+            reason = "author name"
+            result.author = result.author or line.text
+        elif reason is None and rules.is_role(line.text) and result.author_role is None and (
+            i > 0 and _name_like(lines[i - 1])
+        ):
+            reason = "author role"
+            result.author_role = line.text
+        elif reason is None and line.prose and rules.near_duplicate(line.text, body_shingles):
+            reason = "near-duplicate of body paragraph"
+        elif reason is None and line.prose:
+            reason = "related-story teaser (after the article end)"
+        elif reason is None:
+            reason = "after the article end"
+        _collect(line, reason, result)
+        result.removed.append(RemovedLine(line.text, reason, line.number))
+
+
+def _name_like(line: Line) -> bool:
+    """Two to four capitalised words: a person's name in an author box."""
+    parts = line.text.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not line.prose
+
+
+def clean_text(text: str) -> TextResult:
+    """Split plain text into body lines and audited furniture."""
+    lines = split_lines(text)
+    result = TextResult()
+    listed = _list_items(lines)
+    counts = _counts(lines)
+    start, end = find_core(lines, listed, counts)
+    end = _bio_cut(lines, start, end)
+    start, end = _trim_edges(lines, start, end, listed)
+    end, teasers = _drop_teasers(lines, start, end)
+    core_words: set[str] = set()
+    for line in lines[start:end]:
+        core_words |= line.signature
+    _pre_core(lines, start, result, core_words)
+    title_key = rules.normalise(result.title) if result.title else None
+    for line in lines[start:end]:
+        reason = _inner_reason(line, counts, title_key)
+        if reason is None:
+            result.body.append(line)
+        else:
+            _collect(line, reason, result)
+            result.removed.append(RemovedLine(line.text, reason, line.number))
+    _post_core(lines, end, result.body, result)
+    for idx in teasers:
+        _relabel(result, lines[idx], "related-story teaser (low overlap with the article)")
+    result.removed.sort(key=lambda r: r.line or 0)
+    return result
+
+
+def _inner_reason(line: Line, counts: dict[str, int], title_key: str | None) -> str | None:
+    """Lines inside the core that are still furniture (ads, captions, repeated labels)."""
+    if line.reason is not None:
+        return line.reason
+    if title_key and line.key == title_key:
+        return "repeated headline"
+    if not line.prose and counts.get(line.key, 0) > 1:
+        return "repeated line"
+    return None
+
+
+def _relabel(result: TextResult, line: Line, reason: str) -> None:
+    for i, r in enumerate(result.removed):
+        if r.line == line.number and r.reason.startswith(("after the article", "related-story")):
+            result.removed[i] = RemovedLine(r.text, reason, r.line)

@@ -1,0 +1,199 @@
+"""The review workflow: approve, edit (re-grounded) or reject and regenerate a Quick Read.
+
+Only the latest version of a story's Quick Read can be acted on, so an editor approving a page
+that a new article has meanwhile changed gets a conflict instead of approving unseen words.
+An edited bullet keeps the citations of the bullet it replaces and must still be supported by
+them: every word the sources do not back is shown to the editor and the edit is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from newsprism.model import Bullet, Citation, QuickRead
+from newsprism.render import quick_read_label
+from newsprism.store.newsroom import NewsroomStore
+from newsprism.store.repository import Repository
+
+GroundingCheck = Callable[[str, list[Citation]], list[str]]
+MAX_BULLET = 600
+
+
+class ReviewError(Exception):
+    """An action that cannot be done: unknown story, no Quick Read, stale version (HTTP 404/409)."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def status_label(status: str) -> str:
+    """The public label shown beside a Quick Read."""
+    return quick_read_label(status)
+
+
+_WORD = re.compile(r"\w+(?:[.,']\w+)*", re.UNICODE)
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+    ]
+)
+
+
+def _fallback_check(text: str, citations: list[Citation]) -> list[str]:
+    """Words of ``text`` found in none of the cited sentences (used until analysis.grounding lands)."""
+    source = {w.casefold() for c in citations for w in _WORD.findall(c.sentence)}
+    return [
+        w for w in _WORD.findall(text) if w.casefold() not in source and w.casefold() not in _FUNCTION_WORDS
+    ]
+
+
+def grounding_check() -> GroundingCheck:
+    """The analysis module's ``check_bullet`` when present, else a strict word-level stand-in."""
+    try:
+        from newsprism.analysis.grounding import check_bullet
+    except ImportError:
+        return _fallback_check
+    checker: GroundingCheck = check_bullet
+    return checker
+
+
+@dataclass
+class EditCheck:
+    """Outcome of checking edited bullets: the new bullets and, per bullet index, unsupported words."""
+
+    bullets: list[Bullet]
+    problems: dict[int, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.errors
+
+
+def check_edit(current: QuickRead, texts: Sequence[str], check: GroundingCheck | None = None) -> EditCheck:
+    """Apply edited texts bullet by bullet (blank removes a bullet) and re-check grounding."""
+    check = check or grounding_check()
+    result = EditCheck(bullets=[])
+    if len(texts) != len(current.bullets):
+        result.errors.append(f"expected {len(current.bullets)} bullets, got {len(texts)}")
+        return result
+    for index, (old, raw) in enumerate(zip(current.bullets, texts, strict=True)):
+        text = " ".join(raw.split())
+        if not text:
+            continue
+        if len(text) > MAX_BULLET:
+            result.errors.append(f"bullet {index + 1} is longer than {MAX_BULLET} characters")
+            continue
+        unsupported = check(text, list(old.citations)) if text != old.text else []
+        if unsupported:
+            result.problems[index] = unsupported
+        result.bullets.append(Bullet(text, list(old.citations), list(old.fact_ids), list(old.outlets)))
+    if not result.bullets and not result.errors:
+        result.errors.append("a Quick Read needs at least one bullet")
+    return result
+
+
+Regenerator = Callable[[str], QuickRead | None]
+
+
+class ReviewService:
+    """Review actions over the store; each one writes its audit entry in the same transaction."""
+
+    def __init__(self, repo: Repository, store: NewsroomStore, regenerate: Regenerator | None = None) -> None:
+        self.repo = repo
+        self.store = store
+        self.regenerate_fn = regenerate or self._regenerate_with_pipeline
+
+    def current(self, story_id: str, version: int | None = None) -> QuickRead:
+        """The latest Quick Read, checking that the editor is acting on the version they saw."""
+        resolved = self.repo.resolve_story_id(story_id)
+        qr = self.repo.latest_quick_read(resolved)
+        if qr is None:
+            raise ReviewError(f"story {story_id!r} has no Quick Read", 404)
+        if version is not None and version != qr.version:
+            raise ReviewError(
+                f"version {version} is no longer current (latest is {qr.version}); reload and review again"
+            )
+        return qr
+
+    def approve(self, story_id: str, version: int | None, actor: str) -> QuickRead:
+        qr = self.current(story_id, version)
+        if qr.status == "rejected":
+            raise ReviewError("a rejected Quick Read cannot be approved; regenerate it first")
+        return self.store.set_status(qr, "published", actor, "approve")
+
+    def edit(
+        self, story_id: str, version: int | None, texts: Sequence[str], actor: str
+    ) -> tuple[EditCheck, QuickRead | None]:
+        """Store the edit as a new, reviewed version, or refuse it and say which words lack support."""
+        qr = self.current(story_id, version)
+        checked = check_edit(qr, texts)
+        if not checked.ok:
+            return checked, None
+        method = qr.method if qr.method.endswith("+edited") else f"{qr.method}+edited"
+        saved = self.store.add_version(
+            qr, checked.bullets, method=method, status="published", actor=actor, action="edit"
+        )
+        return checked, saved
+
+    def reject(self, story_id: str, version: int | None, actor: str, *, regenerate: bool = True) -> QuickRead:
+        """Reject the current version; by default generate a fresh draft for review at once."""
+        qr = self.current(story_id, version)
+        rejected = self.store.set_status(qr, "rejected", actor, "reject")
+        if not regenerate:
+            return rejected
+        fresh = self.regenerate_fn(qr.story_id)
+        if fresh is None:
+            return rejected
+        return self.store.add_version(
+            rejected, fresh.bullets, method=fresh.method, status="draft", actor=actor, action="regenerate"
+        )
+
+    def _regenerate_with_pipeline(self, story_id: str) -> QuickRead | None:
+        """Re-run the analysis on the story's current articles (None if the pipeline is absent)."""
+        story = self.repo.get_story(story_id)
+        if story is None:
+            return None
+        try:
+            from newsprism.pipeline import analyse_one
+        except ImportError:
+            return None
+        analysis = analyse_one(story, self.repo.articles_for_story(story.id))
+        return analysis.quick_read

@@ -1,0 +1,40 @@
+"""Grouping settings. Defaults were tuned on the even-id half of the AllSides roundups.
+
+``python benchmarks/stories.py --tune`` re-runs the grid search on that half and prints the
+best settings; the odd-id half is never looked at while tuning (see benchmarks/stories.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsprism.stories.vectors import STOPWORDS_EN
+
+
+@dataclass(frozen=True)
+class GroupingSettings:
+    # a story must score at least this (cosine x time decay) to take an article
+    threshold: float = 0.20
+    # time decay exp(-gap/tau) between the article and the story's span; nothing past window
+    decay_days: float = 3.0
+    window_days: float = 3.0
+    # feature weights: title words count this many times a body word, entities as extra features
+    title_weight: float = 2.0
+    entity_weight: float = 1.0
+    max_article_features: int = 150
+    max_centroid_features: int = 120
+    # candidate retrieval: the article's strongest terms looked up in the story index
+    query_terms: int = 12
+    index_terms: int = 12
+    max_candidates: int = 50
+    # merge: a second story also matching this well, and close to the first, is the same story
+    merge_threshold: float = 0.35
+    merge_story_threshold: float = 0.45
+    # syndication: estimated Jaccard of word 5-gram sets; copies younger than the window only
+    syndication_threshold: float = 0.5
+    syndication_num_perm: int = 64
+    syndication_shingle: int = 5
+    syndication_min_shingles: int = 12
+    syndication_window_days: float = 7.0
+    key_entities: int = 8
+    stopwords: frozenset[str] = field(default=STOPWORDS_EN)

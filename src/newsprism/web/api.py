@@ -1,0 +1,297 @@
+"""JSON API under ``/api/v1``: stories, articles, Quick Reads, feedback and review actions.
+
+Reads are public. Writes need the session cookie and its CSRF token in ``X-CSRF-Token``
+(``GET /api/v1/session`` returns it); review actions also need the editor role.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from newsprism.model import QuickRead
+from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
+from newsprism.newsroom.review import ReviewError, status_label
+from newsprism.newsroom.users import verify_password
+from newsprism.serialize import story_contract, to_jsonable
+from newsprism.store.repository import StorySummary
+from newsprism.web.app import context
+from newsprism.web.security import CSRF_HEADER
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+CsrfHeader = Annotated[
+    str | None, Header(alias=CSRF_HEADER, description="CSRF token from GET /api/v1/session")
+]
+
+
+def editor_read(request: Request) -> str:
+    """Dependency: the signed-in editor (401 anonymous, 403 reader)."""
+    session = context(request).security.require(request, "editor")
+    return session.user or "?"
+
+
+def editor_write(request: Request, csrf: CsrfHeader = None) -> str:
+    """Dependency for review writes: role first, then the CSRF header (before body validation)."""
+    user = editor_read(request)
+    context(request).security.check_csrf(request, csrf)
+    return user
+
+
+def csrf_header(request: Request, csrf: CsrfHeader = None) -> None:
+    """Dependency for other writes: the CSRF header must match the session."""
+    context(request).security.check_csrf(request, csrf)
+
+
+EditorRead = Annotated[str, Depends(editor_read)]
+EditorWrite = Annotated[str, Depends(editor_write)]
+CsrfChecked = Depends(csrf_header)
+
+
+class FeedbackIn(BaseModel):
+    helpful: bool
+    comment: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, description="Quick Read version voted on (default: latest)")
+
+
+class VersionIn(BaseModel):
+    version: int | None = Field(default=None, description="The version the editor reviewed")
+
+
+class EditIn(VersionIn):
+    bullets: list[str] = Field(description="One text per current bullet, in order; blank removes it")
+
+
+class RejectIn(VersionIn):
+    regenerate: bool = True
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+def _summary(row: StorySummary) -> dict[str, Any]:
+    s = row.story
+    return {
+        "id": s.id,
+        "headline": s.headline,
+        "outlets": s.outlets,
+        "article_count": row.article_count,
+        "last_updated": s.last_updated.isoformat() if s.last_updated else None,
+        "read_time_minutes": row.read_time_minutes,
+        "first_bullet": row.first_bullet,
+        "quick_read_status": row.quick_read_status,
+        "label": status_label(row.quick_read_status) if row.quick_read_status else None,
+    }
+
+
+def _quick_read(qr: QuickRead) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(qr)
+    data["label"] = status_label(qr.status)
+    return data
+
+
+@router.get("/stories", summary="List stories, newest first")
+def list_stories(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200, description="Search headlines and titles")] = None,
+    outlet: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 30,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    rows = context(request).store.feed(
+        limit=limit, offset=offset, outlet=outlet, since=since, until=until, query=q
+    )
+    return {"stories": [_summary(r) for r in rows], "limit": limit, "offset": offset}
+
+
+def _story(request: Request, story_id: str) -> Any:
+    story = context(request).repo.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, "no such story")
+    return story
+
+
+@router.get("/stories/{story_id}", summary="One story with its articles, Quick Read and comparison")
+def get_story(request: Request, story_id: str) -> dict[str, Any]:
+    ctx = context(request)
+    story = _story(request, story_id)
+    articles = ctx.repo.articles_for_story(story.id)
+    analysis = ctx.repo.get_analysis(story.id)
+    out = story_contract(story, articles, analysis)
+    if out.get("quick_read"):
+        out["quick_read"]["label"] = status_label(out["quick_read"]["status"])
+    by_id = {a.id: a for a in articles}
+    for item in out["articles"]:
+        a = by_id[item["id"]]
+        item.update(
+            authors=a.authors, read_time_minutes=a.read_time_minutes, syndicated=a.syndicated, agency=a.agency
+        )
+    return out
+
+
+@router.get("/stories/{story_id}/quick-read", summary="The latest Quick Read of a story")
+def get_quick_read(request: Request, story_id: str) -> dict[str, Any]:
+    story = _story(request, story_id)
+    qr = context(request).repo.latest_quick_read(story.id)
+    if qr is None:
+        raise HTTPException(404, "no Quick Read yet")
+    return _quick_read(qr)
+
+
+@router.get("/articles/{article_id}", summary="One clean article with its removed furniture")
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    ctx = context(request)
+    article = ctx.repo.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, "no such article")
+    data: dict[str, Any] = to_jsonable(article)
+    data["story_id"] = ctx.repo.article_story_id(article_id)
+    return data
+
+
+def record_feedback(request: Request, story_id: str, version: int | None, vote: Vote) -> int:
+    """Shared by the form and the API: rate limit, current version only, one vote per browser."""
+    ctx = context(request)
+    if not ctx.feedback_limiter.allow("ip:" + ctx.security.client_key(request)):
+        raise HTTPException(429, "too many votes from this address; try again in a minute")
+    qr = ctx.repo.latest_quick_read(story_id)
+    if qr is None:
+        raise HTTPException(404, "this story has no Quick Read to rate")
+    if version is not None and version != qr.version:
+        raise HTTPException(409, "this summary has changed since you read it; reload to vote")
+    key = voter_key(ctx.security.config.secret_key, ctx.security.session(request).voter)
+    if not ctx.store.add_feedback(story_id, qr.version, vote.helpful, vote.comment, key):
+        raise HTTPException(409, "you already voted on this version of the summary")
+    return qr.version
+
+
+@router.post(
+    "/stories/{story_id}/feedback",
+    status_code=201,
+    dependencies=[CsrfChecked],
+    summary="Did this summary help? (one vote per browser)",
+)
+def post_feedback(request: Request, story_id: str, body: FeedbackIn) -> JSONResponse:
+    ctx = context(request)
+    story = _story(request, story_id)
+    version = record_feedback(request, story.id, body.version, parse_vote(body.helpful, body.comment))
+    response = JSONResponse({"story_id": story.id, "version": version, "recorded": True}, status_code=201)
+    ctx.security.save(request, response)
+    return response
+
+
+# ---- session -----------------------------------------------------------------------------------
+@router.get("/session", summary="Who is signed in, and the CSRF token for writes")
+def get_session(request: Request) -> JSONResponse:
+    ctx = context(request)
+    session = ctx.security.session(request)
+    response = JSONResponse(
+        {"user": session.user, "role": session.role, "csrf_token": ctx.security.csrf_token(request)}
+    )
+    ctx.security.save(request, response)
+    return response
+
+
+@router.post("/session", dependencies=[CsrfChecked], summary="Sign in (sets the session cookie)")
+def post_session(request: Request, body: LoginIn) -> JSONResponse:
+    ctx = context(request)
+    if not ctx.login_limiter.allow(ctx.security.client_key(request)):
+        raise HTTPException(429, "too many sign-in attempts; wait a minute")
+    record = ctx.store.get_user(body.username)
+    if record is None or not verify_password(record.password_hash, body.password):
+        raise HTTPException(401, "wrong username or password")
+    ctx.security.login(request, record.username, record.role)
+    ctx.store.log(record.username, "login")
+    response = JSONResponse(
+        {"user": record.username, "role": record.role, "csrf_token": ctx.security.csrf_token(request)}
+    )
+    ctx.security.save(request, response)
+    return response
+
+
+@router.delete("/session", dependencies=[CsrfChecked], summary="Sign out")
+def delete_session(request: Request) -> JSONResponse:
+    ctx = context(request)
+    ctx.security.logout(request)
+    response = JSONResponse({"user": None})
+    ctx.security.save(request, response)
+    return response
+
+
+# ---- review (editors) ----------------------------------------------------------------------------
+
+
+@router.get("/review/queue", summary="Quick Reads waiting for review (editors)")
+def review_queue(request: Request, _editor: EditorRead) -> dict[str, Any]:
+    return {"queue": to_jsonable(context(request).store.review_queue())}
+
+
+@router.post("/stories/{story_id}/quick-read/approve", summary="Approve the current Quick Read (editors)")
+def api_approve(request: Request, story_id: str, body: VersionIn, actor: EditorWrite) -> dict[str, Any]:
+    try:
+        return _quick_read(context(request).review.approve(story_id, body.version, actor))
+    except ReviewError as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
+
+
+@router.post(
+    "/stories/{story_id}/quick-read/edit",
+    summary="Edit bullets (editors); refused with 422 and the unsupported words if not grounded",
+)
+def api_edit(request: Request, story_id: str, body: EditIn, actor: EditorWrite) -> dict[str, Any]:
+    try:
+        check, saved = context(request).review.edit(story_id, body.version, body.bullets, actor)
+    except ReviewError as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
+    if saved is None:
+        raise HTTPException(
+            422,
+            {
+                "message": "edit refused: not supported by the cited sources",
+                "unsupported": {str(i + 1): words for i, words in check.problems.items()},
+                "errors": check.errors,
+            },
+        )
+    return _quick_read(saved)
+
+
+@router.post("/stories/{story_id}/quick-read/reject", summary="Reject and regenerate (editors)")
+def api_reject(request: Request, story_id: str, body: RejectIn, actor: EditorWrite) -> dict[str, Any]:
+    try:
+        return _quick_read(
+            context(request).review.reject(story_id, body.version, actor, regenerate=body.regenerate)
+        )
+    except ReviewError as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
+
+
+@router.get("/review/feedback", summary="Feedback totals and comments (editors)")
+def feedback_results(request: Request, _editor: EditorRead, story: str | None = None) -> dict[str, Any]:
+    store = context(request).store
+    overall = store.feedback_overall()
+    return {
+        "overall": {"helpful": overall.helpful, "not_helpful": overall.not_helpful, "total": overall.total},
+        "stories": [
+            {
+                "story_id": t.story_id,
+                "headline": t.headline,
+                "helpful": t.helpful,
+                "not_helpful": t.not_helpful,
+                "total": t.total,
+            }
+            for t in store.feedback_totals(story)
+        ],
+        "comments": to_jsonable(store.feedback_comments(story_id=story)),
+    }
+
+
+@router.get("/review/audit", summary="The audit log, newest first (editors)")
+def audit_log(request: Request, _editor: EditorRead, story: str | None = None) -> dict[str, Any]:
+    return {"entries": to_jsonable(context(request).store.audit_entries(story_id=story))}

@@ -1,0 +1,336 @@
+"""Server-rendered pages: the feed, story and article pages, sign-in and the review desk.
+
+Every state-changing form posts a CSRF token; every review route checks the role first (401 for
+anonymous visitors, 403 for readers). Reading needs no JavaScript.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from xml.etree import ElementTree as ET
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsprism.newsroom.feedback import parse_vote, voter_key
+from newsprism.newsroom.review import ReviewError, status_label
+from newsprism.newsroom.users import verify_password
+from newsprism.web.app import WebContext, context
+from newsprism.web.security import CSRF_FIELD
+from newsprism.web.views import build_story_view
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 30
+
+
+async def csrf_form(request: Request) -> None:
+    """Dependency: the form's CSRF token must match (runs before field validation, so 403 first)."""
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    context(request).security.check_csrf(request, token if isinstance(token, str) else None)
+
+
+async def editor_form(request: Request) -> str:
+    """Dependency for review forms: role first (401/403), then the CSRF token; returns the editor."""
+    session = context(request).security.require(request, "editor")
+    await csrf_form(request)
+    return session.user or "?"
+
+
+CsrfChecked = Depends(csrf_form)
+Editor = Annotated[str, Depends(editor_form)]
+
+
+def render(request: Request, name: str, data: dict[str, Any], status: int = 200) -> Response:
+    """Render a template with the session's user and CSRF token; set the cookie if it changed."""
+    ctx = context(request)
+    session = ctx.security.session(request)
+    payload = {"user": session, "csrf_token": ctx.security.csrf_token(request), **data}
+    response = ctx.templates.TemplateResponse(request, name, payload, status_code=status)
+    ctx.security.save(request, response)
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    context(request).security.save(request, response)
+    return response
+
+
+def parse_day(value: str | None) -> datetime | None:
+    """A YYYY-MM-DD filter value as midnight UTC; anything else is ignored rather than an error."""
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# ---- reader pages -------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def feed(
+    request: Request,
+    q: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    ctx = context(request)
+    query = (q or "").strip()[:200] or None
+    end = parse_day(until)
+    rows = ctx.store.feed(
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        outlet=outlet or None,
+        since=parse_day(since),
+        until=end + timedelta(days=1) if end else None,
+        query=query,
+    )
+    return render(
+        request,
+        "feed.html",
+        {
+            "rows": rows[:PAGE_SIZE],
+            "has_more": len(rows) > PAGE_SIZE,
+            "page": page,
+            "q": query or "",
+            "outlet": outlet or "",
+            "since": since or "",
+            "until": until or "",
+            "outlets": ctx.store.outlets(),
+            "label": status_label,
+        },
+    )
+
+
+def _story_or_404(ctx: WebContext, story_id: str) -> Any:
+    story = ctx.repo.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, "no such story")
+    return story
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, voted: str | None = None) -> Response:
+    ctx = context(request)
+    story = _story_or_404(ctx, story_id)
+    if story.id != story_id:  # merged into another story: send bookmarks to the new page
+        return redirect(request, f"/stories/{story.id}")
+    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
+    session = ctx.security.session(request)
+    already = bool(
+        view.quick_read
+        and ctx.store.has_voted(
+            story.id, view.quick_read.version, voter_key(ctx.security.config.secret_key, session.voter)
+        )
+    )
+    return render(request, "story.html", {"v": view, "voted": voted, "already_voted": already})
+
+
+@router.get("/stories/{story_id}/coverage.svg")
+def coverage_svg(request: Request, story_id: str) -> Response:
+    ctx = context(request)
+    story = _story_or_404(ctx, story_id)
+    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
+    if not view.coverage_svg:
+        raise HTTPException(404, "no facts to chart yet")
+    return Response(view.coverage_svg, media_type="image/svg+xml")
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> Response:
+    ctx = context(request)
+    article = ctx.repo.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, "no such article")
+    story_id = ctx.repo.article_story_id(article_id)
+    story = ctx.repo.get_story(story_id) if story_id else None
+    return render(request, "article.html", {"a": article, "story": story})
+
+
+@router.post("/stories/{story_id}/feedback", dependencies=[CsrfChecked])
+def feedback_form(
+    request: Request,
+    story_id: str,
+    helpful: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    from newsprism.web.api import record_feedback
+
+    ctx = context(request)
+    try:
+        vote = parse_vote(helpful, comment)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    story = _story_or_404(ctx, story_id)
+    record_feedback(request, story.id, version, vote)
+    return redirect(request, f"/stories/{story.id}?voted=1#feedback")
+
+
+# ---- sign in ----------------------------------------------------------------------------------
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else "/review"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/review",
+) -> Response:
+    ctx = context(request)
+    if not ctx.login_limiter.allow(ctx.security.client_key(request)):
+        raise HTTPException(429, "too many sign-in attempts; wait a minute")
+    record = ctx.store.get_user(username.strip())
+    if not verify_password(record.password_hash if record else None, password) or record is None:
+        return render(
+            request, "login.html", {"next": _safe_next(next), "error": "Wrong username or password."}, 401
+        )
+    ctx.security.login(request, record.username, record.role)
+    ctx.store.log(record.username, "login")
+    return redirect(request, _safe_next(next))
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request) -> Response:
+    ctx = context(request)
+    ctx.security.logout(request)
+    return redirect(request, "/")
+
+
+# ---- review desk ------------------------------------------------------------------------------
+@router.get("/review", response_class=HTMLResponse)
+def review_queue(request: Request) -> Response:
+    ctx = context(request)
+    ctx.security.require(request, "editor")
+    return render(request, "review_queue.html", {"queue": ctx.store.review_queue()})
+
+
+@router.get("/review/stories/{story_id}", response_class=HTMLResponse)
+def review_story(request: Request, story_id: str) -> Response:
+    ctx = context(request)
+    ctx.security.require(request, "editor")
+    return _review_page(request, story_id, None, None)
+
+
+def _review_page(
+    request: Request,
+    story_id: str,
+    check: Any,
+    message: str | None,
+    status: int = 200,
+    texts: list[str] | None = None,
+) -> Response:
+    ctx = context(request)
+    story = _story_or_404(ctx, story_id)
+    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
+    data = {
+        "v": view,
+        "check": check,
+        "message": message,
+        "texts": texts,
+        "history": ctx.store.audit_entries(story_id=story.id, limit=20),
+    }
+    return render(request, "review_story.html", data, status)
+
+
+@router.post("/review/stories/{story_id}/approve")
+def approve(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
+    ctx = context(request)
+    try:
+        ctx.review.approve(story_id, version, editor)
+    except ReviewError as exc:
+        return _review_page(request, story_id, None, str(exc), exc.status)
+    return redirect(request, f"/review/stories/{story_id}?done=approved")
+
+
+@router.post("/review/stories/{story_id}/edit")
+def edit(
+    request: Request,
+    story_id: str,
+    editor: Editor,
+    version: Annotated[int, Form()],
+    bullet: Annotated[list[str], Form()],
+) -> Response:
+    ctx = context(request)
+    try:
+        check, saved = ctx.review.edit(story_id, version, bullet, editor)
+    except ReviewError as exc:
+        return _review_page(request, story_id, None, str(exc), exc.status)
+    if saved is None:
+        return _review_page(
+            request, story_id, check, "Edit refused: not supported by the sources.", 422, bullet
+        )
+    return redirect(request, f"/review/stories/{story_id}?done=edited")
+
+
+@router.post("/review/stories/{story_id}/reject")
+def reject(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
+    ctx = context(request)
+    try:
+        ctx.review.reject(story_id, version, editor)
+    except ReviewError as exc:
+        return _review_page(request, story_id, None, str(exc), exc.status)
+    return redirect(request, f"/review/stories/{story_id}?done=rejected")
+
+
+@router.get("/review/audit", response_class=HTMLResponse)
+def audit(request: Request, story: str | None = None) -> Response:
+    ctx = context(request)
+    ctx.security.require(request, "editor")
+    return render(request, "audit.html", {"entries": ctx.store.audit_entries(story_id=story), "story": story})
+
+
+@router.get("/review/feedback", response_class=HTMLResponse)
+def feedback_results(request: Request) -> Response:
+    ctx = context(request)
+    ctx.security.require(request, "editor")
+    data = {
+        "overall": ctx.store.feedback_overall(),
+        "per_story": ctx.store.feedback_totals(),
+        "comments": ctx.store.feedback_comments(),
+    }
+    return render(request, "feedback_results.html", data)
+
+
+# ---- Atom -------------------------------------------------------------------------------------
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@router.get("/feed.atom")
+def atom(request: Request) -> Response:
+    """Stories whose Quick Read an editor approved, newest approval first."""
+    ctx = context(request)
+    base = str(request.base_url).rstrip("/")
+    items = ctx.store.published_stories()
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(root, f"{{{ATOM}}}title").text = "newsprism: reviewed stories"
+    ET.SubElement(root, f"{{{ATOM}}}id").text = f"{base}/feed.atom"
+    ET.SubElement(root, f"{{{ATOM}}}link", href=f"{base}/feed.atom", rel="self")
+    ET.SubElement(root, f"{{{ATOM}}}link", href=f"{base}/")
+    newest = max((at for _s, _q, at in items if at), default=datetime(2000, 1, 1, tzinfo=UTC))
+    ET.SubElement(root, f"{{{ATOM}}}updated").text = newest.isoformat()
+    for story, qr, reviewed_at in items:
+        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = story.headline
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/stories/{story.id}"
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=f"{base}/stories/{story.id}")
+        stamp = reviewed_at or story.last_updated or newest
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = stamp.isoformat()
+        author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        ET.SubElement(author, f"{{{ATOM}}}name").text = ", ".join(story.outlets) or "newsprism"
+        summary = " • ".join(b.text for b in qr.bullets)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = f"{summary} ({status_label(qr.status)})"
+    body = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml")

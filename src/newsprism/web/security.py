@@ -1,0 +1,163 @@
+"""Sessions, CSRF tokens and role checks for the web app.
+
+* The session is one signed cookie (itsdangerous, HMAC-SHA1 over a JSON payload with a timestamp):
+  HttpOnly, SameSite=Lax, ``Secure`` when ``NEWSPRISM_COOKIE_SECURE`` is on (behind HTTPS).
+  It holds a random session id, a random voter token and, after login, the username; the role is
+  read from the store on every request so a role change or removal takes effect at once.
+* The CSRF token is an HMAC of the session id: forms carry it in a hidden field, API writes in the
+  ``X-CSRF-Token`` header. SameSite=Lax already blocks most cross-site posts; the token covers
+  the rest (older browsers, same-site subdomains).
+* Login rotates the session id (no fixation) and keeps the voter token (one vote per browser).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import HTTPException, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from newsprism.newsroom.users import Role, has_role
+from newsprism.store.newsroom import NewsroomStore
+
+SESSION_COOKIE = "np_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Web-only settings, from the environment (``NEWSPRISM_SECRET_KEY``, ``NEWSPRISM_COOKIE_SECURE``...)."""
+
+    secret_key: str = field(default_factory=lambda: os.environ.get("NEWSPRISM_SECRET_KEY", ""))
+    cookie_secure: bool = field(default_factory=lambda: _env_flag("NEWSPRISM_COOKIE_SECURE", False))
+    session_max_age: int = 14 * 24 * 3600
+    feedback_per_minute: int = field(
+        default_factory=lambda: int(os.environ.get("NEWSPRISM_FEEDBACK_PER_MINUTE", "10"))
+    )
+    login_per_minute: int = 10
+
+    def resolved(self) -> WebConfig:
+        """A config with a secret: without one, a random per-process key (sessions end on restart)."""
+        if self.secret_key:
+            return self
+        print(
+            "newsprism: NEWSPRISM_SECRET_KEY is not set; using a random key (logins end on restart)",
+            file=sys.stderr,
+        )
+        return WebConfig(
+            secrets.token_urlsafe(32),
+            self.cookie_secure,
+            self.session_max_age,
+            self.feedback_per_minute,
+            self.login_per_minute,
+        )
+
+
+@dataclass
+class Session:
+    sid: str
+    voter: str
+    user: str | None = None
+    role: str | None = None
+    dirty: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {"sid": self.sid, "voter": self.voter, "user": self.user}
+
+
+class Security:
+    """Loads and saves sessions, issues and checks CSRF tokens, enforces roles."""
+
+    def __init__(self, config: WebConfig, store: NewsroomStore) -> None:
+        self.config = config
+        self.store = store
+        self._serializer = URLSafeTimedSerializer(config.secret_key, salt="newsprism.session")
+
+    # ---- sessions ------------------------------------------------------------------------------
+    def session(self, request: Request) -> Session:
+        """The request's session, loaded once; a new anonymous one if the cookie is absent or bad."""
+        cached = getattr(request.state, "np_session", None)
+        if isinstance(cached, Session):
+            return cached
+        session = self._load(request.cookies.get(SESSION_COOKIE))
+        request.state.np_session = session
+        return session
+
+    def _load(self, cookie: str | None) -> Session:
+        if cookie:
+            try:
+                data = self._serializer.loads(cookie, max_age=self.config.session_max_age)
+            except BadSignature:
+                data = None
+            if (
+                isinstance(data, dict)
+                and isinstance(data.get("sid"), str)
+                and isinstance(data.get("voter"), str)
+            ):
+                session = Session(data["sid"], data["voter"], data.get("user"))
+                if session.user:
+                    record = self.store.get_user(session.user)
+                    session.role = record.role if record else None
+                    session.user = record.username if record else None
+                return session
+        return Session(secrets.token_urlsafe(18), secrets.token_urlsafe(18), dirty=True)
+
+    def save(self, request: Request, response: Response) -> None:
+        """Write the cookie if the session is new or changed (most page views send nothing)."""
+        session = getattr(request.state, "np_session", None)
+        if isinstance(session, Session) and session.dirty:
+            response.set_cookie(
+                SESSION_COOKIE,
+                self._serializer.dumps(session.payload()),
+                max_age=self.config.session_max_age,
+                httponly=True,
+                samesite="lax",
+                secure=self.config.cookie_secure,
+                path="/",
+            )
+
+    def login(self, request: Request, username: str, role: str) -> Session:
+        session = self.session(request)
+        session.sid = secrets.token_urlsafe(18)
+        session.user, session.role, session.dirty = username, role, True
+        return session
+
+    def logout(self, request: Request) -> None:
+        session = self.session(request)
+        session.sid = secrets.token_urlsafe(18)
+        session.user, session.role, session.dirty = None, None, True
+
+    # ---- CSRF --------------------------------------------------------------------------------
+    def csrf_token(self, request: Request) -> str:
+        sid = self.session(request).sid
+        return hmac.new(self.config.secret_key.encode(), b"csrf:" + sid.encode(), hashlib.sha256).hexdigest()
+
+    def check_csrf(self, request: Request, supplied: str | None) -> None:
+        """403 unless ``supplied`` matches this session's token (compared in constant time)."""
+        if not supplied or not hmac.compare_digest(supplied, self.csrf_token(request)):
+            raise HTTPException(403, "missing or invalid CSRF token")
+
+    # ---- roles -------------------------------------------------------------------------------
+    def require(self, request: Request, role: Role) -> Session:
+        """401 for anonymous users, 403 for signed-in users below ``role``."""
+        session = self.session(request)
+        if not session.user:
+            raise HTTPException(401, "sign in required", headers={"WWW-Authenticate": "Cookie"})
+        if not has_role(session.role, role):
+            raise HTTPException(403, f"{role} role required")
+        return session
+
+    def client_key(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"

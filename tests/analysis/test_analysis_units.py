@@ -1,0 +1,157 @@
+"""Alignment, discrepancies, syndication, grounding and determinism on literal stories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conftest import make_article, make_story
+
+from newsprism.analysis import analyse_story
+from newsprism.analysis.compress import compress
+from newsprism.analysis.grounding import check_bullet
+from newsprism.model import Citation
+
+PUB = datetime(2025, 9, 12)
+
+
+def _facts_between(a: str, b: str) -> list[str]:
+    story, annotated = make_story(
+        [make_article("a", [a], "Outlet A", published=PUB), make_article("b", [b], "Outlet B", published=PUB)]
+    )
+    return [f.kind for f in analyse_story(story, annotated).facts]
+
+
+def test_paraphrases_align() -> None:
+    kinds = _facts_between(
+        "The government said on Monday that negotiations with the union were on hold.",
+        "Talks between the government and the union are on pause, officials said Monday.",
+    )
+    assert "consensus" in kinds
+
+
+def test_sentences_sharing_only_names_do_not_align() -> None:
+    kinds = _facts_between(
+        "Maria Lopez met Chen Wei in Geneva to discuss shipping tariffs.",
+        "Maria Lopez praised Chen Wei for his novel about a childhood in Geneva.",
+    )
+    assert kinds == ["exclusive", "exclusive"]
+
+
+def test_number_discrepancy_inside_a_fact() -> None:
+    story, annotated = make_story(
+        [
+            make_article(
+                "a",
+                ["At least 21 drones violated Polish airspace overnight, the army said."],
+                "Outlet A",
+                published=PUB,
+            ),
+            make_article(
+                "b",
+                ["Some 19 drones violated Polish airspace overnight, officials said."],
+                "Outlet B",
+                published=PUB,
+            ),
+        ]
+    )
+    analysis = analyse_story(story, annotated)
+    assert analysis.facts[0].kind == "consensus"
+    found = analysis.discrepancies
+    assert len(found) == 1 and found[0].kind == "number"
+    assert {text for _, text in found[0].values} == {"At least 21 drones", "Some 19 drones"}
+
+
+def test_consistent_counts_are_not_discrepancies() -> None:
+    story, annotated = make_story(
+        [
+            make_article("a", ["At least 21 drones violated Polish airspace overnight."], "A"),
+            make_article("b", ["As many as 25 drones violated Polish airspace overnight."], "B"),
+        ]
+    )
+    assert analyse_story(story, annotated).discrepancies == []
+
+
+def test_relative_and_absolute_dates_that_agree() -> None:
+    story, annotated = make_story(
+        [
+            make_article(
+                "a", ["The ministry said Friday that peace talks were on pause."], "A", published=PUB
+            ),
+            make_article(
+                "b", ["Peace talks are on hold, the ministry said on Sept. 12."], "B", published=PUB
+            ),
+        ]
+    )
+    analysis = analyse_story(story, annotated)
+    assert analysis.facts[0].kind == "consensus"
+    assert analysis.discrepancies == []
+
+
+def test_syndicated_copies_count_once() -> None:
+    text = ["Floods closed the main bridge in the city centre on Tuesday, police said."]
+    a = make_article("a", text, "Paper One")
+    b = make_article("b", text, "Paper Two")
+    story, annotated = make_story([a, b], groups=[[a.id, b.id]])
+    assert all(f.kind == "exclusive" for f in analyse_story(story, annotated).facts)
+    story2, annotated2 = make_story([a, b])
+    assert analyse_story(story2, annotated2).facts[0].kind == "consensus"
+
+
+def test_one_article_story_has_fewer_but_grounded_bullets() -> None:
+    story, annotated = make_story(
+        [
+            make_article(
+                "a",
+                [
+                    "The city council approved a new budget on Tuesday after a long debate.",
+                    "The budget raises spending on schools by 4 percent.",
+                ],
+                "Local",
+            )
+        ]
+    )
+    bullets = analyse_story(story, annotated).quick_read.bullets
+    assert 1 <= len(bullets) <= 2
+    assert all(check_bullet(b.text, b.citations) == [] for b in bullets)
+
+
+def test_analysis_is_deterministic() -> None:
+    arts = [
+        make_article(
+            "a",
+            [
+                "Negotiations with the union were on hold, the minister said.",
+                "Workers walked out at three plants.",
+            ],
+            "A",
+        ),
+        make_article(
+            "b",
+            ["Talks with the union are on pause, officials said.", "Strikes hit three plants on Monday."],
+            "B",
+        ),
+    ]
+    story, annotated = make_story(arts)
+    first, second = analyse_story(story, annotated), analyse_story(story, annotated[::-1])
+    assert first == second
+
+
+def test_check_bullet_flags_unsupported_tokens() -> None:
+    cites = [Citation("a1", "At least 21 Russian drones violated Polish airspace on Sept. 10.")]
+    assert check_bullet("At least 21 Russian drones violated Polish airspace.", cites) == []
+    assert check_bullet("At least 25 Russian drones violated Polish airspace.", cites) == ["25"]
+    assert check_bullet("Drones did not violate Polish airspace.", cites) == ["not"]
+    assert check_bullet("Belarusian drones violated Polish airspace.", cites) == ["Belarusian"]
+
+
+def test_compression_drops_attribution_and_asides_only() -> None:
+    sentence = (
+        "Communication between the two negotiating teams is currently on hold, Kremlin "
+        "spokesperson Dmitry Peskov said on Sept. 12, in a call with reporters that "
+        "lasted more than an hour and covered many other topics (including trade)."
+    )
+    short = compress(sentence)
+    assert short is not None and len(short.split()) <= 30
+    assert short.startswith("Communication between the two negotiating teams is currently on hold")
+    source = set(sentence.replace(",", " ").replace(".", " ").split())
+    assert set(short.rstrip(".").replace(",", " ").split()) <= source

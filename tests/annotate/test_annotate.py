@@ -1,0 +1,88 @@
+"""Sentences, entities, quotes with speakers, numbers and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from newsprism.annotate import annotate
+from newsprism.model import Article
+
+Build = Callable[..., Article]
+
+
+def test_sentences_are_exact_substrings_with_global_index(article: Build) -> None:
+    body = [
+        "U.S. President Donald Trump spoke on Sept. 11. He left at 5 p.m. on Friday.",
+        '"We talked. It went well," Mr. Smith said. Then he went home.',
+    ]
+    result = annotate(article(body))
+    texts = [s.text for s in result.sentences]
+    assert texts == [
+        "U.S. President Donald Trump spoke on Sept. 11.",
+        "He left at 5 p.m. on Friday.",
+        '"We talked. It went well," Mr. Smith said.',
+        "Then he went home.",
+    ]
+    assert [s.index for s in result.sentences] == [0, 1, 2, 3]
+    assert [s.paragraph for s in result.sentences] == [0, 0, 1, 1]
+    assert all(s.text in body[s.paragraph] for s in result.sentences)
+
+
+def test_quote_speakers_titles_and_back_references(article: Build) -> None:
+    body = [
+        '"It is more accurate to talk about a pause," spokesman Dmitry Peskov told reporters.',
+        '"You cannot expect immediate results," he added.',
+        'Kremlin spokesman Dmitry Peskov said: "Channels of communication exist."',
+        'Peskov replied that, as of now, "it is more accurate to say there is a pause."',
+        '"We will keep talking to everyone," said Ursula von der Leyen.',
+    ]
+    quotes = annotate(article(body)).quotes
+    assert [q.speaker for q in quotes] == ["Dmitry Peskov"] * 4 + ["Ursula von der Leyen"]
+    assert quotes[1].text == "You cannot expect immediate results"
+
+
+def test_scare_quotes_are_not_quotes(article: Build) -> None:
+    body = ['The Kremlin said talks were on "pause" as efforts falter.']
+    assert annotate(article(body)).quotes == []
+
+
+def test_counts_with_qualifiers_and_units(article: Build) -> None:
+    result = annotate(article(["At least 21 Russian drones and 3 missiles hit 2,500 homes."]))
+    found = {(n.value, n.unit, n.qualifier) for n in result.numbers}
+    assert (21.0, "dron", "at least") in found
+    assert (3.0, "missil", None) in found
+    assert (2500.0, "homes", None) in found or (2500.0, "home", None) in found
+
+
+def test_relative_dates_resolve_against_publication(article: Build) -> None:
+    body = [
+        "The Kremlin said Friday that talks were paused, after an attack last week.",
+        "A strike on Sept. 7 hit Kyiv; talks ran between May and July.",
+    ]
+    values = {n.text: n.value for n in annotate(article(body)).numbers if n.unit == "date"}
+    assert values["Friday"] == "2025-09-12"  # 2025-09-12 is itself a Friday
+    assert values["last week"] == "2025-09-01/2025-09-07"
+    assert values["Sept. 7"] == "2025-09-07"
+    assert values["May"] == "2025-05-01/2025-05-31"
+
+
+def test_relative_dates_without_publication_stay_relative(article: Build) -> None:
+    numbers = annotate(article(["Officials met on Friday."], published=None)).numbers
+    assert [n.value for n in numbers] == ["relative:friday"]
+    sunday = annotate(article(["Officials met on Friday."], published=datetime(2025, 9, 14)))
+    assert sunday.numbers[0].value == "2025-09-12"
+
+
+def test_entities_strip_titles_and_sentence_openers(article: Build) -> None:
+    result = annotate(
+        article(
+            [
+                "Following talks, Ukrainian President Volodymyr Zelensky met "
+                "Polish Prime Minister Donald Tusk in Warsaw."
+            ]
+        )
+    )
+    people = {e.text for e in result.entities if e.label == "PERSON"}
+    assert {"Volodymyr Zelensky", "Donald Tusk"} <= people
+    assert all(not e.text.startswith("Following") for e in result.entities)

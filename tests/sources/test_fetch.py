@@ -1,0 +1,293 @@
+"""The polite HTTP client against a real loopback server: what actually goes over the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import brotli
+import pytest
+from sources_support import Handler, LoopbackServer, gzipped
+
+from newsprism.sources.fetch import (
+    AddressGuard,
+    BlockedAddress,
+    FetchConfig,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    RobotsDisallowed,
+    TooLarge,
+    is_public_address,
+)
+
+
+def fetch(config: FetchConfig, url: str, **kwargs: Any) -> FetchResult:
+    async def go() -> FetchResult:
+        async with Fetcher(config) as fetcher:
+            return await fetcher.get(url, **kwargs)
+
+    return asyncio.run(go())
+
+
+def test_user_agent_names_the_project(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.static("/a", "<p>hi</p>")
+    result = fetch(fetch_config, server.url("/a"))
+    assert result.status == 200 and result.content == b"<p>hi</p>"
+    assert server.hits_for("/a")[0].headers["User-Agent"].startswith("newsprism/")
+    assert "+https://github.com/newsprism" in server.hits_for("/a")[0].headers["User-Agent"]
+
+
+def test_conditional_get_second_request_transfers_no_body(
+    server: LoopbackServer, fetch_config: FetchConfig
+) -> None:
+    server.static(
+        "/feed", "<rss/>" * 1000, "application/rss+xml", etag='"v1"', last_modified="Mon, 01 Jan 2026"
+    )
+    first = fetch(fetch_config, server.url("/feed"))
+    assert first.status == 200 and first.etag == '"v1"' and len(first.content) == 6000
+    second = fetch(fetch_config, server.url("/feed"), etag=first.etag, last_modified=first.last_modified)
+    assert second.not_modified and second.content == b""
+    hits = server.hits_for("/feed")
+    assert hits[1].headers["If-None-Match"] == '"v1"'
+    assert hits[1].headers["If-Modified-Since"] == "Mon, 01 Jan 2026"
+    assert (hits[0].sent, hits[1].sent, hits[1].status) == (6000, 0, 304)
+
+
+def test_gzip_and_brotli_are_decoded(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    body = b"<p>" + b"compressible " * 500 + b"</p>"
+    server.routes["/gz"] = lambda h: h.reply(200, gzipped(body), {"Content-Encoding": "gzip"})
+    server.routes["/br"] = lambda h: h.reply(200, brotli.compress(body), {"Content-Encoding": "br"})
+    assert fetch(fetch_config, server.url("/gz")).content == body
+    assert fetch(fetch_config, server.url("/br")).content == body
+    assert "br" in server.hits_for("/br")[0].headers["Accept-Encoding"]
+
+
+def test_robots_disallow_is_respected_and_cached(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.static("/private/secret", "nope")
+    server.static("/public", "yes")
+
+    async def go() -> None:
+        async with Fetcher(fetch_config) as fetcher:
+            with pytest.raises(RobotsDisallowed):
+                await fetcher.get(server.url("/private/secret"))
+            await fetcher.get(server.url("/public"))
+            await fetcher.get(server.url("/public"))
+
+    asyncio.run(go())
+    assert server.hits_for("/private/secret") == []
+    assert len(server.hits_for("/robots.txt")) == 1
+    assert len(server.hits_for("/public")) == 2
+
+
+def test_robots_server_error_means_disallow(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.static("/robots.txt", "down", status=503)
+    server.static("/page", "x")
+    with pytest.raises(FetchError, match=r"robots\.txt answered HTTP 503"):
+        fetch(replace(fetch_config, retries=0), server.url("/page"))
+    assert server.hits_for("/page") == []
+
+
+def test_rate_limit_spaces_request_starts(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.static("/r", "ok")
+    config = replace(fetch_config, per_host_interval=0.25, per_host_concurrency=4)
+
+    async def go() -> None:
+        async with Fetcher(config) as fetcher:
+            await fetcher.get(server.url("/robots.txt"))  # warm the robots cache
+            await asyncio.gather(*(fetcher.get(server.url("/r")) for _ in range(5)))
+
+    asyncio.run(go())
+    starts = sorted(h.at for h in server.hits_for("/r"))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(gaps) == 4 and min(gaps) >= 0.23, gaps
+
+
+def test_per_host_concurrency_is_capped(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    active = {"now": 0, "max": 0}
+    guard = threading.Lock()
+
+    def slow(h: Handler) -> None:
+        with guard:
+            active["now"] += 1
+            active["max"] = max(active["max"], active["now"])
+        time.sleep(0.15)
+        with guard:
+            active["now"] -= 1
+        h.reply(200, b"ok")
+
+    server.routes["/slow"] = slow
+    config = replace(fetch_config, per_host_concurrency=2)
+
+    async def go() -> None:
+        async with Fetcher(config) as fetcher:
+            await asyncio.gather(*(fetcher.get(server.url("/slow")) for _ in range(6)))
+
+    asyncio.run(go())
+    assert active["max"] == 2
+
+
+def test_server_error_then_success_is_retried(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    calls = {"n": 0}
+
+    def flaky(h: Handler) -> None:
+        calls["n"] += 1
+        h.reply(500 if calls["n"] <= 2 else 200, b"ok" if calls["n"] > 2 else b"boom")
+
+    server.routes["/flaky"] = flaky
+
+    async def go() -> tuple[FetchResult, int]:
+        async with Fetcher(fetch_config) as fetcher:
+            return await fetcher.get(server.url("/flaky")), fetcher.stats.retries
+
+    result, retries = asyncio.run(go())
+    assert result.status == 200 and result.content == b"ok"
+    assert retries == 2 and calls["n"] == 3
+    starts = [h.at for h in server.hits_for("/flaky")]
+    assert starts[1] - starts[0] >= 0.025 and starts[2] - starts[1] >= 0.05  # backed off (with jitter)
+
+
+def test_persistent_server_error_gives_up(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.static("/down", "boom", status=503)
+    with pytest.raises(FetchError) as info:
+        fetch(fetch_config, server.url("/down"))
+    assert info.value.status == 503 and info.value.transient
+    assert len(server.hits_for("/down")) == fetch_config.retries + 1
+
+
+def test_hanging_server_times_out_fast(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    def hang(h: Handler) -> None:
+        server.closing.wait(30)
+
+    server.routes["/hang"] = hang
+    config = replace(fetch_config, read_timeout=0.4, retries=1, backoff_base=0.05)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        fetch(config, server.url("/hang"))
+    assert "timed out" in str(info.value) and info.value.transient
+    assert time.monotonic() - started < 3.0
+
+
+def test_slow_drip_body_hits_total_timeout(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    def drip(h: Handler) -> None:
+        def chunks() -> Iterator[bytes]:
+            while not server.closing.is_set():
+                time.sleep(0.1)
+                yield b"."
+
+        h.stream(chunks())
+
+    server.routes["/drip"] = drip
+    config = replace(fetch_config, total_timeout=0.8, retries=0)
+    started = time.monotonic()
+    with pytest.raises(FetchError):
+        fetch(config, server.url("/drip"))
+    assert time.monotonic() - started < 3.0
+
+
+def test_fifty_megabyte_body_is_cut_off_while_streaming(
+    server: LoopbackServer, fetch_config: FetchConfig
+) -> None:
+    chunk = b"x" * 65536
+
+    def huge(h: Handler) -> None:
+        h.stream(chunk for _ in range(50 * 1024 * 1024 // len(chunk)))
+
+    server.routes["/huge"] = huge
+    started = time.monotonic()
+    with pytest.raises(TooLarge):
+        fetch(fetch_config, server.url("/huge"), max_bytes=1_000_000)
+    assert time.monotonic() - started < 5.0
+    time.sleep(0.2)  # let the server notice the hang-up
+    assert server.hits_for("/huge")[0].sent < 20 * 1024 * 1024  # nowhere near 50 MB went out
+
+
+def test_declared_oversize_body_is_refused_before_reading(
+    server: LoopbackServer, fetch_config: FetchConfig
+) -> None:
+    server.static("/big", b"y" * 2_000_000)
+    with pytest.raises(TooLarge, match="declares"):
+        fetch(fetch_config, server.url("/big"), max_bytes=1_000_000)
+
+
+def test_gzip_bomb_stops_at_the_cap(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    bomb = gzipped(b"\0" * 30_000_000)  # ~30 KB on the wire, 30 MB decoded
+    server.routes["/bomb"] = lambda h: h.reply(200, bomb, {"Content-Encoding": "gzip"})
+    with pytest.raises(TooLarge):
+        fetch(fetch_config, server.url("/bomb"), max_bytes=1_000_000)
+
+
+def test_redirects_are_followed_with_a_limit(server: LoopbackServer, fetch_config: FetchConfig) -> None:
+    server.redirect("/old", "/new", 301)
+    server.static("/new", "moved here")
+    result = fetch(fetch_config, server.url("/old"))
+    assert result.final_url == server.url("/new") and result.redirects == (server.url("/old"),)
+    server.redirect("/loop", "/loop")
+    with pytest.raises(FetchError, match="redirects"):
+        fetch(fetch_config, server.url("/loop"))
+    assert len(server.hits_for("/loop")) == fetch_config.max_redirects + 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.0.0.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:9/",
+        "http://[::1]/",
+    ],
+)
+def test_redirect_to_private_address_is_refused_without_connecting(
+    server: LoopbackServer, fetch_config: FetchConfig, target: str
+) -> None:
+    server.redirect("/go", target)
+
+    async def go() -> list[tuple[str, int, str]]:
+        async with Fetcher(fetch_config) as fetcher:
+            with pytest.raises(BlockedAddress):
+                await fetcher.get(server.url("/go"))
+            return fetcher.backend.refused
+
+    started = time.monotonic()
+    refused = asyncio.run(go())
+    assert time.monotonic() - started < 1.5  # no connect attempt (10.0.0.1 would hang until timeout)
+    assert refused and refused[0][0] in target
+
+
+def test_loopback_is_refused_unless_allowed(server: LoopbackServer) -> None:
+    server.static("/a", "x")
+    with pytest.raises(BlockedAddress, match="non-public"):
+        fetch(FetchConfig(retries=0), server.url("/a"))
+    assert server.hits == []
+    assert fetch(FetchConfig(allow_private=True, per_host_interval=0), server.url("/a")).content == b"x"
+
+
+def test_non_http_schemes_are_refused(fetch_config: FetchConfig) -> None:
+    for url in ["file:///etc/passwd", "ftp://example.com/x", "gopher://x/"]:
+        with pytest.raises(FetchError, match="only http"):
+            fetch(fetch_config, url)
+
+
+def test_address_classification() -> None:
+    assert is_public_address("93.184.216.34") and is_public_address("2606:4700::1111")
+    for private in ["10.0.0.1", "127.0.0.1", "169.254.169.254", "192.168.1.1", "::1", "fe80::1", "0.0.0.0"]:
+        assert not is_public_address(private), private
+    assert not is_public_address("::ffff:10.0.0.1")  # IPv4-mapped private
+    assert not is_public_address("224.0.0.1")  # multicast
+    guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1:8080"}))
+    assert guard.permits("127.0.0.1", 8080, "127.0.0.1")
+    assert not guard.permits("127.0.0.1", 8081, "127.0.0.1")
+
+
+def test_config_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSPRISM_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("NEWSPRISM_ALLOWED_HOSTS", "127.0.0.1:1234, Intranet")
+    monkeypatch.setenv("NEWSPRISM_HOST_INTERVAL", "0.5")
+    config = FetchConfig.from_env(retries=0)
+    assert config.allow_private and config.allowed_hosts == {"127.0.0.1:1234", "intranet"}
+    assert config.per_host_interval == 0.5 and config.retries == 0

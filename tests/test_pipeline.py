@@ -1,0 +1,98 @@
+"""The wiring: one-shot and stored runs agree, restarts resume, crashes repair, Dask gives the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.config import Settings
+from newsprism.model import Article, ExtractionFailure, Page
+from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, parallel_map
+from newsprism.sources.files import load_pages
+from newsprism.store.repository import Repository
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def example_pages() -> list[Page]:
+    pages = [p for p in load_pages([EXAMPLES]) if isinstance(p, Page)]
+    assert len(pages) >= 9
+    return pages
+
+
+def memberships(repo: Repository) -> dict[str, str]:
+    return {article.id: story_id for article, story_id in repo.iter_memberships()}
+
+
+def test_one_shot_and_stored_runs_group_the_same_way(repo: Repository) -> None:
+    pages = example_pages()
+    batch = analyse_pages(pages)
+    assert not batch.failures
+    one_shot = {frozenset(r.story.article_ids) for r in batch.stories}
+    Ingestor(repo).ingest_pages(pages)
+    stored: dict[str, set[str]] = {}
+    for article_id, story_id in memberships(repo).items():
+        stored.setdefault(story_id, set()).add(article_id)
+    assert one_shot == {frozenset(v) for v in stored.values()}
+    assert repo.stale_story_ids() == []
+    for story_id in stored:
+        analysis = repo.get_analysis(story_id)
+        assert analysis is not None and analysis.quick_read.bullets
+
+
+def test_restart_resumes_with_the_same_stories(repo: Repository) -> None:
+    pages = example_pages()
+    half = len(pages) // 2
+    Ingestor(repo).ingest_pages(pages[:half])
+    before = memberships(repo)
+    report = Ingestor(repo).ingest_pages(pages)  # a new process: grouper restored from the store
+    after = memberships(repo)
+    assert len(report.duplicates) == half
+    assert {k: after[k] for k in before} == {k: before[k] for k in before} or all(
+        repo.resolve_story_id(before[k]) == after[k] for k in before
+    )
+    fresh = analyse_pages(pages)
+    assert len({*after.values()}) == len(fresh.stories)
+
+
+def test_crash_mid_batch_loses_nothing_and_duplicates_nothing(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = example_pages()
+    ingestor = Ingestor(repo)
+    original = repo.ingest
+    calls = {"n": 0}
+
+    def crash_on_fourth(article: Article, change: object) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt("killed mid-batch")
+        return original(article, change)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo, "ingest", crash_on_fourth)
+    with pytest.raises(KeyboardInterrupt):
+        ingestor.ingest_pages(pages)
+    monkeypatch.undo()
+    assert repo.count_articles() == 3
+    Ingestor(repo).ingest_pages(pages)
+    extracted = [r for r in extract_pages(pages, settings=Settings()) if isinstance(r, Article)]
+    assert repo.count_articles() == len({a.id for a in extracted})
+    assert repo.stale_story_ids() == []
+
+
+def test_dask_executor_matches_in_process(tmp_path: Path) -> None:
+    pages = example_pages()[:6]
+    local = extract_pages(pages, settings=Settings(database_url="sqlite://", dask_threshold=10**6))
+    on_dask = extract_pages(pages, settings=Settings(database_url="sqlite://", dask_threshold=1))
+    assert local == on_dask
+    assert parallel_map(len, ["ab", "c"], settings=Settings(dask_threshold=1), stage="t") == [2, 1]
+
+
+def test_failures_are_reported_not_raised(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    pages = [p for p in load_pages([empty]) if isinstance(p, Page)]
+    batch = analyse_pages(pages)
+    assert batch.stories == [] and len(batch.failures) == 1
+    assert isinstance(batch.failures[0], ExtractionFailure)
