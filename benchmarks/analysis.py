@@ -18,20 +18,20 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from analysis_eval import ALLSIDES, lexrank, make_article, story_of  # noqa: E402
+from analysis_eval import ALLSIDES, lexrank, make_article, story_of
 
-from newsprism.analysis import analyse_story  # noqa: E402
-from newsprism.annotate import annotate  # noqa: E402
-from newsprism.model import Article  # noqa: E402
+from newsprism.analysis import analyse_story
+from newsprism.annotate import annotate
+from newsprism.model import Article
 
 SIZES = (2, 10, 50)
 BODIES_PER_ARTICLE = 6
@@ -57,8 +57,9 @@ def synthetic_story(n: int, bodies: list[tuple[str, list[str]]]) -> list[Article
     for i in range(n):
         chunk = [bodies[(i * BODIES_PER_ARTICLE + k) % len(bodies)] for k in range(6)]
         paragraphs = [p for _, body in chunk for p in body]
-        articles.append(make_article(f"syn-{n}-{i}", paragraphs[0][:80], paragraphs,
-                                     f"{chunk[0][0]} #{i}", None))
+        articles.append(
+            make_article(f"syn-{n}-{i}", paragraphs[0][:80], paragraphs, f"{chunk[0][0]} #{i}", None)
+        )
     return articles
 
 
@@ -76,18 +77,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     bodies = topic_bodies()
-    print(f"{'articles':>8} {'sentences':>9} {'annotate s':>10} {'analyse s':>9} "
-          f"{'lexrank s':>9} {'analyse/lexrank':>15}")
+    print(
+        f"{'articles':>8} {'sentences':>9} {'annotate s':>10} {'analyse s':>9} "
+        f"{'lexrank s':>9} {'analyse/lexrank':>15}"
+    )
     for n in SIZES:
         articles = synthetic_story(n, bodies)
         t_annotate = median_seconds(lambda a=articles: [annotate(x) for x in a], args.repeat)
         annotated = [annotate(a) for a in articles]
         story = story_of(annotated)
-        t_analyse = median_seconds(lambda: analyse_story(story, annotated), args.repeat)
-        t_lexrank = median_seconds(lambda: lexrank(annotated, 5), args.repeat)
+        t_analyse = median_seconds(lambda s=story, a=annotated: analyse_story(s, a), args.repeat)
+        t_lexrank = median_seconds(lambda a=annotated: lexrank(a, 5), args.repeat)
         sentences = sum(len(a.sentences) for a in annotated)
-        print(f"{n:>8} {sentences:>9} {t_annotate:>10.3f} {t_analyse:>9.3f} {t_lexrank:>9.3f} "
-              f"{t_analyse / t_lexrank:>15.2f}")
+        print(
+            f"{n:>8} {sentences:>9} {t_annotate:>10.3f} {t_analyse:>9.3f} {t_lexrank:>9.3f} "
+            f"{t_analyse / t_lexrank:>15.2f}"
+        )
 
 
 if __name__ == "__main__":

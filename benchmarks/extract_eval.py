@@ -60,8 +60,7 @@ def seeds() -> None:
 
 def load_benchmark(limit: int | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     truth = {
-        k: v["articleBody"]
-        for k, v in json.loads((BENCH / "ground-truth.json").read_text("utf-8")).items()
+        k: v["articleBody"] for k, v in json.loads((BENCH / "ground-truth.json").read_text("utf-8")).items()
     }
     ids = sorted(truth)[:limit] if limit else sorted(truth)
     truth = {k: truth[k] for k in ids}

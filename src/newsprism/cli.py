@@ -17,12 +17,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from newsprism import render
 from newsprism.config import Settings
 from newsprism.model import ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
-from newsprism.serialize import story_contract, to_jsonable
+from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.store.repository import Repository
 
@@ -65,8 +66,13 @@ PathsArgument = Annotated[
 ]
 
 
+def _print_error(message: str) -> None:
+    """One unwrapped line on stderr; the message is plain text (paths may contain markup)."""
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    _print_error(message)
     return typer.Exit(code)
 
 
@@ -117,9 +123,7 @@ def _load(
 
 def _report_failures(failures: list[ExtractionFailure]) -> None:
     for failure in failures:
-        err_console.print(
-            f"[bold red]error:[/] {failure.source}: {failure.reason}", markup=True, highlight=False
-        )
+        _print_error(f"{failure.source}: {failure.reason}")
 
 
 def _emit_json(data: Any) -> None:
@@ -173,7 +177,7 @@ def extract(
     results = extract_pages(pages, settings=settings)
     articles = [r for r in results if not isinstance(r, ExtractionFailure)]
     failures += [r for r in results if isinstance(r, ExtractionFailure)]
-    records = [{"path": a.source, **to_jsonable(a)} for a in articles]
+    records = [article_record(a) for a in articles]
     if fmt is ExtractFormat.jsonl or (fmt is ExtractFormat.json and len(records) > 1):
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -83,6 +83,19 @@ def _accepts(tp: Any, data: Any) -> bool:
     return True
 
 
+def article_record(article: Article) -> dict[str, Any]:
+    """An extracted article as ``newsprism extract`` prints it: every field, plus ``author``.
+
+    ``author`` (all bylines joined) is the single-string form most users and tools expect;
+    ``authors`` keeps the list.
+    """
+    return {
+        "path": article.source,
+        **to_jsonable(article),
+        "author": ", ".join(article.authors) or None,
+    }
+
+
 def story_contract(story: Story, articles: list[Article], analysis: Analysis | None) -> dict[str, Any]:
     """One story in the public JSON contract of ``newsprism analyse`` / ``stories --format json``.
 

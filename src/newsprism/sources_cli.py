@@ -87,24 +87,26 @@ def add_source(
     url: Annotated[str, typer.Argument(help="Feed URL (RSS, Atom or JSON Feed).")],
     outlet: Annotated[str | None, typer.Option(help="Outlet name for its articles.")] = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
-    interval: Annotated[int, typer.Option(help="Poll interval in seconds.", min=1)] = DEFAULT_INTERVAL,
-    disabled: Annotated[bool, typer.Option("--disabled", help="Subscribe but do not poll yet.")] = False,
+    interval: Annotated[
+        int | None, typer.Option(help=f"Poll interval in seconds [default: {DEFAULT_INTERVAL}].", min=1)
+    ] = None,
+    enabled: Annotated[
+        bool | None, typer.Option("--enabled/--disabled", help="Poll it (default) or just keep it listed.")
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Subscribe to a feed (or change the settings of one already subscribed)."""
+    """Subscribe to a feed; for one already subscribed, change only the settings given."""
     url = _valid_url(url)
     _, repo = _open(database)
     store = SourceStore(repo.engine)
+    changes: dict[str, Any] = {"outlet": outlet, "language": language}
+    changes |= {"poll_interval_seconds": interval, "enabled": enabled}
+    given = {k: v for k, v in changes.items() if v is not None}
     try:
-        store.add(url, outlet=outlet, language=language, poll_interval_seconds=interval, enabled=not disabled)
+        store.add(url, **given)
         console.print(f"added {url}")
     except SourceExists:
-        changes: dict[str, Any] = {"poll_interval_seconds": interval, "enabled": not disabled}
-        if outlet is not None:
-            changes["outlet"] = outlet
-        if language is not None:
-            changes["language"] = language
-        store.update(url, **changes)
+        store.update(url, **given)
         console.print(f"updated {url}")
 
 
@@ -184,10 +186,10 @@ def list_sources(
     if not sources:
         console.print("no sources; add one with `newsprism sources add URL`")
         return
-    table = Table("url", "outlet", "lang", "every", "on", "last poll", "status", "last error")
+    table = Table("outlet", "lang", "every", "on", "last poll", "status", "last error")
+    table.add_column("url", overflow="fold")  # full URLs: `sources remove` needs them verbatim
     for s in sources:
         table.add_row(
-            s.url,
             s.outlet or "",
             s.language or "",
             f"{s.poll_interval_seconds}s",
@@ -195,6 +197,7 @@ def list_sources(
             _when(s.last_polled_at),
             str(s.last_status or ""),
             s.last_error or "",
+            s.url,
         )
     console.print(table)
 

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from conftest import make_article, make_story
+from analysis_helpers import make_article, make_story
 
 from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.analysis.grounding import check_bullet

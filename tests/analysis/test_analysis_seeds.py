@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from conftest import SeedStory
+from analysis_helpers import SeedStory
 
 from newsprism.analysis.grounding import check_bullet, checked_tokens
 from newsprism.model import Fact

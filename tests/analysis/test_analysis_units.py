@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import make_article, make_story
+from analysis_helpers import make_article, make_story
 
 from newsprism.analysis import analyse_story
 from newsprism.analysis.compress import compress
@@ -155,3 +155,13 @@ def test_compression_drops_attribution_and_asides_only() -> None:
     assert short.startswith("Communication between the two negotiating teams is currently on hold")
     source = set(sentence.replace(",", " ").replace(".", " ").split())
     assert set(short.rstrip(".").replace(",", " ").split()) <= source
+
+
+def test_every_example_bullet_is_grounded(example_story) -> None:  # type: ignore[no-untyped-def]
+    story, annotated = example_story
+    analysis = analyse_story(story, annotated)
+    assert 3 <= len(analysis.quick_read.bullets) <= 5
+    for bullet in analysis.quick_read.bullets:
+        assert bullet.citations and len(bullet.text.split()) <= 30
+        assert check_bullet(bullet.text, bullet.citations) == []
+    assert any(f.kind == "consensus" for f in analysis.facts)

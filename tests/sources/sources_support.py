@@ -99,6 +99,7 @@ class LoopbackServer:
 class Handler(BaseHTTPRequestHandler):
     server: Any
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # one send per response: unbuffered writes hit Nagle + delayed ACK (40 ms)
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         return None
@@ -145,6 +146,7 @@ class Handler(BaseHTTPRequestHandler):
         self.hit.status = 200
         for chunk in chunks:
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self.wfile.flush()
             self.hit.sent += len(chunk)
         self.wfile.write(b"0\r\n\r\n")
 

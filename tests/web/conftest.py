@@ -54,7 +54,9 @@ def world(web_repo: Repository) -> World:
 
 @pytest.fixture
 def web_config() -> WebConfig:
-    return WebConfig(secret_key="test-secret-key", cookie_secure=False, feedback_per_minute=10)
+    return WebConfig(
+        secret_key="test-secret-key", cookie_secure=False, feedback_per_minute=10, page_cache_seconds=0
+    )
 
 
 @pytest.fixture

@@ -25,12 +25,16 @@ def _surname(speaker: str | None) -> str:
 
 
 def same_statement(a: Quote, b: Quote, threshold: float = 0.5) -> bool:
-    """Same speaker and the shorter quote's concepts mostly found in the longer."""
-    if _surname(a.speaker) != _surname(b.speaker) or not a.speaker:
+    """Same speaker (or one unattributed) and the shorter quote's concepts mostly found in
+    the longer; an unattributed quote needs a closer match, since only its words vouch."""
+    if a.speaker and b.speaker and _surname(a.speaker) != _surname(b.speaker):
         return False
+    if not a.speaker and not b.speaker:
+        return False
+    needed = threshold if a.speaker and b.speaker else max(threshold, 0.6)
     ca, cb = set(concepts(a.text)), set(concepts(b.text))
     small = min(len(ca), len(cb))
-    return small >= 2 and len(ca & cb) / small >= threshold
+    return small >= 2 and len(ca & cb) / small >= needed
 
 
 def quote_variants(articles: list[AnnotatedArticle], voices: dict[str, str]) -> list[QuoteVariants]:

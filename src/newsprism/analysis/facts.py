@@ -81,13 +81,13 @@ def _edges(units: list[Unit], settings: AlignSettings) -> tuple[dict[tuple[int, 
         return {}, np.zeros(0)
     matrix, binary = unit_matrix(units)
     sims = sparse.triu(matrix @ matrix.T, k=1).tocoo()
-    shared = sparse.triu(binary @ binary.T, k=1).tocsr()
     voice = np.asarray([u.voice for u in units])
     keep = (sims.data >= settings.link_threshold) & (voice[sims.row] != voice[sims.col])
-    edges: dict[tuple[int, int], float] = {}
-    for r, c, v in zip(sims.row[keep], sims.col[keep], sims.data[keep], strict=True):
-        if v >= settings.strong_link or shared[r, c] >= settings.min_shared:
-            edges[(int(r), int(c))] = float(v)
+    rows, cols, vals = sims.row[keep], sims.col[keep], sims.data[keep]
+    # shared non-name concepts of just the candidate pairs: a row-wise product, no n x n matrix
+    shared = np.asarray(binary[rows].multiply(binary[cols]).sum(axis=1)).ravel()
+    ok = (vals >= settings.strong_link) | (shared >= settings.min_shared)
+    edges = {(int(r), int(c)): float(v) for r, c, v in zip(rows[ok], cols[ok], vals[ok], strict=True)}
     return edges, _centrality(matrix)
 
 

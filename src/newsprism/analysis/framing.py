@@ -125,21 +125,23 @@ def framing(
     counts = {
         o: Counter(s for t in ts for _, s in _tokens(t, names) if len(s) > 1) for o, ts in texts.items()
     }
+    total: Counter[str] = Counter()
+    for c in counts.values():
+        total.update(c)
+    meanings = {o: {c for t in ts for c in concepts(t) if c.startswith("~")} for o, ts in texts.items()}
+    spread: Counter[str] = Counter(c for m in meanings.values() for c in m)
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
-        rest: Counter[str] = Counter()
-        for other, c in counts.items():
-            if other != outlet:
-                rest.update(c)
+        mine = counts[outlet]
+        rest = Counter({w: n - mine[w] for w, n in total.items() if n > mine[w]})
         if not rest:
             continue
-        scores = log_odds(counts[outlet], rest, prior)
-        others = [t for o, ts in texts.items() if o != outlet for t in ts]
+        scores = log_odds(mine, rest, prior)
         context = Contrast(
             names,
             {w for w, z in scores.items() if z >= min_z},
             set(rest),
-            {c for t in others for c in concepts(t) if c.startswith("~")},
+            {c for c, n in spread.items() if n > (c in meanings[outlet])},
             scores,
         )
         result[outlet] = _terms(texts[outlet], context, limit)
@@ -176,13 +178,14 @@ def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
         for chunk in _CHUNK.split(text):
             for run in _phrases(_tokens(chunk, ctx.names), ctx.hot, ctx.shared):
                 term = " ".join(run).casefold()
+                if term in best:  # same words score the same: first use wins the tie
+                    continue
                 stems = [stem(w) for w in run]
                 score = max(ctx.scores.get(s, 0.0) for s in stems)
                 score += 1.0 if ctx.substitution(run) else 0.0
                 loaded = " ".join(stems) in lexicon or any(s in lexicon for s in stems)
-                first.setdefault(term, len(first))
-                if term not in best or best[term].score < score:
-                    best[term] = FramingTerm(term, round(score, 4), loaded)
+                first[term] = len(first)
+                best[term] = FramingTerm(term, round(score, 4), loaded)
     ordered = sorted(best.values(), key=lambda t: (-round(t.score, 2), first[t.term]))
     return _drop_subsumed(ordered, limit)
 

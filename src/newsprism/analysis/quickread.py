@@ -32,8 +32,12 @@ _QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
 
 
 FACT_LEAD_BIAS = 0.0  # measured on AllSides: centrality alone ranks facts best
+EXCLUSIVE_LEAD_BIAS = 0.0
+SECOND_VOICE = True
 VOICE_BONUS = -1.0  # < 0: consensus strictly first; else added per extra voice
 CLAUSE_LEAD_BIAS = 0.3
+LENGTH_WEIGHT = 0.2  # prefer the fuller of two equally central wordings
+KEPT_POWER = 1.0  # centrality scaled by the share of concepts compression kept
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,13 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
             short = compress(finish(unit.text), budget)
         if short is None or _DANGLING.match(short):
             continue
+        kept = len(concepts(short)) / max(len(concepts(text)), 1)
         score = (
-            group.centrality(unit)
+            group.centrality(unit) * kept**KEPT_POWER
             + 0.1 * _overlap(unit, others)
             - CLAUSE_LEAD_BIAS * unit.position
             - 0.2 * bool(_QUOTE.search(short))
+            + LENGTH_WEIGHT * min(word_count(short), 30) / 30
         )
         scored.append((score, short, unit))
     scored.sort(key=lambda item: (-item[0], item[2].article_id, item[2].sentence.index))
@@ -110,16 +116,27 @@ def _citations(text: str, unit: Unit, group: FactGroup) -> list[Citation]:
     return cites
 
 
-def draft_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> Draft | None:
-    """The best grounded bullet for one fact, or None if no clause compresses well."""
+def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> list[Draft]:
+    """Grounded bullets for one fact, best first, at most one per voice."""
+    out: list[Draft] = []
+    seen: set[str] = set()
+    mean = sum(u.position for u in group.units) / len(group.units)
     for _, text, unit in _candidates(group, settings.max_words):
+        if unit.voice in seen:
+            continue
         cites = _citations(text, unit, group)
         if check_bullet(text, cites):
             continue
-        mean = sum(u.position for u in group.units) / len(group.units)
+        seen.add(unit.voice)
         bullet = Bullet(text, cites, [fact.id], list(fact.outlets))
-        return Draft(bullet, bool(_QUOTE.search(text)), fact.kind == "exclusive", mean)
-    return None
+        out.append(Draft(bullet, bool(_QUOTE.search(text)), fact.kind == "exclusive", mean))
+    return out
+
+
+def draft_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> Draft | None:
+    """The best grounded bullet for one fact, or None if no clause compresses well."""
+    drafts = drafts_for(fact, group, settings)
+    return drafts[0] if drafts else None
 
 
 def _redundant(text: str, chosen: list[Draft], limit: float) -> bool:
@@ -137,7 +154,8 @@ def _by_weight(facts: list[Fact], groups: dict[str, FactGroup]) -> list[Fact]:
     def key(fact: Fact) -> tuple[int, int, float]:
         group = groups[fact.id]
         mean = sum(u.position for u in group.units) / len(group.units)
-        weight = group.peak - FACT_LEAD_BIAS * mean
+        bias = EXCLUSIVE_LEAD_BIAS if fact.kind == "exclusive" else FACT_LEAD_BIAS
+        weight = group.peak - bias * mean
         if VOICE_BONUS >= 0:
             return (0, 0, -round(weight + VOICE_BONUS * (len(group.voices) - 1), 6))
         return (fact.kind == "exclusive", -len(group.voices), -round(weight, 6))
@@ -154,20 +172,37 @@ def select_drafts(
     """Pick bullets: consensus facts first, exclusive ones only up to the minimum count and
     reading length (a one-outlet claim is weaker evidence, so it only fills)."""
     chosen: list[Draft] = []
-    for fact in _by_weight(facts, groups):
-        if len(chosen) >= settings.max_bullets:
-            break
-        words_so_far = sum(word_count(d.bullet.text) for d in chosen)
-        if (
-            fact.kind == "exclusive"
-            and len(chosen) >= settings.min_bullets
-            and words_so_far >= settings.target_words
-        ):
-            break
-        draft = draft_for(fact, groups[fact.id], settings)
-        if draft and not _redundant(draft.bullet.text, chosen, settings.redundancy):
-            chosen.append(draft)
+    ranked = _by_weight(facts, groups)
+    options = {f.id: drafts_for(f, groups[f.id], settings) for f in ranked if f.kind == "consensus"}
+    # one bullet per consensus fact; then, while short of the reading length, another outlet's
+    # wording of the same fact if it adds enough (the redundancy test); then exclusive facts
+    for depth in range(2 if SECOND_VOICE else 1):
+        for fact in ranked:
+            drafts = options.get(fact.id, [])
+            if depth < len(drafts) and _room(chosen, settings, depth > 0):
+                _add(drafts[depth], chosen, settings)
+    for fact in ranked:
+        if fact.kind == "exclusive" and _room(chosen, settings, True):
+            draft = draft_for(fact, groups[fact.id], settings)
+            if draft:
+                _add(draft, chosen, settings)
     return reader_order(chosen, titles)
+
+
+def _room(chosen: list[Draft], settings: QuickReadSettings, filling: bool) -> bool:
+    """Space left: always up to the maximum, and for fillers only below the minimum count or
+    the target reading length."""
+    if len(chosen) >= settings.max_bullets:
+        return False
+    if not filling:
+        return True
+    words_so_far = sum(word_count(d.bullet.text) for d in chosen)
+    return len(chosen) < settings.min_bullets or words_so_far < settings.target_words
+
+
+def _add(draft: Draft, chosen: list[Draft], settings: QuickReadSettings) -> None:
+    if not _redundant(draft.bullet.text, chosen, settings.redundancy):
+        chosen.append(draft)
 
 
 def reader_order(drafts: list[Draft], titles: list[str] | None = None) -> list[Draft]:

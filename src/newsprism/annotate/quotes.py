@@ -87,12 +87,18 @@ def find_quotes(article_id: str, sentences: list[Sentence], entities: list[Entit
     quotes: list[Quote] = []
     previous: str | None = None
     for sentence in sentences:
+        people = [
+            e.text
+            for e in entities
+            if e.label == "PERSON" and e.sentence_index in (sentence.index - 1, sentence.index)
+        ]
         for match in _QUOTE.finditer(sentence.text):
             text = (match.group(1) or match.group(2) or "").strip()
             if len(text.split()) < 3:
                 continue
             raw = _speaker_near(sentence.text, match.start(), match.end())
-            speaker = _resolve(raw, previous, names)
+            # "he/she said": the last speaker, or else the person just named
+            speaker = _resolve(raw, previous or (people[-1] if people else None), names)
             if speaker:
                 previous = speaker
                 names.append(speaker)

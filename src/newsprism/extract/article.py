@@ -38,6 +38,8 @@ class Draft:
     notices: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     caption: str | None = None
+    word_count: int = 0
+    prose_paragraphs: int = 0
 
 
 def _size(content: bytes | str) -> int:
@@ -74,6 +76,8 @@ def _from_text(result: TextResult) -> Draft:
         authors = [found] if found else []
     return Draft(
         body=body,
+        word_count=sum(line.n_words for line in result.body),
+        prose_paragraphs=sum(1 for line in result.body if line.prose),
         removed=result.removed,
         title=result.title,
         standfirst=result.standfirst,
@@ -93,12 +97,12 @@ def _from_html(result: HtmlResult) -> Draft:
     read_lines = [r.text for r in result.removed if r.reason == "read time"]
     notices = [r.text for r in result.removed if r.reason == "syndication notice"]
     standfirst = result.description
-    if standfirst and result.body and rules.near_duplicate(
-        standfirst, [rules.shingle_set(result.body[0])]
-    ):
+    if standfirst and result.body and rules.near_duplicate(standfirst, [rules.shingle_set(result.body[0])]):
         standfirst = None
     return Draft(
         body=result.body,
+        word_count=sum(len(rules.words(p)) for p in result.body),
+        prose_paragraphs=sum(1 for p in result.body if rules.is_prose(p)),
         removed=result.removed,
         title=result.title,
         standfirst=standfirst,
@@ -115,20 +119,17 @@ def _from_html(result: HtmlResult) -> Draft:
 
 def _not_article(page: Page, draft: Draft) -> ExtractionFailure | None:
     """Too little prose to be an article: a section front, an error page, a stub."""
-    words = sum(len(rules.words(p)) for p in draft.body)
-    prose = sum(1 for p in draft.body if rules.is_prose(p))
+    words, prose = draft.word_count, draft.prose_paragraphs
     short = words < SHORT_TEXT_WORDS or page.kind == "html"
     if words < MIN_ARTICLE_WORDS or (prose < MIN_PROSE_PARAGRAPHS[page.kind] and short):
-        return ExtractionFailure(
-            page.source, f"not an article: only {words} words of article text found"
-        )
+        return ExtractionFailure(page.source, f"not an article: only {words} words of article text found")
     return None
 
 
 def _article(page: Page, draft: Draft) -> Article:
     """Apply hints (they win), derive id, counts, read time and syndication."""
     digest = hash_text("\n\n".join(draft.body))
-    word_count = sum(len(rules.words(p)) for p in draft.body)
+    word_count = draft.word_count
     syndicated, agency = metadata.syndication(draft.notices, draft.body)
     stated = draft.read_time_stated
     return Article(

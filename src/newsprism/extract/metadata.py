@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
+from importlib import resources
 from urllib.parse import urlsplit
 
 from newsprism.extract import rules
@@ -45,7 +47,7 @@ _AGENCY_EXACT = {k: re.compile(rf"(?:{v})$") for k, v in AGENCIES.items()}
 _CREDIT = re.compile(
     rf"(?:^|\()\s*(?:{_AGENCY_NAMES})\s*\)|"
     rf"(?:reporters?,? including|told|according to|reported by|said to|via|with|by|from)\s+"
-    rf"(?:the\s+)?(?:{_AGENCY_NAMES})\b|"
+    rf"(?:[Tt]he\s+)?(?:{_AGENCY_NAMES})\b|"
     rf"\b(?:{_AGENCY_NAMES})\s*(?:contributed|reported|\)\s*[-—–]|[-—–]\s)",
 )
 _STAFF = re.compile(
@@ -60,16 +62,20 @@ _BYLINE = re.compile(
     r"(?:\s+(?:[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+|de|van|von|da|di|la|le)){0,4})",
     re.IGNORECASE,
 )
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for was with on said as by from has have".split()),
-    "de": frozenset("der die und das ist nicht mit den von zu sich auf für ein eine dem".split()),
-    "fr": frozenset("le la les et des est une pour que dans qui du pas sur au avec".split()),
-    "es": frozenset("el la los las y que del en por una con para es se al".split()),
-    "it": frozenset("il la che di e per una con sono del della non gli le è".split()),
-    "pt": frozenset("o a os as e que do da em para com uma não no na dos".split()),
-    "ru": frozenset("и в не на что с по как это он она из за от для его".split()),
-    "uk": frozenset("і в не на що з як це та до за від для його у є".split()),
-}
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> dict[str, frozenset[str]]:
+    """Language code -> frequent words, from the package's ``stopwords.txt``."""
+    table: dict[str, frozenset[str]] = {}
+    text = resources.files(__package__).joinpath("stopwords.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, *words = line.split()
+            table[lang] = frozenset(words)
+    return table
+
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -198,7 +204,8 @@ def language(text: str) -> str | None:
     toks = [w.casefold() for w in rules.words(text[:4000])]
     if len(toks) < 5:
         return None
-    scores = {lang: sum(t in words for t in toks) for lang, words in _STOPWORDS.items()}
+    counts = Counter(toks)
+    scores = {lang: sum(counts[w] for w in words) for lang, words in stopwords().items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= 2 else None
 

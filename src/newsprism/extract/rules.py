@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LONG_WORD = re.compile(r"\w{4,}")
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
 # Scripts without spaces (CJK) pack a sentence into one token: judge them by characters.
 CJK_PROSE_CHARS = 25
@@ -147,7 +148,8 @@ def vocabulary_reason(text: str, key: str | None = None) -> str | None:
 
 
 _CREDIT_HINTS = re.compile(r"photo|image|foto|фото|credit|picture|bild|©")
-_SYNDICATION_HINTS = re.compile(r"syndicat|edited|feed|auto-generated|dépêche")
+_SYNDICATION_HINTS = re.compile(r"syndicat|edited|feed|auto-generated|dépêche", re.IGNORECASE)
+_COOKIE_HINT = re.compile("cookie", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
 _SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
@@ -160,8 +162,10 @@ def shape_reason(text: str, n: int | None = None) -> str | None:
     """
     stripped = text.strip()
     n = len(words(stripped)) if n is None else n
-    if n == 0:
+    if n == 0 or not _WORD.search(stripped):
         return "decoration"
+    if n > 40:  # long lines can only be cookie banners or syndication notices
+        return _long_line_reason(stripped)
     low = stripped.casefold()
     if n <= 12 and (low.endswith(":") or low[0].isdigit()) and _COMMENT_HEAD.match(stripped):
         return "comments widget"
@@ -175,12 +179,20 @@ def shape_reason(text: str, n: int | None = None) -> str | None:
         return "summary widget"
     if n <= 8 and _STAMP.match(stripped):
         return "update stamp"
-    if n <= 25 and ("©" in low or "copyright" in low or "(c)" in low or "rights reserved" in low):
-        if _COPYRIGHT.search(stripped):
-            return "copyright notice"
-    if n <= 40 and (low.rstrip(". ").endswith(")") or _CREDIT_HINTS.search(low)):
-        if _CREDIT.search(stripped):
-            return "image caption"
+    copyright_hint = "©" in low or "copyright" in low or "(c)" in low or "rights reserved" in low
+    if n <= 25 and copyright_hint and _COPYRIGHT.search(stripped):
+        return "copyright notice"
+    credit_hint = low.rstrip(". ").endswith(")") or _CREDIT_HINTS.search(low)
+    if n <= 40 and credit_hint and _CREDIT.search(stripped):
+        return "image caption"
+    return None
+
+
+def _long_line_reason(text: str) -> str | None:
+    if _COOKIE_HINT.search(text) and _COOKIE.search(text):
+        return "cookie notice"
+    if _SYNDICATION_HINTS.search(text) and _SYNDICATION.search(text):
+        return "syndication notice"
     return None
 
 
@@ -212,9 +224,17 @@ def is_role(text: str) -> bool:
     return len(words(text)) <= 5 and bool(_ROLE.search(text)) and not is_prose(text)
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Frequent function words, which say nothing about a text's subject (``function_words.txt``)."""
+    text = resources.files(__package__).joinpath("function_words.txt").read_text("utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
 def content_words(text: str) -> set[str]:
-    """Lower-cased words of four letters or more: a cheap, language-agnostic topic signature."""
-    return {w.casefold() for w in words(text) if len(w) >= 4 and not w.isdigit()}
+    """Lower-cased words of four letters or more, minus function words: a topic signature."""
+    found = set(_LONG_WORD.findall(text.casefold())) - function_words()
+    return {w for w in found if not w.isdigit()}
 
 
 def overlap(text: str, reference: set[str]) -> float:
@@ -225,13 +245,11 @@ def overlap(text: str, reference: set[str]) -> float:
 
 def shingle_set(text: str, size: int = 3) -> set[tuple[str, ...]]:
     """Word n-grams, case-folded, for near-duplicate detection."""
-    toks = [w.casefold() for w in words(text)]
+    toks = words(text.casefold())
     return {tuple(toks[i : i + size]) for i in range(max(len(toks) - size + 1, 0))}
 
 
-def near_duplicate(
-    text: str, others: Iterable[set[tuple[str, ...]]], threshold: float = 0.5
-) -> bool:
+def near_duplicate(text: str, others: Iterable[set[tuple[str, ...]]], threshold: float = 0.5) -> bool:
     """True when most of ``text``'s word trigrams appear in one of ``others`` (shingle sets)."""
     mine = shingle_set(text)
     if len(mine) < 4:

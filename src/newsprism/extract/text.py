@@ -19,11 +19,13 @@ from newsprism.model import RemovedLine
 SHORT_LINE_COST = 10.0
 FURNITURE_COST = 6.0
 # A trailing paragraph whose content words are mostly absent from the article is a teaser.
-TEASER_OVERLAP = 0.15
+TEASER_OVERLAP = 0.1
 TITLE_MAX_WORDS = 30
+# The title is looked for among this many non-empty lines before the article's core.
+TITLE_WINDOW = 40
 # The n-th short line in a row costs n times SHORT_LINE_COST (capped): one heading is cheap,
 # a block of menu items or teaser cards (headline, name, date) is expensive.
-MAX_RUN_FACTOR = 3
+MAX_RUN_FACTOR = 2
 
 
 @dataclass
@@ -166,7 +168,8 @@ def _trim_edges(lines: list[Line], start: int, end: int, listed: set[int]) -> tu
 def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[int]]:
     """Trailing paragraphs about another subject (low overlap with the core) are teasers."""
     teasers: list[int] = []
-    signatures = {i: lines[i].signature for i in range(start, end)}
+    # Only prose defines the article's subject: a teaser's own headline must not vouch for it.
+    signatures = {i: lines[i].signature if lines[i].prose else frozenset() for i in range(start, end)}
     while end - start > 3:
         last = lines[end - 1]
         if not last.prose:
@@ -186,7 +189,7 @@ def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[in
 def _pick_title(lines: list[Line], start: int, core_words: set[str]) -> int | None:
     """The pre-core heading that shares most words with the article (ties: the earliest)."""
     best, best_i = 0.0, None
-    for i in range(start):
+    for i in range(max(0, start - TITLE_WINDOW), start):
         line = lines[i]
         if line.reason or line.prose or rules.is_bullet(line.text):
             continue
@@ -253,7 +256,7 @@ def _collect(line: Line, reason: str, result: TextResult) -> None:
 
 def _post_core(lines: list[Line], end: int, body: list[Line], result: TextResult) -> None:
     """Everything after the core: author box, biography, near-duplicates, teasers, menus."""
-    body_shingles = [rules.shingle_set(b.text) for b in body]
+    body_shingles: list[set[tuple[str, ...]]] | None = None
     for i in range(end, len(lines)):
         line = lines[i]
         reason = line.reason
@@ -262,15 +265,22 @@ def _post_core(lines: list[Line], end: int, body: list[Line], result: TextResult
             reason = "author biography"
             result.bios.append(line.text)
             result.author = result.author or rules.bio_name(line.text)
-        elif reason is None and nxt is not None and rules.is_role(nxt.text) and _name_like(line):
+        elif reason is None and nxt is not None and _name_like(line) and rules.is_role(nxt.text):
             reason = "author name"
             result.author = result.author or line.text
-        elif reason is None and rules.is_role(line.text) and result.author_role is None and (
-            i > 0 and _name_like(lines[i - 1])
+        elif (
+            reason is None
+            and rules.is_role(line.text)
+            and result.author_role is None
+            and (i > 0 and _name_like(lines[i - 1]))
         ):
             reason = "author role"
             result.author_role = line.text
-        elif reason is None and line.prose and rules.near_duplicate(line.text, body_shingles):
+        elif reason is None and line.prose and (
+            rules.near_duplicate(
+                line.text, body_shingles := body_shingles or [rules.shingle_set(b.text) for b in body]
+            )
+        ):
             reason = "near-duplicate of body paragraph"
         elif reason is None and line.prose:
             reason = "related-story teaser (after the article end)"

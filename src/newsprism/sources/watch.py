@@ -256,41 +256,47 @@ class Watcher:
     async def _ingest(
         self, source: Source, prepared: _Prepared, report: PollReport, problems: list[str]
     ) -> None:
+        """Ingest one batch, then mark its handled entries seen in one transaction."""
+        done: list[tuple[list[str], str | None]] = []
+
+        def handled(page_source: str, article_id: str | None) -> None:
+            entry = prepared.entries.get(page_source)
+            if entry is not None:
+                done.append((entry.all_keys(), article_id))
+
         if prepared.pages:
             result: IngestResult = await self._in_worker(
                 partial(self.ingestor.ingest_pages, prepared.pages, analyse=False)
             )
             for article in result.added:
                 report.added.append(article.id)
-                self._mark(source, prepared, article.source, article.id)
+                handled(article.source, article.id)
             for page_source in result.duplicates:
                 report.duplicates += 1
-                self._mark(source, prepared, page_source, None)
+                handled(page_source, None)
             for failure in result.failures:
                 report.failed += 1
                 problems.append(f"{failure.source}: {failure.reason}")
-                self._mark(source, prepared, failure.source, None)
+                handled(failure.source, None)
         for entry, reason in prepared.permanent:
             report.failed += 1
             problems.append(reason)
-            self.store.mark_seen(source.id, entry.all_keys(), None)
+            done.append((entry.all_keys(), None))
         for _entry, reason in prepared.transient:
             report.pending += 1
             problems.append(reason)
-
-    def _mark(self, source: Source, prepared: _Prepared, page_source: str, article_id: str | None) -> None:
-        entry = prepared.entries.get(page_source)
-        if entry is not None:
-            self.store.mark_seen(source.id, entry.all_keys(), article_id)
+        self.store.mark_seen_many(source.id, done)
 
 
 # ---- pages ----------------------------------------------------------------------------------------
 def page_from_entry(entry: FeedEntry, outlet: str | None) -> Page:
     """A page from a feed entry's own full text (no fetch needed)."""
     title = entry.title or ""
+    url = _canonical_or_none(entry.link)
     if entry.content_is_html:
+        canonical = f'<link rel="canonical" href="{html.escape(url)}">' if url else ""
         content = (
-            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f'<!DOCTYPE html><html><head><meta charset="utf-8">{canonical}'
             f"<title>{html.escape(title)}</title></head><body><article>"
             f"<h1>{html.escape(title)}</h1>\n{entry.content}</article></body></html>"
         )
@@ -301,7 +307,7 @@ def page_from_entry(entry: FeedEntry, outlet: str | None) -> Page:
         source=entry.key,
         content=content,
         kind="html" if kind == "html" else "text",
-        url=_canonical_or_none(entry.link),
+        url=url,
         outlet=outlet,
         title=entry.title,
         published_at=entry.published,

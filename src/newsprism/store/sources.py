@@ -16,7 +16,7 @@ canonical URL or content hash) and the entry is then marked seen: nothing lost, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,15 +192,27 @@ class SourceStore:
     def mark_seen(
         self, source_id: int, keys: Iterable[str], article_id: str | None, now: datetime | None = None
     ) -> None:
-        """Record entry keys as handled (idempotent: keys already present are left alone)."""
-        rows = [
-            {"source_id": source_id, "entry_key": key, "article_id": article_id, "seen_at": now or utcnow()}
-            for key in dict.fromkeys(keys)
-        ]
+        """Record one entry's keys as handled (idempotent: keys already present are left alone)."""
+        self.mark_seen_many(source_id, [(list(keys), article_id)], now)
+
+    def mark_seen_many(
+        self,
+        source_id: int,
+        entries: Iterable[tuple[Sequence[str], str | None]],
+        now: datetime | None = None,
+    ) -> None:
+        """Record many entries in one transaction (one commit per batch, not per entry)."""
+        at = now or utcnow()
+        rows: dict[str, dict[str, Any]] = {}
+        for keys, article_id in entries:
+            for key in keys:
+                rows.setdefault(
+                    key, {"source_id": source_id, "entry_key": key, "article_id": article_id, "seen_at": at}
+                )
         if not rows:
             return
         with self.engine.begin() as conn:
-            conn.execute(_insert_ignore(conn), rows)
+            conn.execute(_insert_ignore(conn), list(rows.values()))
 
     def count_seen(self, source_id: int) -> int:
         e = schema.seen_entries

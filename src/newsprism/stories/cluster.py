@@ -78,6 +78,7 @@ class StoryGrouper:
             title_weight=s.title_weight,
             entity_weight=s.entity_weight,
             max_features=s.max_article_features,
+            prior_docs=s.idf_prior_docs,
         )
         self._syndication = SyndicationIndex(
             threshold=s.syndication_threshold,
@@ -102,11 +103,12 @@ class StoryGrouper:
         stamp = self._stamp(article)
         features = self._tfidf.learn(article)
         minhash = self._syndication.signature(article.text)
-        copy_story = self._story_of_copy(self._syndication.matches(minhash))
+        copies_found = self._syndication.matches(minhash)
+        copy_story = self._story_of_copy(copies_found)
         scored = self._score(features.vector, stamp)
         target, is_new = self._choose(article.id, stamp, scored, copy_story)
         self._join(target, article, features.vector, features.title_vector, features.entity_surfaces, stamp)
-        self._syndication.add(article.id, article.outlet, minhash, article.published_at)
+        self._syndication.add(article.id, article.outlet, minhash, article.published_at, copies_found)
         merged = [] if is_new else self._merge_matches(target, scored)
         final = self.resolve(target)
         copies = self._syndication.copies_of(article.id, self._stories[final].article_ids)

@@ -47,7 +47,8 @@ def allsides_articles(records: Iterable[Mapping[str, object]]) -> list[Labelled]
             item = news[side]
             if isinstance(item, dict):
                 out.append(Labelled(_article(item, event, side, day), event))
-    out.sort(key=lambda x: (x.article.published_at or datetime.min.replace(tzinfo=UTC), x.event, x.article.id))
+    earliest = datetime.min.replace(tzinfo=UTC)
+    out.sort(key=lambda x: (x.article.published_at or earliest, x.event, x.article.id))
     return out
 
 

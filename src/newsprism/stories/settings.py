@@ -21,6 +21,7 @@ class GroupingSettings:
     # feature weights: title words count this many times a body word, entities as extra features
     title_weight: float = 2.0
     entity_weight: float = 1.0
+    idf_prior_docs: int = 20
     max_article_features: int = 150
     max_centroid_features: int = 120
     # candidate retrieval: the article's strongest terms looked up in the story index

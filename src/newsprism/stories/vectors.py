@@ -11,9 +11,11 @@ first letter works for any cased script; uncased scripts simply contribute words
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -23,7 +25,7 @@ Vector = dict[str, float]
 
 ENTITY_PREFIX = "@"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SENTENCE_BREAK = re.compile(r"[.!?;:\"“”«»()\[\]]|\n|--|—")
+_TOKEN_OR_BREAK = re.compile(r"\w+|[.!?;:\"“”«»()\[\]\n—]|--", re.UNICODE)
 
 # English default; other languages plug in their own list through GroupingSettings.stopwords.
 _STOPWORDS_EN_TEXT = """a about above after again against all also am an and any are as at be
@@ -42,13 +44,11 @@ STOPWORDS_EN: frozenset[str] = frozenset(_STOPWORDS_EN_TEXT.split())
 
 def words(text: str, stopwords: frozenset[str]) -> list[str]:
     """Casefolded content words: ``\\w+`` tokens minus stopwords, short tokens and bare numbers."""
-    out = []
-    for raw in _WORD.findall(text):
-        token = raw.casefold()
-        if len(token) < 2 or token in stopwords or (token.isdigit() and len(token) < 4):
-            continue
-        out.append(sys.intern(token))
-    return out
+    return [
+        t
+        for t in _WORD.findall(text.casefold())
+        if len(t) > 1 and t not in stopwords and not (len(t) < 4 and t.isdigit())
+    ]
 
 
 def entities(text: str, stopwords: frozenset[str]) -> list[tuple[str, str]]:
@@ -56,21 +56,22 @@ def entities(text: str, stopwords: frozenset[str]) -> list[tuple[str, str]]:
 
     Sentence-initial words are capitalised for grammar, not because they name something, so
     a single capitalised token only counts when it is not the first word of its sentence.
+    One regex pass: punctuation tokens end runs and mark the next word as sentence-initial.
     """
     found: list[tuple[str, str]] = []
-    for chunk in _SENTENCE_BREAK.split(text):
-        run: list[str] = []
-        run_starts_sentence = False
-        for position, match in enumerate(_WORD.finditer(chunk)):
-            token = match.group()
-            if token[0].isupper() and token.casefold() not in stopwords:
-                if not run:
-                    run_starts_sentence = position == 0
-                run.append(token)
-                continue
+    run: list[str] = []
+    run_starts_sentence = False
+    at_start = True
+    for token in _TOKEN_OR_BREAK.findall(text):
+        if token[0].isupper() and token.casefold() not in stopwords:
+            if not run:
+                run_starts_sentence = at_start
+            run.append(token)
+        else:
             _flush(run, run_starts_sentence, found)
             run = []
-        _flush(run, run_starts_sentence, found)
+        at_start = not token[0].isalnum() and token[0] != "_"
+    _flush(run, run_starts_sentence, found)
     return found
 
 
@@ -100,16 +101,23 @@ class OnlineTfidf:
         title_weight: float,
         entity_weight: float,
         max_features: int,
+        prior_docs: int = 0,
     ) -> None:
         self.stopwords = stopwords
         self.title_weight = title_weight
         self.entity_weight = entity_weight
         self.max_features = max_features
+        self.prior_docs = prior_docs
         self.df: dict[str, int] = {}
         self.n_docs = 0
 
     def idf(self, term: str) -> float:
-        return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
+        """Smoothed IDF; ``prior_docs`` imaginary documents without the term calm a cold start.
+
+        With two articles every shared word would otherwise look common and be discounted,
+        exactly the words that show the two belong together.
+        """
+        return math.log((1 + self.n_docs + self.prior_docs) / (1 + self.df.get(term, 0))) + 1.0
 
     def learn(self, article: Article) -> Features:
         """Count the article into the IDF, then vectorise it with the updated statistics."""
@@ -124,13 +132,10 @@ class OnlineTfidf:
     def _counts(self, article: Article) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
         body = "\n".join([article.standfirst or "", *article.body])
         title_words = words(article.title, self.stopwords)
-        counts: dict[str, float] = {}
-        for token in words(body, self.stopwords):
-            counts[token] = counts.get(token, 0.0) + 1.0
-        title_counts: dict[str, float] = {}
-        for token in title_words:
-            title_counts[token] = title_counts.get(token, 0.0) + 1.0
-            counts[token] = counts.get(token, 0.0) + self.title_weight
+        counts: dict[str, float] = dict(Counter(words(body, self.stopwords)))
+        title_counts: dict[str, float] = dict(Counter(title_words))
+        for token, count in title_counts.items():
+            counts[token] = counts.get(token, 0.0) + self.title_weight * count
         surfaces: dict[str, str] = {}
         for key, surface in entities(body, self.stopwords):
             counts[key] = counts.get(key, 0.0) + self.entity_weight
@@ -138,26 +143,34 @@ class OnlineTfidf:
         return counts, title_counts, surfaces
 
     def _weigh(self, counts: Mapping[str, float]) -> Vector:
-        return {t: (1.0 + math.log(c) if c >= 1.0 else c) * self.idf(t) for t, c in counts.items()}
+        total = math.log(1 + self.n_docs + self.prior_docs) + 1.0
+        df, log = self.df.get, math.log
+        return {
+            sys.intern(t): (1.0 + log(c) if c >= 1.0 else c) * (total - log(1 + df(t, 0)))
+            for t, c in counts.items()
+        }
 
 
 def normalise(vector: Mapping[str, float]) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.hypot(*vector.values())
     if norm == 0.0:
         return {}
     return {t: w / norm for t, w in vector.items()}
 
 
 def _top(vector: Vector, limit: int) -> Vector:
-    """Keep the strongest features; ties broken by term so truncation is deterministic."""
+    """Keep the strongest features (ties: first inserted, which is deterministic)."""
     if len(vector) <= limit:
         return vector
-    kept = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return dict(kept)
+    return dict(heapq.nlargest(limit, vector.items(), key=_weight))
+
+
+def _weight(item: tuple[str, float]) -> float:
+    return item[1]
 
 
 def top_terms(vector: Mapping[str, float], limit: int) -> list[str]:
-    return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+    return [t for t, _ in heapq.nlargest(limit, vector.items(), key=_weight)]
 
 
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -168,11 +181,14 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def add_into(target: Vector, source: Mapping[str, float], limit: int) -> Vector:
-    """Sum ``source`` into a centroid and prune it back to ``limit`` features (bounded memory)."""
+    """Sum ``source`` into a centroid; prune back to ``limit`` features once it passes 1.5x.
+
+    Pruning lazily (amortised) keeps memory bounded without a sort on every join.
+    """
     for term, weight in source.items():
         target[term] = target.get(term, 0.0) + weight
-    return _top(target, limit)
+    return _top(target, limit) if len(target) > limit * 3 // 2 else target
 
 
 def norm_of(vector: Iterable[float]) -> float:
-    return math.sqrt(sum(w * w for w in vector))
+    return math.hypot(*vector)

@@ -20,6 +20,7 @@ from newsprism.newsroom.users import verify_password
 from newsprism.serialize import story_contract, to_jsonable
 from newsprism.store.repository import StorySummary
 from newsprism.web.app import context
+from newsprism.web.pages import load_story
 from newsprism.web.security import CSRF_HEADER
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -121,9 +122,7 @@ def _story(request: Request, story_id: str) -> Any:
 @router.get("/stories/{story_id}", summary="One story with its articles, Quick Read and comparison")
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
     ctx = context(request)
-    story = _story(request, story_id)
-    articles = ctx.repo.articles_for_story(story.id)
-    analysis = ctx.repo.get_analysis(story.id)
+    story, articles, analysis = load_story(ctx, story_id)
     out = story_contract(story, articles, analysis)
     if out.get("quick_read"):
         out["quick_read"]["label"] = status_label(out["quick_read"]["status"])
@@ -167,8 +166,11 @@ def record_feedback(request: Request, story_id: str, version: int | None, vote: 
     if version is not None and version != qr.version:
         raise HTTPException(409, "this summary has changed since you read it; reload to vote")
     key = voter_key(ctx.security.config.secret_key, ctx.security.session(request).voter)
+    session = ctx.security.session(request)
     if not ctx.store.add_feedback(story_id, qr.version, vote.helpful, vote.comment, key):
+        session.remember_vote(story_id, qr.version)  # e.g. the cookie list was trimmed
         raise HTTPException(409, "you already voted on this version of the summary")
+    session.remember_vote(story_id, qr.version)
     return qr.version
 
 
@@ -236,7 +238,9 @@ def review_queue(request: Request, _editor: EditorRead) -> dict[str, Any]:
 @router.post("/stories/{story_id}/quick-read/approve", summary="Approve the current Quick Read (editors)")
 def api_approve(request: Request, story_id: str, body: VersionIn, actor: EditorWrite) -> dict[str, Any]:
     try:
-        return _quick_read(context(request).review.approve(story_id, body.version, actor))
+        approved = context(request).review.approve(story_id, body.version, actor)
+        context(request).page_cache.clear()
+        return _quick_read(approved)
     except ReviewError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
 
@@ -259,15 +263,16 @@ def api_edit(request: Request, story_id: str, body: EditIn, actor: EditorWrite) 
                 "errors": check.errors,
             },
         )
+    context(request).page_cache.clear()
     return _quick_read(saved)
 
 
 @router.post("/stories/{story_id}/quick-read/reject", summary="Reject and regenerate (editors)")
 def api_reject(request: Request, story_id: str, body: RejectIn, actor: EditorWrite) -> dict[str, Any]:
     try:
-        return _quick_read(
-            context(request).review.reject(story_id, body.version, actor, regenerate=body.regenerate)
-        )
+        rejected = context(request).review.reject(story_id, body.version, actor, regenerate=body.regenerate)
+        context(request).page_cache.clear()
+        return _quick_read(rejected)
     except ReviewError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
 

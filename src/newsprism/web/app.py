@@ -23,6 +23,7 @@ from newsprism.newsroom.review import ReviewService
 from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 from newsprism.web import filters
+from newsprism.web.cache import TTLCache
 from newsprism.web.security import Security, WebConfig
 
 HERE = Path(__file__).parent
@@ -37,6 +38,8 @@ class WebContext:
     templates: Jinja2Templates
     feedback_limiter: RateLimiter
     login_limiter: RateLimiter
+    page_cache: TTLCache
+    data_cache: TTLCache
 
 
 def context(request: Request) -> WebContext:
@@ -80,6 +83,8 @@ def create_app(
         templates=_templates(),
         feedback_limiter=RateLimiter(config.feedback_per_minute, 60.0),
         login_limiter=RateLimiter(config.login_per_minute, 60.0),
+        page_cache=TTLCache(config.page_cache_seconds),
+        data_cache=TTLCache(60.0 if config.page_cache_seconds > 0 else 0.0, max_entries=64),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

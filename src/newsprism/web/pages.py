@@ -13,10 +13,13 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from newsprism.newsroom.feedback import parse_vote, voter_key
+from newsprism.model import Analysis, Article, Story
+from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.newsroom.users import verify_password
+from newsprism.store.newsroom import load_story_page
 from newsprism.web.app import WebContext, context
+from newsprism.web.cache import CSRF_PLACEHOLDER
 from newsprism.web.security import CSRF_FIELD
 from newsprism.web.views import build_story_view
 
@@ -42,12 +45,39 @@ CsrfChecked = Depends(csrf_form)
 Editor = Annotated[str, Depends(editor_form)]
 
 
-def render(request: Request, name: str, data: dict[str, Any], status: int = 200) -> Response:
-    """Render a template with the session's user and CSRF token; set the cookie if it changed."""
+def render(
+    request: Request, name: str, data: dict[str, Any], status: int = 200, cache_key: object = None
+) -> Response:
+    """Render a template with the session's user and CSRF token; set the cookie if it changed.
+
+    With a ``cache_key``, an anonymous view is rendered once with a token placeholder and kept
+    in the micro-cache (see ``web.cache``); signed-in users always get a fresh render.
+    """
     ctx = context(request)
     session = ctx.security.session(request)
+    if cache_key is not None and not session.user and ctx.page_cache.enabled and status == 200:
+        payload = {"request": request, "user": session, "csrf_token": CSRF_PLACEHOLDER, **data}
+        html = ctx.templates.get_template(name).render(payload)
+        ctx.page_cache.put(cache_key, html)
+        return _cached_response(request, html)
     payload = {"user": session, "csrf_token": ctx.security.csrf_token(request), **data}
     response = ctx.templates.TemplateResponse(request, name, payload, status_code=status)
+    ctx.security.save(request, response)
+    return response
+
+
+def cached_page(request: Request, cache_key: object) -> Response | None:
+    """The cached page for an anonymous visitor, if there is a fresh one."""
+    ctx = context(request)
+    if ctx.security.session(request).user:
+        return None
+    html = ctx.page_cache.get(cache_key)
+    return _cached_response(request, html) if isinstance(html, str) else None
+
+
+def _cached_response(request: Request, html: str) -> Response:
+    ctx = context(request)
+    response = HTMLResponse(html.replace(CSRF_PLACEHOLDER, ctx.security.csrf_token(request)))
     ctx.security.save(request, response)
     return response
 
@@ -69,8 +99,11 @@ def parse_day(value: str | None) -> datetime | None:
 
 
 # ---- reader pages -------------------------------------------------------------------------------
+# The feed and story pages are ``async def`` on purpose: a cache hit costs microseconds and a miss
+# a few milliseconds of SQLite and Jinja, so running them on the event loop beats the thread-pool
+# hop (and its 40-thread cap) that plain ``def`` routes pay on every request.
 @router.get("/", response_class=HTMLResponse)
-def feed(
+async def feed(
     request: Request,
     q: str | None = None,
     outlet: str | None = None,
@@ -78,6 +111,10 @@ def feed(
     until: str | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
+    key = ("feed", request.url.query)
+    hit = cached_page(request, key)
+    if hit is not None:
+        return hit
     ctx = context(request)
     query = (q or "").strip()[:200] or None
     end = parse_day(until)
@@ -100,10 +137,20 @@ def feed(
             "outlet": outlet or "",
             "since": since or "",
             "until": until or "",
-            "outlets": ctx.store.outlets(),
+            "outlets": ctx.data_cache.get_or_compute("outlets", ctx.store.outlets),
             "label": status_label,
         },
+        cache_key=key,
     )
+
+
+def load_story(ctx: WebContext, story_id: str) -> tuple[Story, list[Article], Analysis | None]:
+    """Story, articles and analysis for a page; follows merge redirects; 404 if unknown."""
+    found = load_story_page(ctx.repo.engine, story_id)
+    if found is not None:
+        return found
+    story = _story_or_404(ctx, story_id)
+    return story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id)
 
 
 def _story_or_404(ctx: WebContext, story_id: str) -> Any:
@@ -114,27 +161,26 @@ def _story_or_404(ctx: WebContext, story_id: str) -> Any:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str, voted: str | None = None) -> Response:
+async def story_page(request: Request, story_id: str, voted: str | None = None) -> Response:
     ctx = context(request)
-    story = _story_or_404(ctx, story_id)
+    session = ctx.security.session(request)
+    key = ("story", story_id, session.voted_versions(story_id), bool(voted))
+    hit = cached_page(request, key)
+    if hit is not None:
+        return hit
+    story, articles, analysis = load_story(ctx, story_id)
     if story.id != story_id:  # merged into another story: send bookmarks to the new page
         return redirect(request, f"/stories/{story.id}")
-    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
-    session = ctx.security.session(request)
-    already = bool(
-        view.quick_read
-        and ctx.store.has_voted(
-            story.id, view.quick_read.version, voter_key(ctx.security.config.secret_key, session.voter)
-        )
-    )
-    return render(request, "story.html", {"v": view, "voted": voted, "already_voted": already})
+    view = build_story_view(story, articles, analysis)
+    already = bool(view.quick_read and view.quick_read.version in session.voted_versions(story.id))
+    data = {"v": view, "voted": voted, "already_voted": already}
+    return render(request, "story.html", data, cache_key=key)
 
 
 @router.get("/stories/{story_id}/coverage.svg")
 def coverage_svg(request: Request, story_id: str) -> Response:
     ctx = context(request)
-    story = _story_or_404(ctx, story_id)
-    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
+    view = build_story_view(*load_story(ctx, story_id))
     if not view.coverage_svg:
         raise HTTPException(404, "no facts to chart yet")
     return Response(view.coverage_svg, media_type="image/svg+xml")
@@ -232,8 +278,8 @@ def _review_page(
     texts: list[str] | None = None,
 ) -> Response:
     ctx = context(request)
-    story = _story_or_404(ctx, story_id)
-    view = build_story_view(story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id))
+    view = build_story_view(*load_story(ctx, story_id))
+    story = view.story
     data = {
         "v": view,
         "check": check,
@@ -251,6 +297,7 @@ def approve(request: Request, story_id: str, editor: Editor, version: Annotated[
         ctx.review.approve(story_id, version, editor)
     except ReviewError as exc:
         return _review_page(request, story_id, None, str(exc), exc.status)
+    ctx.page_cache.clear()
     return redirect(request, f"/review/stories/{story_id}?done=approved")
 
 
@@ -271,6 +318,7 @@ def edit(
         return _review_page(
             request, story_id, check, "Edit refused: not supported by the sources.", 422, bullet
         )
+    ctx.page_cache.clear()
     return redirect(request, f"/review/stories/{story_id}?done=edited")
 
 
@@ -281,6 +329,7 @@ def reject(request: Request, story_id: str, editor: Editor, version: Annotated[i
         ctx.review.reject(story_id, version, editor)
     except ReviewError as exc:
         return _review_page(request, story_id, None, str(exc), exc.status)
+    ctx.page_cache.clear()
     return redirect(request, f"/review/stories/{story_id}?done=rejected")
 
 

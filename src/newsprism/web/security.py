@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import os
@@ -47,6 +48,9 @@ class WebConfig:
         default_factory=lambda: int(os.environ.get("NEWSPRISM_FEEDBACK_PER_MINUTE", "10"))
     )
     login_per_minute: int = 10
+    page_cache_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("NEWSPRISM_PAGE_CACHE_SECONDS", "2"))
+    )
 
     def resolved(self) -> WebConfig:
         """A config with a secret: without one, a random per-process key (sessions end on restart)."""
@@ -56,13 +60,7 @@ class WebConfig:
             "newsprism: NEWSPRISM_SECRET_KEY is not set; using a random key (logins end on restart)",
             file=sys.stderr,
         )
-        return WebConfig(
-            secrets.token_urlsafe(32),
-            self.cookie_secure,
-            self.session_max_age,
-            self.feedback_per_minute,
-            self.login_per_minute,
-        )
+        return dataclasses.replace(self, secret_key=secrets.token_urlsafe(32))
 
 
 @dataclass
@@ -71,10 +69,20 @@ class Session:
     voter: str
     user: str | None = None
     role: str | None = None
+    voted: list[str] = field(default_factory=list)  # "story_id:version", most recent last
     dirty: bool = False
 
     def payload(self) -> dict[str, Any]:
-        return {"sid": self.sid, "voter": self.voter, "user": self.user}
+        return {"sid": self.sid, "voter": self.voter, "user": self.user, "voted": self.voted}
+
+    def voted_versions(self, story_id: str) -> tuple[int, ...]:
+        """Versions of this story's Quick Read this browser voted on (kept in the cookie)."""
+        prefix = story_id + ":"
+        return tuple(sorted(int(v[len(prefix) :]) for v in self.voted if v.startswith(prefix)))
+
+    def remember_vote(self, story_id: str, version: int, keep: int = 50) -> None:
+        self.voted = [*self.voted, f"{story_id}:{version}"][-keep:]
+        self.dirty = True
 
 
 class Security:
@@ -106,7 +114,10 @@ class Security:
                 and isinstance(data.get("sid"), str)
                 and isinstance(data.get("voter"), str)
             ):
+                voted = data.get("voted")
                 session = Session(data["sid"], data["voter"], data.get("user"))
+                if isinstance(voted, list):
+                    session.voted = [v for v in voted if isinstance(v, str)][-50:]
                 if session.user:
                     record = self.store.get_user(session.user)
                     session.role = record.role if record else None
