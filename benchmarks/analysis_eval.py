@@ -89,14 +89,14 @@ def lexrank(annotated: list[AnnotatedArticle], count: int) -> list[str]:
     return [str(s) for s in summarizer(ObjectDocumentModel(paragraphs), count)]
 
 
-def lead3(annotated: list[AnnotatedArticle]) -> list[str]:
+def lead3(annotated: list[AnnotatedArticle], count: int = 3) -> list[str]:
     """Round-robin lead: first sentence of each article, then the second ..., three in all."""
     out: list[str] = []
     depth = 0
-    while len(out) < 3 and any(len(a.sentences) > depth for a in annotated):
+    while len(out) < count and any(len(a.sentences) > depth for a in annotated):
         out.extend(a.sentences[depth].text for a in annotated if len(a.sentences) > depth)
         depth += 1
-    return out[:3]
+    return out[:count]
 
 
 def score(scorer: rouge_scorer.RougeScorer, reference: str, summary: str) -> dict[str, float]:
@@ -168,8 +168,16 @@ def allsides_report(limit: int | None = None) -> dict[str, float]:
             "quickread": " ".join(b.text for b in qr),
             "lexrank": " ".join(lexrank(annotated, 3)),
             "lead3": " ".join(lead3(annotated)),
+            # same-length checks: four sentences, about our bullets' word count
+            "lexrank4": " ".join(lexrank(annotated, 4)),
+            "lead4": " ".join(lead3(annotated, 4)),
         }
+        # length-matched: five-sentence baselines cut to the Quick Read's word count
+        budget = len(systems["quickread"].split())
+        systems["lexrank_len"] = " ".join(" ".join(lexrank(annotated, 5)).split()[:budget])
+        systems["lead_len"] = " ".join(" ".join(lead3(annotated, 5)).split()[:budget])
         for name, text in systems.items():
+            totals.setdefault(f"{name}.words", []).append(float(len(text.split())))
             for metric, value in score(scorer, reference, text).items():
                 totals.setdefault(f"{name}.{metric}", []).append(value)
         events += 1

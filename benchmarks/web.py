@@ -13,7 +13,6 @@ Target: p95 < 100 ms on SQLite.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
@@ -44,8 +43,22 @@ from newsprism.serialize import to_jsonable
 from newsprism.store import schema
 from newsprism.store.repository import Repository
 
-OUTLETS = ["Harbour Ledger", "Calder Courier", "Northern Wire", "Brennock Bugle", "Arvandia Times", "Daily Quay"]
-TOPICS = ["dockworkers", "floodwater", "interest rates", "rail strike", "council budget", "hospital waiting lists"]
+OUTLETS = [
+    "Harbour Ledger",
+    "Calder Courier",
+    "Northern Wire",
+    "Brennock Bugle",
+    "Arvandia Times",
+    "Daily Quay",
+]
+TOPICS = [
+    "dockworkers",
+    "floodwater",
+    "interest rates",
+    "rail strike",
+    "council budget",
+    "hospital waiting lists",
+]
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
@@ -76,41 +89,71 @@ def generate(repo: Repository, count: int, seed: int = 7) -> list[str]:
             ids.append((aid, outlet, body))
             articles.append(
                 {
-                    "id": aid, "source": f"https://{k}.example/{sid}", "url": f"https://{k}.example/{sid}",
-                    "canonical_url": f"https://{k}.example/{sid}", "content_hash": digest, "outlet": outlet,
-                    "title": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute in district {i}: {outlet} report",
-                    "standfirst": None, "authors": [f"{outlet.split()[0]} Reporter"], "author_role": None,
-                    "published_at": when + timedelta(minutes=k), "language": "en", "body": body,
-                    "word_count": 180, "read_time_minutes": 1 + (i + k) % 4, "read_time_stated": False,
-                    "syndicated": k == 2, "agency": outlet if k == 2 else None, "outlet_summary": [],
-                    "lead_image_caption": None, "removed": [{"text": "Advertisement", "reason": "ad", "line": 3}],
-                    "story_id": sid, "ingested_at": now,
+                    "id": aid,
+                    "source": f"https://{k}.example/{sid}",
+                    "url": f"https://{k}.example/{sid}",
+                    "canonical_url": f"https://{k}.example/{sid}",
+                    "content_hash": digest,
+                    "outlet": outlet,
+                    "title": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute in district {i}: {outlet}",
+                    "standfirst": None,
+                    "authors": [f"{outlet.split()[0]} Reporter"],
+                    "author_role": None,
+                    "published_at": when + timedelta(minutes=k),
+                    "language": "en",
+                    "body": body,
+                    "word_count": 180,
+                    "read_time_minutes": 1 + (i + k) % 4,
+                    "read_time_stated": False,
+                    "syndicated": k == 2,
+                    "agency": outlet if k == 2 else None,
+                    "outlet_summary": [],
+                    "lead_image_caption": None,
+                    "removed": [{"text": "Advertisement", "reason": "ad", "line": 3}],
+                    "story_id": sid,
+                    "ingested_at": now,
                 }
             )
         facts = [
-            Fact(f"f{j}", "consensus" if j < 3 else "exclusive", [o for _a, o, _b in ids[: 3 - j % 3]],
-                 [SentenceRef(a, b[j % 4], j) for a, _o, b in ids[: 3 - j % 3]])
+            Fact(
+                f"f{j}",
+                "consensus" if j < 3 else "exclusive",
+                [o for _a, o, _b in ids[: 3 - j % 3]],
+                [SentenceRef(a, b[j % 4], j) for a, _o, b in ids[: 3 - j % 3]],
+            )
             for j in range(6)
         ]
         bullets = [
             Bullet(ids[0][2][j], [Citation(a, b[j]) for a, _o, b in ids], [f"f{j}"], [o for _a, o, _b in ids])
             for j in range(3)
         ]
-        framing = {o: [FramingTerm("dispute", 1.2), FramingTerm("disruption", 0.8, True)] for _a, o, _b in ids}
+        framing = {
+            o: [FramingTerm("dispute", 1.2), FramingTerm("disruption", 0.8, True)] for _a, o, _b in ids
+        }
         analysis = Analysis(sid, facts, QuickRead(sid, bullets), [], [], framing)
         stories.append(
             {
-                "id": sid, "headline": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute hits district {i}",
-                "outlets": sorted(outlets), "key_entities": [], "syndication_groups": [],
-                "first_seen": when, "last_updated": when + timedelta(minutes=2), "article_count": 3,
-                "analysis_stale": False, "updated_at": now,
+                "id": sid,
+                "headline": f"{TOPICS[i % len(TOPICS)].capitalize()} dispute hits district {i}",
+                "outlets": sorted(outlets),
+                "key_entities": [],
+                "syndication_groups": [],
+                "first_seen": when,
+                "last_updated": when + timedelta(minutes=2),
+                "article_count": 3,
+                "analysis_stale": False,
+                "updated_at": now,
             }
         )
         analyses.append({"story_id": sid, "data": to_jsonable(analysis), "computed_at": now})
         quick_reads.append(
             {
-                "story_id": sid, "version": 1, "method": "extractive", "status": "draft" if i % 3 else "published",
-                "bullets": to_jsonable(bullets), "created_at": now,
+                "story_id": sid,
+                "version": 1,
+                "method": "extractive",
+                "status": "draft" if i % 3 else "published",
+                "bullets": to_jsonable(bullets),
+                "created_at": now,
             }
         )
     with repo.engine.begin() as conn:
@@ -118,7 +161,7 @@ def generate(repo: Repository, count: int, seed: int = 7) -> list[str]:
         conn.execute(insert(schema.articles), articles)
         conn.execute(insert(schema.analyses), analyses)
         conn.execute(insert(schema.quick_reads), quick_reads)
-    return [s["id"] for s in stories]
+    return [str(s["id"]) for s in stories]
 
 
 def _free_port() -> int:
@@ -127,16 +170,34 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(database: str, port: int) -> None:
-    """Child process: the app under uvicorn, access log off (as in production behind a proxy)."""
-    import uvicorn
-
+def app_factory() -> Any:
+    """Build the app in each uvicorn worker process (``--workers`` > 1 needs an import string)."""
     from newsprism.config import Settings
     from newsprism.web.app import create_app
     from newsprism.web.security import WebConfig
 
-    app = create_app(Settings(database_url=database), web=WebConfig(secret_key="bench"))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    return create_app(
+        Settings(database_url=os.environ["NEWSPRISM_BENCH_DB"]), web=WebConfig(secret_key="bench")
+    )
+
+
+def serve(database: str, port: int, loop: str = "auto", http: str = "auto", workers: int = 1) -> None:
+    """Child process: the app under uvicorn, access log off (as in production behind a proxy)."""
+    import uvicorn
+
+    os.environ["NEWSPRISM_BENCH_DB"] = database
+    uvicorn.run(
+        "web:app_factory",
+        factory=True,
+        app_dir=str(Path(__file__).parent),
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop=loop,
+        http=http,
+    )
 
 
 def _wait_ready(url: str, timeout: float = 30) -> None:
@@ -161,7 +222,8 @@ request = function()
   return wrk.format("GET", paths[(n %% #paths) + 1])
 end
 done = function(summary, latency, requests)
-  io.write(string.format("JSON {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"requests\\": %%d, \\"errors\\": %%d, \\"seconds\\": %%f}\\n",
+  io.write(string.format("JSON {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, "
+    .. "\\"requests\\": %%d, \\"errors\\": %%d, \\"seconds\\": %%f}\\n",
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
       + summary.errors.write + summary.errors.timeout, summary.duration / 1e6))
@@ -172,10 +234,22 @@ end
 def load_wrk(base: str, paths: list[str], clients: int, duration: float) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
-    threads = min(4, clients)
+    threads = min(int(os.environ.get("WRK_THREADS", "2")), clients)
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s", "--timeout", "5s", "-s", script.name, base],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{clients}",
+            f"-d{max(1, round(duration))}s",
+            "--timeout",
+            "5s",
+            "-s",
+            script.name,
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script.name)
     line = next(x for x in out.splitlines() if x.startswith("JSON "))
@@ -189,7 +263,8 @@ def load_python(base: str, paths: list[str], clients: int, duration: float) -> d
     """Fallback generator, run in a child process so it does not share the server's CPU budget."""
     code = (
         "import asyncio, json, sys, time, httpx\n"
-        "base, paths, clients, duration = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])\n"
+        "base, paths = sys.argv[1], json.loads(sys.argv[2])\n"
+        "clients, duration = int(sys.argv[3]), float(sys.argv[4])\n"
         "lat, errors = [], 0\n"
         "async def worker(i, client, end):\n"
         "    global errors\n"
@@ -210,33 +285,50 @@ def load_python(base: str, paths: list[str], clients: int, duration: float) -> d
     )
     out = subprocess.run(
         [sys.executable, "-c", code, base, json.dumps(paths), str(clients), str(duration)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--serve", nargs=2, metavar=("DATABASE", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto, asyncio or uvloop")
+    parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto, h11 or httptools")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--db", type=Path, help="reuse (or keep) the generated SQLite store at this path")
+    parser.add_argument(
+        "--serve", nargs=5, metavar=("DATABASE", "PORT", "LOOP", "HTTP", "WORKERS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
+        serve(args.serve[0], int(args.serve[1]), args.serve[2], args.serve[3], int(args.serve[4]))
         return
     workdir = Path(tempfile.mkdtemp(prefix="newsprism-bench-"))
-    database = f"sqlite:///{workdir / 'bench.db'}"
+    db_path = args.db or workdir / "bench.db"
+    database = f"sqlite:///{db_path}"
     started = time.perf_counter()
     repo = Repository.open(database)
-    ids = generate(repo, args.stories)
+    if repo.count_stories() != args.stories:
+        if repo.count_stories():
+            raise SystemExit(f"{db_path} holds a different number of stories; remove it first")
+        generate(repo, args.stories)
+    ids = [f"s{i:06d}" for i in range(args.stories)]
     repo.close()
     build_seconds = time.perf_counter() - started
     port = _free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", database, str(port)])
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", database, str(port), args.loop, args.http, str(args.workers)]
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base + "/")
@@ -245,7 +337,10 @@ def main() -> None:
         rng = random.Random(1)
         pages = {
             "feed": ["/"],
+            # worst case: 2000 random stories, so most views miss the 2 s page cache
             "story": [f"/stories/{sid}" for sid in rng.sample(ids, min(2000, len(ids)))],
+            # readers arriving from the feed: the 30 newest stories
+            "story-hot": [f"/stories/{sid}" for sid in ids[-30:]],
         }
         for paths in pages.values():  # warm up caches (SQLite pages, templates)
             load(base, paths[:50], 4, 1)
@@ -254,15 +349,27 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
-    report = {"stories": args.stories, "clients": args.clients, "store_build_seconds": build_seconds, **results}
+    report = {
+        "stories": args.stories,
+        "clients": args.clients,
+        "store_build_seconds": build_seconds,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "load_average_1m": os.getloadavg()[0],  # other work on the machine skews latency
+        **results,
+    }
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"store: {args.stories} stories built in {build_seconds:.1f} s (SQLite); {args.clients} clients")
+    print(
+        f"store: {args.stories} stories ready in {build_seconds:.1f} s (SQLite); {args.clients} clients; "
+        f"{args.workers} worker(s); "
+        f"{report['cpus']} CPUs, load average {report['load_average_1m']:.1f} during the run"
+    )
     for name, r in results.items():
         verdict = "OK" if r["p95"] < 100 else "over target"
         print(
-            f"{name:>6}: p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
+            f"{name:>9}: p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
             f"{r['rps']:7.1f} req/s  errors {r['errors']}  ({r['tool']}, p95 target 100 ms: {verdict})"
         )
 

@@ -21,3 +21,7 @@ class Settings:
     dask_threshold: int = int(os.environ.get("NEWSPRISM_DASK_THRESHOLD", "200"))
     dask_scheduler: str | None = os.environ.get("NEWSPRISM_DASK_SCHEDULER") or None
     max_page_bytes: int = int(os.environ.get("NEWSPRISM_MAX_PAGE_BYTES", str(5_000_000)))
+    # optional model-assisted Quick Read: any OpenAI-compatible /chat/completions endpoint
+    llm_base_url: str | None = os.environ.get("NEWSPRISM_LLM_BASE_URL") or None
+    llm_api_key: str | None = os.environ.get("NEWSPRISM_LLM_API_KEY") or None
+    llm_model: str | None = os.environ.get("NEWSPRISM_LLM_MODEL") or None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from newsprism.analysis import analyse_story
+from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
@@ -119,14 +119,29 @@ def by_publication(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.published_at or _LATEST, a.id))
 
 
-def analyse_one(story: Story, articles: Sequence[Article]) -> Analysis:
+def analysis_settings(settings: Settings) -> AnalysisSettings:
+    """The analysis stage's view of the operator settings (the optional model endpoint)."""
+    return AnalysisSettings(
+        base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model
+    )
+
+
+def analyse_one(
+    story: Story, articles: Sequence[Article], settings: AnalysisSettings | None = None
+) -> Analysis:
     """Annotate a story's articles and analyse them (pure; runs on Dask workers unchanged)."""
     annotated: list[AnnotatedArticle] = [annotate(a) for a in articles]
-    return analyse_story(story, annotated)
+    return analyse_story(story, annotated, settings=settings)
 
 
-def _analyse_job(job: tuple[Story, list[Article]]) -> Analysis:
-    return analyse_one(*job)
+@dataclass(frozen=True)
+class _Analyser:
+    """Picklable analysis job with the operator's analysis settings bound."""
+
+    settings: AnalysisSettings
+
+    def __call__(self, job: tuple[Story, list[Article]]) -> Analysis:
+        return analyse_one(job[0], job[1], self.settings)
 
 
 # ---- one shot -------------------------------------------------------------------------------
@@ -156,7 +171,8 @@ def analyse_pages(
         grouper.add(article)
     by_id = {a.id: a for a in articles}
     jobs = [(s, [by_id[i] for i in s.article_ids]) for s in grouper.stories()]
-    analyses = parallel_map(_analyse_job, jobs, settings=settings, stage="analyse", progress=progress)
+    analyser = _Analyser(analysis_settings(settings))
+    analyses = parallel_map(analyser, jobs, settings=settings, stage="analyse", progress=progress)
     results = [
         StoryResult(story, members, analysis)
         for (story, members), analysis in zip(jobs, analyses, strict=True)
@@ -253,7 +269,11 @@ class Ingestor:
             if story is not None:
                 jobs.append((story, self.repo.articles_for_story(story.id)))
         analyses = parallel_map(
-            _analyse_job, jobs, settings=self.settings, stage="analyse", progress=progress
+            _Analyser(analysis_settings(self.settings)),
+            jobs,
+            settings=self.settings,
+            stage="analyse",
+            progress=progress,
         )
         for analysis in analyses:
             self.repo.save_analysis(analysis)

@@ -316,11 +316,17 @@ async def _fetch(
         return await fetch_pages(fetcher, urls, outlet=outlet, max_bytes=settings.max_page_bytes)
 
 
-# ---- standalone: python -m newsprism.sources_cli ----------------------------------------------------
+# ---- wiring ---------------------------------------------------------------------------------------
+def register(app: typer.Typer) -> None:
+    """Add ``sources ...``, ``watch`` and ``fetch`` to a Typer app (``newsprism.cli`` calls this)."""
+    app.add_typer(sources_app, name="sources")
+    app.command("watch")(watch_command)
+    app.command("fetch")(fetch_command)
+
+
+# standalone: python -m newsprism.sources_cli (same commands, usable before cli.py wires them in)
 standalone_app = typer.Typer(name="newsprism-sources", no_args_is_help=True, add_completion=False)
-standalone_app.add_typer(sources_app, name="sources")
-standalone_app.command("watch")(watch_command)
-standalone_app.command("fetch")(fetch_command)
+register(standalone_app)
 
 if __name__ == "__main__":  # pragma: no cover
     standalone_app()

@@ -45,7 +45,7 @@ def test_text_path_floor(bench_dir: Path) -> None:
     truth = _truth(bench_dir)
     full = json.loads((bench_dir / "fulltext-html-text.json").read_text("utf-8"))["output"]
     ours = {k: _body(Page(k, v["articleBody"], "text")) for k, v in full.items()}
-    assert evaluate(truth, ours).f1 >= 0.88
+    assert evaluate(truth, ours).f1 >= 0.90  # measured 0.905
 
 
 def test_html_path_floor(bench_dir: Path) -> None:
@@ -55,4 +55,4 @@ def test_html_path_floor(bench_dir: Path) -> None:
         k: _body(Page(k, gzip.decompress((bench_dir / "html" / f"{k}.html.gz").read_bytes()), "html"))
         for k in ids
     }
-    assert evaluate({k: truth[k] for k in ids}, ours).f1 >= 0.95
+    assert evaluate({k: truth[k] for k in ids}, ours).f1 >= 0.97  # measured 0.978

@@ -165,3 +165,12 @@ def test_canonical_url_strips_tracking_and_noise() -> None:
     for bad in ["ftp://x/y", "not a url", "http://", "javascript:alert(1)"]:
         with pytest.raises(InvalidURL):
             canonical_url(bad)
+
+
+def test_relative_entry_links_resolve_against_the_feed_url() -> None:
+    feed = parse_feed(
+        rss([{"title": "Rel", "link": "/world/1?utm_source=rss"}]).encode(),
+        base_url="https://n.example/feeds/all",
+    )
+    assert feed.entries[0].link == "https://n.example/world/1?utm_source=rss"
+    assert feed.entries[0].key == "https://n.example/world/1"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import brotli
 import pytest
-from sources_support import Handler, LoopbackServer, gzipped
+from sources_support import Handler, LoopbackServer, QuietServer, gzipped
 
 from newsprism.sources.fetch import (
     AddressGuard,
@@ -97,15 +101,18 @@ def test_rate_limit_spaces_request_starts(server: LoopbackServer, fetch_config: 
     server.static("/r", "ok")
     config = replace(fetch_config, per_host_interval=0.25, per_host_concurrency=4)
 
-    async def go() -> None:
+    async def go() -> list[float]:
         async with Fetcher(config) as fetcher:
-            await fetcher.get(server.url("/robots.txt"))  # warm the robots cache
             await asyncio.gather(*(fetcher.get(server.url("/r")) for _ in range(5)))
+            return fetcher.stats.request_starts[server.host]
 
-    asyncio.run(go())
-    starts = sorted(h.at for h in server.hits_for("/r"))
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(gaps) == 4 and min(gaps) >= 0.23, gaps
+    client_starts = asyncio.run(go())  # robots.txt + 5 pages, all on one host
+    client_gaps = [b - a for a, b in itertools.pairwise(client_starts)]
+    assert len(client_gaps) == 5 and min(client_gaps) >= 0.245, client_gaps
+    server_starts = sorted(h.at for h in server.hits_for("/r"))
+    server_gaps = [b - a for a, b in itertools.pairwise(server_starts)]
+    # as seen by the server (scheduling jitter allowed per gap, none overall)
+    assert min(server_gaps) >= 0.15 and server_starts[-1] - server_starts[0] >= 0.95, server_gaps
 
 
 def test_per_host_concurrency_is_capped(server: LoopbackServer, fetch_config: FetchConfig) -> None:
@@ -291,3 +298,37 @@ def test_config_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     config = FetchConfig.from_env(retries=0)
     assert config.allow_private and config.allowed_hosts == {"127.0.0.1:1234", "intranet"}
     assert config.per_host_interval == 0.5 and config.retries == 0
+
+
+def test_https_verifies_the_host_name_though_the_vetted_ip_is_dialled(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not available to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
+    owner = LoopbackServer(httpd)
+    httpd.owner = owner  # type: ignore[attr-defined]
+    owner.static("/robots.txt", "", "text/plain")
+    owner.static("/a", "secure")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        port = owner.port
+        config = FetchConfig(
+            allowed_hosts=frozenset({f"localhost:{port}", f"127.0.0.1:{port}"}),
+            ca_bundle=str(cert),
+            per_host_interval=0,
+            retries=0,
+        )
+        assert fetch(config, f"https://localhost:{port}/a").content == b"secure"
+        with pytest.raises(FetchError):  # same socket address, but the certificate does not name it
+            fetch(config, f"https://127.0.0.1:{port}/a")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

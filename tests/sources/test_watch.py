@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import pytest
 from sources_support import BILLION_LAUGHS, Handler, LoopbackServer, article_html, rss
@@ -21,6 +22,7 @@ from newsprism.sources.watch import PollReport, WatchConfig, Watcher
 from newsprism.store.repository import Repository
 from newsprism.store.sources import Source, SourceStore
 
+T = TypeVar("T")
 FULL = "".join(f"<p>{'Paragraph words go here. ' * 10}</p>" for _ in range(4))
 
 
@@ -83,12 +85,14 @@ def poll(store: SourceStore, config: FetchConfig, ingestor: FakeIngestor, url: s
     return run(store, config, ingestor, lambda w: w.poll(source))
 
 
-def run(store: SourceStore, config: FetchConfig, ingestor: FakeIngestor, action: object) -> PollReport:
-    async def go() -> PollReport:
+def run(
+    store: SourceStore, config: FetchConfig, ingestor: FakeIngestor, action: Callable[[Watcher], Awaitable[T]]
+) -> T:
+    async def go() -> T:
         async with Fetcher(config) as fetcher:
             watcher = Watcher(store, fetcher, ingestor, WatchConfig(batch_size=3))
             try:
-                return await action(watcher)  # type: ignore[operator,no-any-return]
+                return await action(watcher)
             finally:
                 watcher.close()
 
@@ -189,6 +193,13 @@ def test_unsafe_and_malformed_feeds_store_nothing(
         assert store.count_seen(source.id) == 0
 
 
+def _hang_until_closing(server: LoopbackServer) -> Callable[[Handler], None]:
+    def hang(_: Handler) -> None:
+        server.closing.wait(30)
+
+    return hang
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,7 +213,7 @@ def test_bad_sources_are_recorded_and_the_loop_survives(
     config = replace(
         fetch_config, allowed_hosts=fetch_config.allowed_hosts | {f"127.0.0.1:{dead}"}, read_timeout=0.5
     )
-    server.routes["/slow"] = lambda h: server.closing.wait(30)
+    server.routes["/slow"] = _hang_until_closing(server)
     server.static("/garbage", b"\x00\x01\x02 not a feed", "application/rss+xml")
     server.static("/gone", "gone", status=404)
     server.static("/error", "boom", status=500)
@@ -303,7 +314,3 @@ def test_run_once_polls_due_sources(
 
     report = run(store, fetch_config, ingestor, action)
     assert len(report.added) == 1 and ingestor.refreshes == 1
-
-
-def _unused(_: Handler) -> None:  # keeps the Handler import meaningful for type checkers
-    return None

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import typer
 from sources_support import LoopbackServer, article_html, article_text, rss
 from typer.testing import CliRunner
 
@@ -69,7 +70,10 @@ def test_feeds_into_stories_and_tracking_urls_store_once(
 
 def _integrity(db: Path) -> dict[str, int]:
     with sqlite3.connect(db, timeout=10) as conn:
-        one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+
+        def one(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
         return {
             "articles": one("SELECT count(*) FROM articles"),
             "distinct_hashes": one("SELECT count(DISTINCT content_hash) FROM articles"),
@@ -86,6 +90,14 @@ def _integrity(db: Path) -> dict[str, int]:
             ),
             "seen": one("SELECT count(*) FROM seen_entries"),
         }
+
+
+def _polled(db: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT last_status FROM sources").fetchone()[0] is not None
+    except sqlite3.Error:
+        return False
 
 
 def _count_articles(db: Path) -> int:
@@ -130,10 +142,20 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
     assert before["articles"] == before["distinct_hashes"] == killed_at
     assert before["without_story"] == before["empty_stories"] == before["miscounted_stories"] == 0
 
-    done = subprocess.run([*command, "--once"], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    # restart as a long-running watcher; once the poll is recorded, SIGTERM must stop it cleanly
+    restarted = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _polled(db) and time.monotonic() < deadline and restarted.poll() is None:
+            time.sleep(0.05)
+        restarted.send_signal(signal.SIGTERM)
+        out, err = restarted.communicate(timeout=20)
+    finally:
+        if restarted.poll() is None:
+            restarted.kill()
+    assert restarted.returncode == 0 and "stopped" in err, (restarted.returncode, err)
     after = _integrity(db)
-    assert after["articles"] == after["distinct_hashes"] == total, (after, done.stdout, done.stderr)
+    assert after["articles"] == after["distinct_hashes"] == total, (after, out, err)
     assert after["without_story"] == after["empty_stories"] == after["miscounted_stories"] == 0
     assert after["seen"] == 2 * total  # every entry known by its canonical link and its guid
     fetched = [len([h for h in server.hits if h.path.startswith(f"/story/{n}?")]) for n in range(total)]
@@ -145,7 +167,7 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
     assert '"last_status": 200' in listing.output and '"last_error": null' in listing.output
 
 
-def _standalone() -> object:
+def _standalone() -> typer.Typer:
     from newsprism.sources_cli import standalone_app
 
     return standalone_app

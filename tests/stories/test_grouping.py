@@ -201,3 +201,15 @@ def test_seed_pages_form_one_story(seeds_dir: Path) -> None:
         stories = grouper.stories()
         assert len(stories) == 1, [s.headline for s in stories]
         assert len(stories[0].article_ids) == 2
+
+
+def test_candidates_are_bounded_and_old_stories_out_of_reach() -> None:
+    """Cost per article stays flat: few candidates, and stories past the decay reach are skipped."""
+    settings = GroupingSettings(threshold=0.99, max_candidates=5)  # every article founds a story
+    grouper = StoryGrouper(settings)
+    for n in range(40):
+        body = f"council budget vote item{n} ward{n}"
+        grouper.add(make_article(f"Council budget vote {n}", body, when=day(5)))
+    probe = grouper._tfidf.learn(make_article("Council budget vote", "council budget vote", when=day(5)))
+    assert len(grouper._candidates(probe.vector, day(5).timestamp())) == 5
+    assert grouper._score(probe.vector, day(9).timestamp()) == []

@@ -115,11 +115,11 @@ def test_review_endpoints(client: TestClient) -> None:
 
 def test_openapi_schema_is_valid_and_documents_the_api(client: TestClient) -> None:
     schema: dict[str, Any] = client.get("/openapi.json").json()
-    try:
+    try:  # dev dependency openapi-spec-validator; a structural check below either way
         from openapi_spec_validator import validate
-    except ImportError:  # structural check when the validator is not installed
-        validate = None
-    if validate is not None:
+    except ImportError:
+        pass
+    else:
         validate(schema)
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "newsprism"
@@ -128,9 +128,11 @@ def test_openapi_schema_is_valid_and_documents_the_api(client: TestClient) -> No
     for path, methods in paths.items():
         for method, op in methods.items():
             assert op.get("summary"), (method, path)
-            assert "responses" in op and op["responses"], (method, path)
+            assert op.get("responses"), (method, path)
     assert "X-CSRF-Token" in str(paths["/api/v1/stories/{story_id}/quick-read/approve"]["post"]["parameters"])
-    assert "<title>" in client.get("/docs").text
+    docs = client.get("/docs").text  # rendered here: the stock Swagger UI would load from a CDN
+    assert "<code>POST /api/v1/stories/{story_id}/quick-read/edit</code>" in docs
+    assert "cdn" not in docs.lower()
 
 
 # (method, path) -> the test that exercises it; the meta-test below keeps this table complete
@@ -186,6 +188,7 @@ ENDPOINT_TESTS = {
     ("GET", "/review/audit"): "test_review.py::test_reject_form_and_review_pages",
     ("GET", "/review/feedback"): "test_review.py::test_feedback_results_for_editors",
     ("GET", "/feed.atom"): "test_review.py::test_atom_feed_lists_only_approved_stories",
+    ("GET", "/docs"): "test_api.py::test_openapi_schema_is_valid_and_documents_the_api",
 }
 
 
@@ -207,7 +210,7 @@ def test_every_endpoint_has_a_test() -> None:
         (method, route.path)
         for route in [*api.router.routes, *pages.router.routes]
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or set()
     }
     assert served == set(ENDPOINT_TESTS), served ^ set(ENDPOINT_TESTS)
     here = Path(__file__).parent

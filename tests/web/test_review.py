@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from fastapi.testclient import TestClient
@@ -24,7 +25,7 @@ def _form_login(client: TestClient) -> str:
     )
     assert response.status_code == 303 and response.headers["location"] == "/review"
     page = client.get("/review").text
-    return page.split('name="csrf_token" value="')[1].split('"')[0]
+    return str(page.split('name="csrf_token" value="')[1].split('"')[0])
 
 
 def test_queue_lists_drafts_and_approval_changes_the_public_label(client: TestClient, world: World) -> None:
@@ -43,7 +44,7 @@ def test_queue_lists_drafts_and_approval_changes_the_public_label(client: TestCl
     assert entry["before"]["status"] == "draft" and entry["after"]["status"] == "published"
 
 
-def world_audit(client: TestClient) -> list[dict[str, object]]:
+def world_audit(client: TestClient) -> list[dict[str, Any]]:
     entries = client.get("/api/v1/review/audit").json()["entries"]
     assert isinstance(entries, list)
     return entries
@@ -85,8 +86,8 @@ def test_grounded_edit_is_stored_as_a_reviewed_version_with_audit(client: TestCl
     assert data["bullets"][0]["citations"]  # kept the sources of the bullet it replaced
     entry = world_audit(client)[0]
     assert entry["action"] == "edit" and entry["quick_read_version"] == 2
-    assert entry["before"]["bullets"][1].startswith("Ships would start")  # type: ignore[index]
-    assert entry["after"]["bullets"] == [edited]  # type: ignore[index]
+    assert entry["before"]["bullets"][1].startswith("Ships would start")
+    assert entry["after"]["bullets"] == [edited]
     refused = client.post(
         "/api/v1/stories/s-strike/quick-read/edit",
         json={"version": 2, "bullets": ["Police arrested forty strikers."]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -50,12 +51,12 @@ def test_the_coverage_svg_escapes_outlet_names(client: TestClient) -> None:
 
 REVIEW_PAGES = ["/review", "/review/stories/s-strike", "/review/audit", "/review/feedback"]
 REVIEW_API_GETS = ["/api/v1/review/queue", "/api/v1/review/feedback", "/api/v1/review/audit"]
-REVIEW_POSTS = [
+REVIEW_POSTS: list[tuple[str, dict[str, Any]]] = [
     ("/review/stories/s-strike/approve", {"version": "1"}),
     ("/review/stories/s-strike/edit", {"version": "1", "bullet": ["x", "y"]}),
     ("/review/stories/s-strike/reject", {"version": "1"}),
 ]
-REVIEW_API_POSTS = [
+REVIEW_API_POSTS: list[tuple[str, dict[str, Any]]] = [
     ("/api/v1/stories/s-strike/quick-read/approve", {"version": 1}),
     ("/api/v1/stories/s-strike/quick-read/edit", {"version": 1, "bullets": ["x", "y"]}),
     ("/api/v1/stories/s-strike/quick-read/reject", {"version": 1}),
@@ -99,7 +100,7 @@ def all_routes() -> list[APIRoute]:
 def _state_changing_routes() -> list[tuple[str, str]]:
     routes = []
     for route in all_routes():
-        for method in sorted(route.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+        for method in sorted((route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
             routes.append((method, route.path.replace("{story_id}", "s-strike")))
     return routes
 
@@ -228,3 +229,11 @@ def test_role_removal_takes_effect_on_next_request(client: TestClient, world: Wo
 def test_routes_are_collected(client: TestClient) -> None:
     paths = {r.path for r in all_routes()}
     assert "/api/v1/stories/{story_id}/quick-read/approve" in paths and "/" in paths
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for url in ("/", "/stories/s-strike", "/api/v1/stories", "/nope"):
+        headers = client.get(url).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"

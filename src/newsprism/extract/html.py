@@ -128,7 +128,7 @@ def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
     """Apply the shared furniture rules to trafilatura's lines."""
     title_key = rules.normalise(title) if title else None
     kept: list[str] = []
-    for i, line in enumerate(lines, start=1):
+    for line in lines:
         reason = rules.vocabulary_reason(line)
         if reason is None and len(rules.words(line)) <= 40:
             shape = rules.shape_reason(line)
@@ -138,7 +138,7 @@ def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
         if reason is None:
             kept.append(line)
         else:
-            result.removed.append(RemovedLine(line, reason, i))
+            result.removed.append(RemovedLine(line, reason))  # no input line numbers in HTML
     result.body = kept
 
 

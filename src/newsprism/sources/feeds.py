@@ -15,9 +15,10 @@ import html
 import json
 import re
 import xml.sax
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import defusedxml
 import defusedxml.ElementTree
@@ -84,13 +85,18 @@ def word_count(markup: str) -> int:
     return len(html.unescape(_TAG.sub(" ", markup)).split())
 
 
-def parse_feed(data: bytes, content_type: str = "") -> Feed:
-    """Parse a feed document of any supported format, or raise ``FeedError``."""
+def parse_feed(data: bytes, content_type: str = "", base_url: str | None = None) -> Feed:
+    """Parse a feed document of any supported format, or raise ``FeedError``.
+
+    ``base_url`` (where the feed was fetched from) makes relative entry links absolute.
+    """
     if not data.strip():
         raise FeedError("empty document")
-    if _looks_like_json(data, content_type):
-        return parse_json_feed(data)
-    return parse_xml_feed(data)
+    feed = parse_json_feed(data) if _looks_like_json(data, content_type) else parse_xml_feed(data)
+    if base_url:
+        entries = [replace(e, link=urljoin(base_url, e.link)) if e.link else e for e in feed.entries]
+        feed = replace(feed, entries=entries)
+    return feed
 
 
 def _looks_like_json(data: bytes, content_type: str) -> bool:

@@ -169,7 +169,7 @@ class Watcher:
         if result.not_modified:
             return self._finish(source, report, status=304, error=None, ok=True)
         try:
-            feed = parse_feed(result.content, result.content_type)
+            feed = parse_feed(result.content, result.content_type, base_url=result.final_url)
         except FeedError as exc:
             return self._finish(source, report, status=result.status, error=str(exc), ok=False)
         await self._handle_entries(source, feed, report)

@@ -299,14 +299,6 @@ class NewsroomStore:
             return False
         return True
 
-    def has_voted(self, story_id: str, version: int, voter_key: str) -> bool:
-        f = schema.feedback
-        stmt = select(f.c.id).where(
-            and_(f.c.story_id == story_id, f.c.quick_read_version == version, f.c.voter_key == voter_key)
-        )
-        with self.engine.connect() as conn:
-            return conn.execute(stmt.limit(1)).first() is not None
-
     def feedback_totals(self, story_id: str | None = None) -> list[FeedbackTotals]:
         """Helpful / not helpful counts per story (or for one story), most voted first."""
         f, s = schema.feedback, schema.stories

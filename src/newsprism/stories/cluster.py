@@ -94,6 +94,7 @@ class StoryGrouper:
         self._index: dict[int | None, dict[str, dict[str, None]]] = {}
         self._entity_surface: dict[str, str] = {}
         self._latest: float | None = None
+        self._reach_days = reach_days(s)
 
     # ---- public API ------------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
@@ -143,6 +144,9 @@ class StoryGrouper:
     def stories(self) -> list[Story]:
         return [self.story(sid) for sid in sorted(self._stories)]
 
+    def story_count(self) -> int:
+        return len(self._stories)
+
     def resolve(self, story_id: str) -> str:
         seen = story_id
         while seen in self._redirects:
@@ -186,12 +190,17 @@ class StoryGrouper:
         for story_id in self._candidates(vector, stamp):
             state = self._stories[story_id]
             gap = _gap_days(stamp, state.start, state.end)
-            if gap > self.settings.window_days or state.norm == 0.0:
+            if gap > self._reach_days or state.norm == 0.0:
                 continue
             cosine = dot(vector, state.centroid) / state.norm
-            scored.append((cosine * math.exp(-gap / self.settings.decay_days), story_id))
+            scored.append((cosine * self._decay(gap), story_id))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
+
+    def _decay(self, gap_days: float) -> float:
+        """exp(-(gap - grace) / tau): no penalty within the grace period (same news cycle)."""
+        late = max(0.0, gap_days - self.settings.grace_days)
+        return math.exp(-late / self.settings.decay_days)
 
     def _candidates(self, vector: Vector, stamp: float | None) -> list[str]:
         """Stories sharing strong terms with the article in nearby day buckets (bounded count)."""
@@ -212,7 +221,7 @@ class StoryGrouper:
         if stamp is None:
             return [None]
         day = int(stamp // _DAY)
-        reach = math.ceil(self.settings.window_days)
+        reach = math.ceil(self._reach_days)
         return [*range(day - reach, day + reach + 1), None]
 
     # ---- state updates -----------------------------------------------------------------------
@@ -269,7 +278,7 @@ class StoryGrouper:
         if sa.norm == 0.0 or sb.norm == 0.0:
             return 0.0
         gap = _span_gap_days(sa, sb)
-        return dot(sa.centroid, sb.centroid) / (sa.norm * sb.norm) * math.exp(-gap / self.settings.decay_days)
+        return dot(sa.centroid, sb.centroid) / (sa.norm * sb.norm) * self._decay(gap)
 
     def _survivor_order(self, a: str, b: str) -> tuple[str, str]:
         """The bigger story survives (then the older, then the smaller id): stable and explainable."""
@@ -299,6 +308,15 @@ class StoryGrouper:
         for article_id in article_ids:
             groups.setdefault(self._syndication.groups.find(article_id), []).append(article_id)
         return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+def reach_days(settings: GroupingSettings) -> float:
+    """How far back a story can still take an article: the window, or less when the decay alone
+    already pushes the best possible score (cosine 1) below the threshold."""
+    if settings.threshold <= 0.0:
+        return settings.window_days
+    reach = settings.grace_days + settings.decay_days * math.log(1.0 / settings.threshold)
+    return min(settings.window_days, reach)
 
 
 def _sort_time(article: Article) -> float:

@@ -352,6 +352,19 @@ def feedback_results(request: Request) -> Response:
     return render(request, "feedback_results.html", data)
 
 
+# ---- API documentation ----------------------------------------------------------------------------
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> Response:
+    """The API reference rendered from the OpenAPI schema, without the CDN-hosted Swagger UI."""
+    schema = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, **op}
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    ]
+    return render(request, "docs.html", {"schema": schema, "operations": operations})
+
+
 # ---- Atom -------------------------------------------------------------------------------------
 ATOM = "http://www.w3.org/2005/Atom"
 
