@@ -25,6 +25,7 @@ from newsprism.model import ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
+from newsprism.sources_cli import register as register_sources
 from newsprism.store.repository import Repository
 
 app = typer.Typer(
@@ -304,6 +305,9 @@ def serve(
     web_app = create_app(settings)
     console.print(f"newsprism serving on http://{host}:{port}/  (API: /api/v1, docs: /docs)")
     uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+register_sources(app)
 
 
 def main() -> None:  # pragma: no cover - console-script entry point alias
