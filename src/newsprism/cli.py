@@ -26,6 +26,7 @@ from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.sources_cli import register as register_sources
+from newsprism.users_cli import users_app
 from newsprism.store.repository import Repository
 
 app = typer.Typer(
@@ -304,10 +305,15 @@ def serve(
     settings = _settings(database)
     web_app = create_app(settings)
     console.print(f"newsprism serving on http://{host}:{port}/  (API: /api/v1, docs: /docs)")
+    console.print(
+        f"Newsroom sign-in: http://{host}:{port}/login  "
+        "(create an account: newsprism users add NAME --role editor)"
+    )
     uvicorn.run(web_app, host=host, port=port, log_level="info")
 
 
 register_sources(app)
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:  # pragma: no cover - console-script entry point alias

@@ -203,19 +203,37 @@ class StoryGrouper:
         return math.exp(-late / self.settings.decay_days)
 
     def _candidates(self, vector: Vector, stamp: float | None) -> list[str]:
-        """Stories sharing strong terms with the article in nearby day buckets (bounded count)."""
+        """Stories sharing strong terms with the article in nearby day buckets (bounded count).
+
+        A term posted for more than ``max_posting`` stories in one day says little about which
+        story this is (it is a stopword of the day), so its list is skipped: that caps the work.
+        """
         terms = top_terms(vector, self.settings.query_terms)
+        cap = self.settings.max_posting
         hits: dict[str, float] = {}
+        get = hits.get
         for bucket in self._buckets_near(stamp):
             postings = self._index.get(bucket)
             if not postings:
                 continue
             for term in terms:
-                for story_id in postings.get(term, ()):
-                    live = self.resolve(story_id)
-                    hits[live] = hits.get(live, 0.0) + vector[term]
+                posting = postings.get(term)
+                if not posting or len(posting) > cap:
+                    continue
+                weight = vector[term]
+                for story_id in posting:
+                    hits[story_id] = get(story_id, 0.0) + weight
+        if self._redirects:
+            hits = self._resolve_hits(hits)
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
         return [story_id for story_id, _ in ranked[: self.settings.max_candidates]]
+
+    def _resolve_hits(self, hits: dict[str, float]) -> dict[str, float]:
+        live: dict[str, float] = {}
+        for story_id, weight in hits.items():
+            target = self.resolve(story_id)
+            live[target] = live.get(target, 0.0) + weight
+        return live
 
     def _buckets_near(self, stamp: float | None) -> list[int | None]:
         if stamp is None:

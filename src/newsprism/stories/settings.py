@@ -34,8 +34,9 @@ class GroupingSettings:
     max_centroid_features: int = 120
     # candidate retrieval: the article's terms are looked up in a day-bucketed index where each
     # story is posted under its strongest terms (so postings stay short however many stories)
-    query_terms: int = 150
+    query_terms: int = 40
     index_terms: int = 20
+    max_posting: int = 100
     max_candidates: int = 50
     # merge: a second story also matching this well, and close to the first, is the same story
     merge_threshold: float = 0.15

@@ -174,10 +174,12 @@ def top_terms(vector: Mapping[str, float], limit: int) -> list[str]:
 
 
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum(w * get(t, 0.0) for t, w in a.items())
+    """Sparse dot product over the shared terms (a C-level key intersection, then ``fsum``).
+
+    ``fsum`` is exactly rounded, so the result does not depend on the set's iteration order,
+    which changes with PYTHONHASHSEED: scores, and so tie-breaks, are the same every run.
+    """
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def add_into(target: Vector, source: Mapping[str, float], limit: int) -> Vector:
