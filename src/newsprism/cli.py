@@ -26,8 +26,8 @@ from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.sources_cli import register as register_sources
-from newsprism.users_cli import users_app
 from newsprism.store.repository import Repository
+from newsprism.users_cli import users_app
 
 app = typer.Typer(
     name="newsprism",
