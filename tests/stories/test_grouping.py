@@ -213,3 +213,16 @@ def test_candidates_are_bounded_and_old_stories_out_of_reach() -> None:
     probe = grouper._tfidf.learn(make_article("Council budget vote", "council budget vote", when=day(5)))
     assert len(grouper._candidates(probe.vector, day(5).timestamp())) == 5
     assert grouper._score(probe.vector, day(9).timestamp()) == []
+
+
+def test_old_stories_are_retired_but_still_readable() -> None:
+    """Memory stays flat: day buckets out of reach leave the index; their stories stay readable."""
+    grouper = _grouper(PAUSE_WIRE, PAUSE_LOCAL)
+    later = make_article(
+        "Flood waters recede in Brennock", "Residents of Brennock returned home as the River Sallow fell.",
+        outlet="Wire", when=day(25),
+    )
+    grouper.add(later)
+    assert min(b for b in grouper._index if b is not None) > int(day(12).timestamp() // 86400)
+    old = grouper.story(grouper.story_of(PAUSE_WIRE.id))
+    assert old.article_ids == [PAUSE_WIRE.id, PAUSE_LOCAL.id] and old.headline

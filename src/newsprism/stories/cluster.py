@@ -14,6 +14,7 @@ newest time seen so far in the stream (the moment it arrived, as far as the grou
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class StoryGrouper:
         self._entity_surface: dict[str, str] = {}
         self._latest: float | None = None
         self._reach_days = reach_days(s)
+        self._compacted_below: int | None = None
 
     # ---- public API ------------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
@@ -165,7 +167,34 @@ class StoryGrouper:
             return self._latest
         stamp = article.published_at.timestamp()
         self._latest = stamp if self._latest is None else max(self._latest, stamp)
+        self._compact(self._latest)
         return stamp
+
+    def _compact(self, latest: float) -> None:
+        """Retire day buckets no new article can reach, and shrink their stories' centroids.
+
+        Why: memory must not grow with every story ever seen. A story whose whole span lies
+        before ``latest - reach - retain_days`` keeps only its strongest terms (enough for its
+        headline) and leaves the index; an article arriving that late starts a new story.
+        """
+        horizon = latest - (self._reach_days + self.settings.retain_days) * _DAY
+        cutoff = int(horizon // _DAY)
+        if self._compacted_below is None:
+            self._compacted_below = min([d for d in self._index if d is not None] + [cutoff])
+        if cutoff <= self._compacted_below:
+            return
+        retired: dict[str, None] = {}
+        for day in range(self._compacted_below, cutoff):
+            for posting in self._index.pop(day, {}).values():
+                retired.update(posting)
+        self._compacted_below = cutoff
+        limit = self.settings.retired_centroid_features
+        for story_id in retired:
+            state = self._stories.get(self.resolve(story_id))
+            stale = state is not None and state.end is not None and state.end < horizon
+            if state is not None and stale and len(state.centroid) > limit:
+                state.centroid = dict(heapq.nlargest(limit, state.centroid.items(), key=_weight))
+                state.norm = norm_of(state.centroid.values())
 
     def _story_of_copy(self, matches: list[tuple[str, float]]) -> str | None:
         for other, _ in matches:
@@ -326,6 +355,10 @@ class StoryGrouper:
         for article_id in article_ids:
             groups.setdefault(self._syndication.groups.find(article_id), []).append(article_id)
         return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+def _weight(item: tuple[str, float]) -> float:
+    return item[1]
 
 
 def reach_days(settings: GroupingSettings) -> float:

@@ -37,6 +37,9 @@ class GroupingSettings:
     query_terms: int = 40
     index_terms: int = 20
     max_posting: int = 100
+    # stories out of reach for this many extra days are retired: off the index, small centroid
+    retain_days: float = 2.0
+    retired_centroid_features: int = 24
     max_candidates: int = 50
     # merge: a second story also matching this well, and close to the first, is the same story
     merge_threshold: float = 0.15
