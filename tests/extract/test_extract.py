@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from newsprism.extract import extract
 from newsprism.model import Article, ExtractionFailure, Page, article_id_for, content_hash
@@ -31,14 +31,14 @@ def test_html_article(article_lines: list[str]) -> None:
     assert result.outlet == "City Daily"
     assert result.canonical_url == "https://citydaily.example/tram"
     assert result.language == "en"
-    assert result.published_at == datetime(2026, 3, 4)
+    assert result.published_at == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
     assert result.lead_image_caption == "The new tram depot."
     assert result.id == article_id_for(content_hash("\n\n".join(article_lines)))
     assert not result.read_time_stated and result.read_time_minutes == 1
 
 
 def test_hints_win(article_lines: list[str], page_text: Callable[..., str]) -> None:
-    when = datetime(2026, 1, 2, 3, 4)
+    when = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     page = Page(
         "t",
         page_text(["Tram plan approved"], article_lines, []),

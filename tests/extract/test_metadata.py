@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -76,6 +76,6 @@ def test_language(text: str, lang: str) -> None:
 
 
 def test_dates_in_text() -> None:
-    assert metadata.date_in(["Published Sept. 12, 2025"]) == datetime(2025, 9, 12)
-    assert metadata.date_in(["2024-03-01T10:30"]) == datetime(2024, 3, 1, 10, 30)
+    assert metadata.date_in(["Published Sept. 12, 2025"]) == datetime(2025, 9, 12, tzinfo=UTC)
+    assert metadata.date_in(["2024-03-01T10:30"]) == datetime(2024, 3, 1, 10, 30, tzinfo=UTC)
     assert metadata.date_in(["no date here"]) is None

@@ -19,7 +19,16 @@ Layout (why each piece exists):
   for teasers, near-duplicates after the end, author biographies). Every dropped line is kept
   with its reason.
 - ``metadata``: outlet, author, read time (stated wins, else 238 wpm), syndication and agency,
-  language, dates: shared by both paths.
+  language, dates: shared by both paths. The agency is the source a syndication notice names
+  ("syndicated feed of X", "distributed by X", "X contributed to this report"), else a known
+  wire's credit, else the dateline's credit code; the outlet is voted from what the page says
+  about its publisher ("edited by X", "by X staff", "More from X", "© YEAR X", the masthead,
+  the URL's domain) with the agency excluded while another publisher is named. Dates are always
+  time-zone aware: the page's own offset when stated (HTML meta, JSON-LD, ``<time datetime>``
+  are read before htmldate, which drops offsets), UTC when only a date is known.
+- Speed (text path): line verdicts are cached across pages (``text.clear_caches`` resets the
+  cache; the benchmark starts every round cold), the content-family regexes sit behind plain
+  substring gates, long lines keep their tokens for the topic signature.
 - ``evaluation``: the public benchmark's metric, reproduced exactly (used by tests and
   ``benchmarks/extract_eval.py``).
 """

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urljoin
 
 from newsprism.extract import encoding, metadata, rules
 from newsprism.extract.html import HtmlResult, extract_html
 from newsprism.extract.text import TextResult, clean_text
 from newsprism.model import Article, ExtractionFailure, Page, RemovedLine, article_id_for
 from newsprism.model import content_hash as hash_text
+from newsprism.sources.urls import InvalidURL, canonical_url
 
 DEFAULT_MAX_BYTES = 5_000_000
 # Fewer body words than this is a stub, an error page or a section front, not an article.
@@ -36,6 +38,9 @@ class Draft:
     language: str | None = None
     read_time_stated: int | None = None
     notices: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    bios: list[str] = field(default_factory=list)
+    masthead: str | None = None
     summary: list[str] = field(default_factory=list)
     caption: str | None = None
     word_count: int = 0
@@ -82,8 +87,10 @@ def _from_text(result: TextResult) -> Draft:
         title=result.title,
         standfirst=result.standfirst,
         authors=authors,
-        author_role=result.author_role,
-        outlet=metadata.outlet_from_text(result.notices, result.bios),
+        author_role=result.author_role or metadata.byline_role(context[:40]),
+        context=result.context,
+        bios=result.bios,
+        masthead=result.masthead,
         published_at=metadata.date_in(context[:40]),
         language=metadata.language(" ".join(body[:5])),
         read_time_stated=metadata.stated_read_time(result.read_time_lines),
@@ -107,7 +114,9 @@ def _from_html(result: HtmlResult) -> Draft:
         title=result.title,
         standfirst=standfirst,
         authors=result.authors,
-        outlet=result.sitename or metadata.outlet_from_text(notices, []),
+        author_role=result.author_role,
+        outlet=result.sitename,
+        context=[r.text for r in result.removed],
         canonical_url=result.canonical_url,
         published_at=result.published_at,
         language=result.language or metadata.language(" ".join(result.body[:5])),
@@ -126,11 +135,47 @@ def _not_article(page: Page, draft: Draft) -> ExtractionFailure | None:
     return None
 
 
+def _canonical(url: str | None, declared: str | None) -> str | None:
+    """The declared canonical URL (resolved against the page URL), else the page URL, normalised
+    by ``sources.urls.canonical_url`` so tracking parameters never make two identities."""
+    candidates = [urljoin(url, declared) if url and declared else declared, url]
+    for candidate in candidates:
+        if candidate:
+            try:
+                return canonical_url(candidate)
+            except (InvalidURL, ValueError):
+                continue
+    return None
+
+
+def _outlet(page: Page, draft: Draft) -> str | None:
+    """The hint, a known domain, the page's declared site name, else the page's own words.
+
+    The wire agency a syndicated copy credits is excluded from the vote unless the page names
+    no other publisher, so a newspaper's copy of agency text is filed under the newspaper.
+    """
+    if page.outlet:
+        return page.outlet
+    known = metadata.outlet_from_url(page.url)
+    if known or draft.outlet:
+        return known or draft.outlet
+    _, agency = metadata.syndication(draft.notices, draft.body)
+    return metadata.outlet_votes(
+        notices=draft.notices,
+        lines=draft.context,
+        bios=draft.bios,
+        masthead=draft.masthead,
+        url=page.url,
+        exclude=agency,
+    )
+
+
 def _article(page: Page, draft: Draft) -> Article:
     """Apply hints (they win), derive id, counts, read time and syndication."""
     digest = hash_text("\n\n".join(draft.body))
     word_count = draft.word_count
-    syndicated, agency = metadata.syndication(draft.notices, draft.body)
+    outlet = _outlet(page, draft)
+    syndicated, agency = metadata.syndication(draft.notices, draft.body, outlet)
     stated = draft.read_time_stated
     return Article(
         id=article_id_for(digest),
@@ -139,12 +184,12 @@ def _article(page: Page, draft: Draft) -> Article:
         body=draft.body,
         content_hash=digest,
         url=page.url,
-        canonical_url=draft.canonical_url,
-        outlet=page.outlet or metadata.outlet_from_url(page.url) or draft.outlet,
+        canonical_url=_canonical(page.url, draft.canonical_url),
+        outlet=outlet,
         standfirst=draft.standfirst,
         authors=[page.author] if page.author else draft.authors,
         author_role=draft.author_role,
-        published_at=page.published_at or draft.published_at,
+        published_at=metadata.aware(page.published_at) or draft.published_at,
         language=draft.language,
         word_count=word_count,
         read_time_minutes=stated or metadata.estimated_read_time(word_count),

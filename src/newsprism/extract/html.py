@@ -15,10 +15,11 @@ from html import unescape
 
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from newsprism.extract import rules
+from newsprism.extract import metadata, rules
 from newsprism.model import RemovedLine
 
 # Below this many words precision mode has probably cut the article: retry in default mode
@@ -49,6 +50,8 @@ class HtmlResult:
     language: str | None = None
     caption: str | None = None
     pagetype: str | None = None
+    author_role: str | None = None
+    bylines: list[str] = field(default_factory=list)
 
 
 def _head_values(tree: HtmlElement) -> dict[str, str]:
@@ -75,7 +78,7 @@ def _pick(values: dict[str, str], *keys: str) -> str | None:
     return next((values[k] for k in keys if k in values), None)
 
 
-def _metadata(tree: HtmlElement, result: HtmlResult) -> None:
+def _metadata(tree: HtmlElement, result: HtmlResult) -> dict[str, str]:
     """What the page declares about itself: title, description, site, canonical URL, author."""
     values = _head_values(tree)
     result.title = _pick(values, "og:title", "twitter:title", "title")
@@ -90,6 +93,70 @@ def _metadata(tree: HtmlElement, result: HtmlResult) -> None:
     if author and not author.startswith("http"):
         author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
         result.authors = [a for a in re.split(r"\s*(?:;|,| and | & )\s*", author) if a]
+    return values
+
+
+# Declared publication times, most specific first; their offsets are kept (htmldate drops them).
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "pubdate",
+    "publishdate",
+    "date",
+)
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+# Elements that carry a byline or an author's job title, by class name.
+# Selecting class attributes, then their elements, is several times cheaper than testing every
+# element's class ("uthor"/"yline" cover Author, author, Byline, byline).
+_BYLINE_XPATH = etree.XPath("//@class[contains(., 'uthor') or contains(., 'yline')]/..")
+_ROLE_CLASS = re.compile(r"role|title|position|job", re.IGNORECASE)
+MAX_BYLINE_ELEMENTS = 12
+
+
+def _declared_date(tree: HtmlElement, html: str, values: dict[str, str]) -> datetime | None:
+    """The page's own timestamp (meta, JSON-LD, first ``<time datetime>``), offset intact."""
+    for key in _DATE_KEYS:
+        found = metadata.parse_iso(values.get(key))
+        if found is not None:
+            return found
+    m = _LD_DATE.search(html)
+    if m and (found := metadata.parse_iso(m.group(1))) is not None:
+        return found
+    for el in tree.iter("time"):
+        found = metadata.parse_iso(el.get("datetime"))
+        if found is not None:
+            return found
+    return None
+
+
+def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
+    """Byline texts ("By Jane Roe, Business Editor") and a role element ("Senior Reporter")."""
+    try:
+        found = _BYLINE_XPATH(tree)
+    except Exception:  # lxml XPath errors on exotic trees must not stop extraction
+        return
+    outer: set[HtmlElement] = set()
+    for el in found:
+        if not isinstance(el, HtmlElement) or any(a in outer for a in el.iterancestors()):
+            continue  # a byline box's own parts are read with the box
+        outer.add(el)
+        if len(outer) > MAX_BYLINE_ELEMENTS:
+            break
+        for part in (el, *el.iterchildren("p", "span", "div")):
+            text = " ".join(part.text_content().split())
+            if text and len(text) <= 200:
+                result.bylines.append(text)
+        for child in el.iter():
+            cls = child.get("class") or ""
+            if result.author_role is None and _ROLE_CLASS.search(cls) and "author" in cls.casefold():
+                role = " ".join(child.text_content().split())
+                if rules.is_role(role):
+                    result.author_role = role
+    if result.author_role is None:
+        result.author_role = metadata.byline_role(result.bylines, result.sitename)
 
 
 def _date(tree: HtmlElement) -> datetime | None:
@@ -99,10 +166,7 @@ def _date(tree: HtmlElement) -> datetime | None:
         return None
     if not found:
         return None
-    try:
-        return datetime.fromisoformat(found)
-    except ValueError:
-        return None
+    return metadata.parse_iso(found)
 
 
 def _caption(html: str) -> str | None:
@@ -148,8 +212,9 @@ def extract_html(html: str) -> HtmlResult | None:
     if tree is None:
         return None
     result = HtmlResult()
-    _metadata(tree, result)
-    result.published_at = _date(tree)
+    values = _metadata(tree, result)
+    result.published_at = _declared_date(tree, html, values) or _date(tree)
+    _bylines(tree, result)
     result.caption = _caption(html)
     text = _body_text(tree, html)
     lines = [" ".join(line.split()) for line in text.splitlines()]

@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
@@ -40,6 +40,15 @@ AGENCIES: dict[str, str] = {
     "Ukrinform": r"Ukrinform",
     "UNIAN": r"UNIAN",
     "Bloomberg": r"Bloomberg",
+    "PA": r"PA|PA Media|Press Association",
+    "AAP": r"AAP|Australian Associated Press",
+    "ANP": r"ANP",
+    "APA": r"APA",
+    "Belga": r"Belga",
+    "KNA": r"KNA",
+    "Anadolu": r"Anadolu(?: Agency)?|AA",
+    "CP": r"The Canadian Press|Canadian Press",
+    "UPI": r"UPI|United Press International",
 }
 _AGENCY_NAMES = "(" + "|".join(AGENCIES.values()) + ")"
 _AGENCY_EXACT = {k: re.compile(rf"(?:{v})$") for k, v in AGENCIES.items()}
@@ -150,18 +159,24 @@ def agency_in(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def syndication(notices: list[str], body: list[str]) -> tuple[bool, str | None]:
+def syndication(notices: list[str], body: list[str], outlet: str | None = None) -> tuple[bool, str | None]:
     """Whether the article is a wire copy, and the agency when the text names one.
 
-    A syndication notice proves it; an agency dateline at the start of the body ("(AFP) -",
-    "KYIV (Reuters) -") proves it too. The agency is read from the notice, else from the body's
-    credit contexts.
+    A syndication notice proves it; a known agency's dateline credit at the start of the body
+    ("(AFP) -", "KYIV (Reuters) -") proves it too. The agency is the source the notice names
+    ("syndicated feed of X", "X contributed to this report"), else a known agency in the notice's
+    or the body's credit contexts, else the dateline's own credit code. A page by the agency
+    itself (the outlet is the agency, or its initials are the credit code) is not a copy.
     """
-    first = body[0] if body else ""
-    dateline = re.search(rf"^[^.]{{0,60}}\((?:{_AGENCY_NAMES})\)\s*[-—–]", first)
-    if not notices and not dateline:
+    code = dateline_code(body)
+    known_code = _known_agency(code) if code else None
+    if not notices and not known_code:
         return False, None
-    agency = agency_in(" ".join(notices)) or agency_in("\n".join(body))
+    agency = named_source(notices) or agency_in(" ".join(notices)) or agency_in("\n".join(body))
+    if agency is None and code:
+        agency = known_code or code
+    if outlet and agency and same_org(outlet, agency):
+        return False, None
     return True, agency
 
 
@@ -201,22 +216,76 @@ def byline(lines: Iterable[str]) -> str | None:
 
 def language(text: str) -> str | None:
     """Language by stopword counts over the first words: cheap and good enough for routing."""
-    toks = [w.casefold() for w in rules.words(text[:4000])]
+    toks = rules.words(text[:4000].casefold())
     if len(toks) < 5:
         return None
     counts = Counter(toks)
-    scores = {lang: sum(counts[w] for w in words) for lang, words in stopwords().items()}
+    seen = counts.keys()
+    scores = {lang: sum(counts[w] for w in words & seen) for lang, words in stopwords().items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= 2 else None
 
 
+_TIME_AFTER = re.compile(
+    r"^(?:,|\s|at|T)*(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"(?:\s*\(?(?:GMT|UTC)\s*(?P<sign>[+-−])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\)?"
+    r"|\s*\(?(?P<utc>GMT|UTC|Z)\)?)?",
+    re.IGNORECASE,
+)
+
+
+def aware(when: datetime | None) -> datetime | None:
+    """``when`` with a time zone: its own offset when it has one, else UTC."""
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=UTC)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp or date, time zone kept when given, else UTC; ``None`` if invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return aware(datetime.fromisoformat(value))
+    except ValueError:
+        m = _ISO_DATE.match(value)
+        if not m:
+            return None
+        try:
+            return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
+        except ValueError:
+            return None
+
+
+def _with_time(day: datetime, rest: str) -> datetime:
+    """The date plus a time of day and offset written right after it ("14:02 GMT+1")."""
+    m = _TIME_AFTER.match(rest)
+    if not m or m["h"] is None:
+        return day.replace(tzinfo=UTC)
+    hour, minute = int(m["h"]), int(m["m"])
+    if m["ampm"]:
+        hour = hour % 12 + (12 if m["ampm"][0].lower() == "p" else 0)
+    tz = UTC
+    if m["sign"]:
+        sign = 1 if m["sign"] == "+" else -1
+        tz = timezone(sign * timedelta(hours=int(m["oh"]), minutes=int(m["om"] or 0)))
+    try:
+        return day.replace(hour=hour, minute=minute, tzinfo=tz)
+    except ValueError:
+        return day.replace(tzinfo=UTC)
+
+
 def date_in(lines: Iterable[str]) -> datetime | None:
-    """First ISO or written-out (English month) date in ``lines``."""
+    """First ISO or written-out (English month) date in ``lines``, time-zone aware (UTC if unstated)."""
     for line in lines:
         m = _ISO_DATE.search(line)
         if m:
+            found = parse_iso(line[m.start() :].split()[0]) if m[4] else None
+            if found is not None:
+                return found
             try:
-                return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0))
+                return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0), tzinfo=UTC)
             except ValueError:
                 continue
         t = _TEXT_DATE.search(line)
@@ -225,7 +294,200 @@ def date_in(lines: Iterable[str]) -> datetime | None:
             day, year = t["day"] or t["day2"], t["year"] or t["year2"]
             if mon in _MONTHS:
                 try:
-                    return datetime(int(year), _MONTHS[mon], int(day))
+                    return _with_time(datetime(int(year), _MONTHS[mon], int(day)), line[t.end() :])
                 except ValueError:
                     continue
     return None
+
+
+_ROLE_BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|da)\s+(?P<name>[^,·|•]{2,60}?)\s*,\s*(?P<role>[^,·|•]{2,80}?)\s*(?:[,·|•]|$)",
+    re.IGNORECASE,
+)
+
+
+def byline_role(lines: Iterable[str], outlet: str | None = None) -> str | None:
+    """The job title a byline states ("By Jane Roe, Business Editor"), without the outlet's name.
+
+    "By Jane Roe, Meridian Wire" names an employer, not a role, and gives ``None``.
+    """
+    for line in lines:
+        m = _ROLE_BYLINE.match(" ".join(line.split()))
+        if not m:
+            continue
+        role = m.group("role")
+        for name in (outlet,) if outlet else ():
+            for prefix in (name, re.sub(r"^[Tt]he\s+", "", name)):
+                if role.casefold().startswith(prefix.casefold() + " "):
+                    role = role[len(prefix) :].strip().removeprefix("’s ").removeprefix("'s ")
+        if rules.is_role(role) and not _DIGIT_RUN.search(role):
+            return role
+    return None
+
+
+_DIGIT_RUN = re.compile(r"\d")
+
+
+# --- Outlet versus wire agency -------------------------------------------------------------
+# A publisher's or agency's name as pages write it: capitalised words, "of"/"&" allowed inside.
+_NAME_WORD = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"
+_NAME = rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:of\s+|&\s+|and\s+(?=[A-Z]))?{_NAME_WORD}){{0,4}}"
+# Syndication notices name the source: "syndicated feed of X", "distributed by X", "via X".
+_SOURCE_NAMED = re.compile(
+    r"(?i:syndicated\s+feed\s+(?:of|from)|(?:wire|agency|news\s+agency)\s+(?:feed|copy|service)\s+"
+    r"(?:of|from)|distributed\s+by|supplied\s+by|provided\s+by|courtesy\s+of|via|copy\s+from|"
+    r"syndicated\s+(?:from|by))\s+(?P<name>" + _NAME + ")"
+)
+_CONTRIBUTED = re.compile(r"(?P<name>" + _NAME + r")\s+contributed\s+to\s+this\s+(?:report|story|article)")
+# A publisher named by the page: "edited by X", "by X staff", "More from X", "© 2026 X".
+_EDITED_BY = re.compile(r"\bedited\s+by\s+(?P<name>" + _NAME + ")")
+_MORE_FROM = re.compile(
+    r"^(?i:more|latest|more\s+stories|more\s+news|top\s+stories|the\s+latest)\s+(?i:from|on|at)\s+"
+    r"(?P<name>" + _NAME + r")\s*[.:]?$"
+)
+_COPYRIGHT_NAME = re.compile(
+    r"(?:©|\([cC]\)|[Cc]opyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>" + _NAME + ")"
+)
+_MORE_FROM_LINES = re.compile(_MORE_FROM.pattern.replace(r"\s", r"[^\S\n]"), re.MULTILINE)
+_STAFF_LINES = re.compile(_STAFF.pattern.replace(r"\s", r"[^\S\n]"))
+_COPYRIGHT_LINES = re.compile(_COPYRIGHT_NAME.pattern.replace(r"\s", r"[^\S\n]"))
+# Corporate suffixes: "Northwind Media Group" owns an outlet, it is not the outlet's name.
+_COMPANY = re.compile(
+    r"\s+(?:Media|Group|Holdings|Ltd|Limited|Inc|LLC|Corp|Corporation|Company|Co|plc|PLC|GmbH|AG|SA|"
+    r"Publishing|Publications|Newspapers|Communications)\.?$"
+)
+# A dateline credit: "VELSTAD, Sept 24 (MW) –", "PARIS (AFP) -".
+_DATELINE_CODE = re.compile(r"^[^\n]{0,80}?\((?P<code>[A-Z][A-Za-z]{1,9})\)\s*[-—–]")
+_MASTHEAD_MAX_WORDS = 5
+# Vote weights: an explicit statement beats a recurring label beats a hint of ownership.
+_W_EDITED, _W_STAFF, _W_MORE, _W_DOMAIN, _W_MASTHEAD, _W_COPYRIGHT, _W_BIO = 3, 3, 2, 3, 1, 1, 1
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.split()).rstrip(".,;:'’")
+
+
+def _key(name: str) -> str:
+    """Comparison key of an organisation name: case-folded, without a leading "the"."""
+    return re.sub(r"^the\s+", "", " ".join(name.casefold().split()))
+
+
+def initials(name: str) -> str:
+    """Capital initials of a name ("Meridian Wire" -> "MW"), for wire credits like "(MW)"."""
+    return "".join(w[0] for w in _key(name).split() if w[:1].isalpha()).upper()
+
+
+def _known_agency(name: str) -> str | None:
+    return next((k for k, rx in _AGENCY_EXACT.items() if rx.match(name)), None)
+
+
+def named_source(notices: Iterable[str]) -> str | None:
+    """The source a syndication notice names: "syndicated feed of X", "X contributed to this report"."""
+    for notice in notices:
+        m = _SOURCE_NAMED.search(notice) or _CONTRIBUTED.search(notice)
+        if m:
+            name = _clean_name(m.group("name"))
+            if m.re is _CONTRIBUTED:  # "Jane Roe of Harrow Wire contributed": the organisation
+                name = name.rsplit(" of ", 1)[-1]
+            return _known_agency(name) or name
+    return None
+
+
+def dateline_code(body: list[str]) -> str | None:
+    """The credit in the body's dateline ("(MW)", "(AFP)"), if the first paragraph has one."""
+    m = _DATELINE_CODE.match(body[0]) if body else None
+    return m.group("code") if m else None
+
+
+def same_org(a: str | None, b: str | None) -> bool:
+    """Whether two names (or a name and a credit code) denote one organisation."""
+    if not a or not b:
+        return False
+    ka, kb = _key(a), _key(b)
+    if ka == kb:
+        return True
+    short, long_ = (a, b) if len(ka) < len(kb) else (b, a)
+    return short.isupper() and " " not in short.strip() and initials(long_) == short.strip()
+
+
+def _host_label(url: str | None) -> str:
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    parts = host.removeprefix("www.").split(".")
+    return parts[0] if parts and parts[0] else ""
+
+
+def outlet_votes(
+    *,
+    notices: Iterable[str] = (),
+    lines: Iterable[str] = (),
+    bios: Iterable[str] = (),
+    masthead: str | None = None,
+    url: str | None = None,
+    exclude: str | None = None,
+) -> str | None:
+    """The publisher the page names for itself, by weighted votes over independent signals.
+
+    Votes: "edited by X" / "by X staff" in a notice (3), "More from X" (2), a candidate that
+    spells the page's domain (+3), "© YEAR X" (1, and a corporate "X Media Group" supports the
+    candidate sharing its first word instead), the masthead line (1, only in support of a
+    candidate another signal names), "works as ... at X" in a biography (1). ``exclude`` (the
+    wire agency) loses unless nothing else is named. Ties go to the earliest-named candidate.
+    """
+    votes: dict[str, float] = {}
+    shown: dict[str, str] = {}
+    order: dict[str, int] = {}
+
+    def vote(name: str, weight: float) -> None:
+        name = _clean_name(name)
+        key = _key(name)
+        if not key or len(key.split()) > 6:
+            return
+        votes[key] = votes.get(key, 0.0) + weight
+        order.setdefault(key, len(order))
+        if key not in shown or (shown[key].isupper() and not name.isupper()):
+            shown[key] = f"The {name[4:]}" if name.lower().startswith("the ") else name
+
+    notices = list(notices)
+    for notice in notices:
+        for m in _EDITED_BY.finditer(notice):
+            vote(m.group("name"), _W_EDITED)
+        for m in _STAFF.finditer(notice):
+            vote(m.group("name"), _W_STAFF)
+    # One multi-line scan per pattern over the page's furniture, not a regex call per line.
+    text = "\n".join(line for line in lines if len(line) <= 200 and line not in notices)
+    for more in _MORE_FROM_LINES.finditer(text):
+        vote(more.group("name"), _W_MORE)
+    for staff in _STAFF_LINES.finditer(text):
+        vote(staff.group("name"), _W_STAFF)
+    owners = [_clean_name(c.group("name")) for c in _COPYRIGHT_LINES.finditer(text)]
+    for bio in bios:
+        b = _AT_OUTLET.search(bio)
+        if b:
+            vote(("the " if b.group("the") else "") + b.group("name").rstrip("."), _W_BIO)
+    label = _host_label(url)
+    for key in list(votes):
+        if label and re.sub(r"\W", "", key) in {label, re.sub(r"^the", "", label)}:
+            votes[key] += _W_DOMAIN
+    for owner in owners:
+        okey = _key(owner)
+        if _COMPANY.search(owner):
+            first = okey.split()[0]
+            for key in votes:
+                if key.split()[0] == first:
+                    votes[key] += _W_COPYRIGHT
+        else:
+            vote(owner, _W_COPYRIGHT)
+    if masthead and not masthead.endswith((".", "?", "!")):
+        mkey = _key(masthead)
+        if mkey in votes and len(mkey.split()) <= _MASTHEAD_MAX_WORDS:
+            votes[mkey] += _W_MASTHEAD
+            if shown[mkey].isupper() and not masthead.isupper():
+                shown[mkey] = masthead
+    if exclude:
+        others = [k for k in votes if not same_org(k, exclude) and not same_org(shown[k], exclude)]
+        if others:
+            votes = {k: votes[k] for k in others}
+    if not votes:
+        return None
+    best = max(votes, key=lambda k: (votes[k], -order[k]))
+    return shown[best]

@@ -114,12 +114,30 @@ PROSE_MIN_WORDS = 4
 LONG_LINE_WORDS = 25
 
 
+_TERMINAL_CHARS = ".!?…:;。！？"
+_CLOSERS = "\"'”’»)]」』"
+_CLOSING_QUOTES = '"”’»」』'
+
+
+def _closed(text: str) -> bool:
+    """Ends in sentence punctuation, optionally followed by closing quotes or brackets.
+
+    Equivalent to searching ``_TERMINAL`` at the end, without scanning the whole line.
+    """
+    if not text:
+        return False
+    if text[-1] in _CLOSING_QUOTES:
+        return True
+    core = text.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in _TERMINAL_CHARS
+
+
 def is_prose(text: str, n: int | None = None) -> bool:
     """A sentence-shaped line: several words and closing punctuation, or simply long."""
     n = len(words(text)) if n is None else n
     if n >= LONG_LINE_WORDS:
         return True
-    closed = bool(_TERMINAL.search(text.rstrip()))
+    closed = _closed(text.rstrip())
     if n < PROSE_MIN_WORDS and len(text) >= CJK_PROSE_CHARS and not text.isascii():
         return closed and sum(len(w) for w in words(text)) / max(n, 1) > 8
     return n >= PROSE_MIN_WORDS and closed and not text.isupper()
@@ -147,8 +165,6 @@ def vocabulary_reason(text: str, key: str | None = None) -> str | None:
     return None
 
 
-_SYNDICATION_HINTS = re.compile(r"syndicat|edited|feed|auto-generated|dépêche", re.IGNORECASE)
-_COOKIE_HINT = re.compile("cookie", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
 _SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
@@ -157,22 +173,35 @@ _SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
 def shape_reason(text: str, n: int | None = None) -> str | None:
     """Lines whose shape gives them away: read time, captions, stamps, copyright, notices.
 
-    Cheap substring and length gates run before each regex: this is the text path's hot loop.
+    Cheap gates run before each regex: this is the text path's hot loop. One combined search
+    for the families' trigger substrings decides whether the content families run at all.
     """
     stripped = text.strip()
     n = len(words(stripped)) if n is None else n
-    if n == 0 or not _WORD.search(stripped):
+    if n == 0:
         return "decoration"
-    if n > 40:  # long lines can only be cookie banners or syndication notices
-        return _long_line_reason(stripped)
     low = stripped.casefold()
+    if n > 40:  # long lines can only be cookie banners or syndication notices
+        return _long_line_reason(stripped, low)
     if n <= 12 and (low.endswith(":") or low[0].isdigit()) and _COMMENT_HEAD.match(stripped):
         return "comments widget"
+    if not _hinted(low):
+        if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
+            return "read time"
+        if n <= 8 and _STAMP.match(stripped):
+            return "update stamp"
+        if low.rstrip(". ").endswith(")") and _CREDIT.search(stripped):
+            return "image caption"
+        return None
+    return _content_reason(stripped, low, n)
+
+
+def _content_reason(stripped: str, low: str, n: int) -> str | None:
+    """The families after the comment check, in order, for a line carrying a trigger substring."""
     if "cookie" in low and _COOKIE.search(stripped):
         return "cookie notice"
     if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
         return "read time"
-    # Plain substring tests gate each regex: far cheaper than the regex on most lines.
     syndication_hint = "syndicat" in low or "edited" in low or "feed" in low or "dépêche" in low
     if syndication_hint and _SYNDICATION.search(stripped):
         return "syndication notice"
@@ -197,15 +226,50 @@ def shape_reason(text: str, n: int | None = None) -> str | None:
         or "bild" in low
         or "©" in low
     )
-    if n <= 40 and credit_hint and _CREDIT.search(stripped):
+    if credit_hint and _CREDIT.search(stripped):
         return "image caption"
     return None
 
 
-def _long_line_reason(text: str) -> str | None:
-    if _COOKIE_HINT.search(text) and _COOKIE.search(text):
+def _hinted(low: str) -> bool:
+    """Whether the case-folded line holds any content family's trigger substring.
+
+    Plain substring tests: each is a fast C scan, together cheaper than one alternation regex.
+    """
+    return (
+        "cookie" in low
+        or "syndicat" in low
+        or "edited" in low
+        or "feed" in low
+        or "gener" in low
+        or "summary" in low
+        or "photo" in low
+        or "image" in low
+        or "©" in low
+        or "copyright" in low
+        or "(c)" in low
+        or "credit" in low
+        or "foto" in low
+        or "picture" in low
+        or "bild" in low
+        or "rights reserved" in low
+        or "did our" in low
+        or "dépêche" in low
+        or "génér" in low
+        or "résumé" in low
+        or "zusammenfassung" in low
+        or "генер" in low
+        or "фото" in low
+    )
+
+
+def _long_line_reason(text: str, low: str) -> str | None:
+    if "cookie" in low and _COOKIE.search(text):
         return "cookie notice"
-    if _SYNDICATION_HINTS.search(text) and _SYNDICATION.search(text):
+    syndication_hint = (
+        "syndicat" in low or "edited" in low or "feed" in low or "auto-generated" in low or "dépêche" in low
+    )
+    if syndication_hint and _SYNDICATION.search(text):
         return "syndication notice"
     return None
 
@@ -218,9 +282,13 @@ def line_reason(text: str, n: int | None = None, key: str | None = None) -> str 
     return vocabulary_reason(text, key) or shape_reason(text, n)
 
 
+_BULLET_CHARS = frozenset("•·▪●◦‣-–*")
+
+
 def is_bullet(text: str) -> bool:
     """A bulleted line ("• point")."""
-    return bool(_BULLET.match(text))
+    head = text.lstrip()[:1]
+    return head in _BULLET_CHARS and bool(_BULLET.match(text))
 
 
 def bio_name(text: str) -> str | None:
@@ -247,8 +315,17 @@ def function_words() -> frozenset[str]:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words of four letters or more, minus function words: a topic signature."""
-    found = set(_LONG_WORD.findall(text.casefold())) - function_words()
-    return {w for w in found if not w.isdigit()}
+    found = set(_LONG_WORD.findall(text.casefold()))
+    found -= function_words()
+    if _DIGIT.search(text):
+        return {w for w in found if not w.isdigit()}
+    return found
+
+
+def content_tokens(tokens: Iterable[str]) -> set[str]:
+    """``content_words`` from an ASCII line's ``words`` tokens, without tokenising it again."""
+    skip = function_words()
+    return {w for t in tokens if len(t) >= 4 and (w := t.lower()) not in skip and not w.isdigit()}
 
 
 def overlap(text: str, reference: set[str]) -> float:

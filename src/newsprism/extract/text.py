@@ -11,6 +11,7 @@ handed to :mod:`newsprism.extract.metadata`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsprism.extract import rules
 from newsprism.model import RemovedLine
@@ -45,12 +46,18 @@ class Line:
     n_words: int
     key: str
     _signature: frozenset[str] | None = None
+    tokens: list[str] | None = None
 
     @property
     def signature(self) -> frozenset[str]:
         """Content words of the line, computed once (teaser and title rules reuse them)."""
         if self._signature is None:
-            self._signature = frozenset(rules.content_words(self.text))
+            if self.tokens is not None and self.text.isascii():
+                # ASCII: the line's own tokens, lower-cased, are exactly content_words' tokens
+                self._signature = frozenset(rules.content_tokens(self.tokens))
+            else:
+                self._signature = frozenset(rules.content_words(self.text))
+            self.tokens = None
         return self._signature
 
 
@@ -70,24 +77,56 @@ class TextResult:
     author_role: str | None = None
     bios: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
+    masthead: str | None = None
+
+
+# Verdicts are pure functions of a line's text, and pages of one site repeat the same menus,
+# labels and footers: a bounded cache shared across pages judges each distinct line once.
+VERDICT_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=VERDICT_CACHE_SIZE)
+def _verdict(stripped: str) -> tuple[str | None, bool, int, str]:
+    """(reason, prose, word count, normalised key) of one stripped, non-empty line."""
+    n = len(rules.words(stripped))
+    key = rules.normalise(stripped)
+    return rules.line_reason(stripped, n, key), rules.is_prose(stripped, n), n, key
+
+
+def clear_caches() -> None:
+    """Forget cached line verdicts (benchmarks call this so every timed round starts cold)."""
+    _verdict.cache_clear()
+
+
+# Lines up to this many characters (menus, labels, footers: the ones pages and sites repeat) go
+# through the verdict cache; longer ones are prose, seldom repeated, and keep their tokens for
+# the topic signature instead of tokenising twice.
+CACHED_LINE_CHARS = 100
 
 
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines with their line numbers and single-line verdicts."""
     out: list[Line] = []
+    append = out.append
+    verdict = _verdict
+    words, normalise, line_reason, is_prose = rules.words, rules.normalise, rules.line_reason, rules.is_prose
     previous = 0
-    seen: dict[str, tuple[str | None, bool, int, str]] = {}  # menus repeat: judge each once
     for i, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped:
             continue
-        verdict = seen.get(stripped)
-        if verdict is None:
-            n = len(rules.words(stripped))
-            key = rules.normalise(stripped)
-            verdict = (rules.line_reason(stripped, n, key), rules.is_prose(stripped, n), n, key)
-            seen[stripped] = verdict
-        out.append(Line(i, stripped, i - previous - 1, *verdict))
+        if len(stripped) <= CACHED_LINE_CHARS:
+            reason, prose, n, key = verdict(stripped)
+            append(Line(i, stripped, i - previous - 1, reason, prose, n, key))
+        else:
+            toks = words(stripped)
+            n = len(toks)
+            key = normalise(stripped)
+            line = Line(
+                i, stripped, i - previous - 1, line_reason(stripped, n, key), is_prose(stripped, n), n, key
+            )
+            line.tokens = toks
+            append(line)
         previous = i
     return out
 
@@ -136,8 +175,22 @@ def find_core(
     best, best_span = 0.0, (0, 0)
     run, run_start, short_run = 0.0, 0, 0
     for i, line in enumerate(lines):
-        short_run = 0 if line.prose or i in listed else short_run + 1
-        s = _score(line, counts, i in listed, short_run)
+        # _score, inlined: this loop runs once per line of every page
+        is_listed = i in listed
+        if line.prose or is_listed:
+            short_run = 0
+        else:
+            short_run += 1
+        if line.reason is not None:
+            s = -FURNITURE_COST
+        elif is_listed:
+            s = max(1.0, line.n_words / 2)
+        elif line.prose:
+            s = float(line.n_words)
+        elif counts.get(line.key, 0) > 1:
+            s = -FURNITURE_COST
+        else:
+            s = -SHORT_LINE_COST * min(short_run, MAX_RUN_FACTOR)
         if run <= 0:
             run, run_start = 0.0, i
         run += s
@@ -177,14 +230,18 @@ def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[in
     """Trailing paragraphs about another subject (low overlap with the core) are teasers."""
     teasers: list[int] = []
     # Only prose defines the article's subject: a teaser's own headline must not vouch for it.
-    signatures = {i: lines[i].signature if lines[i].prose else frozenset() for i in range(start, end)}
     while end - start > 3:
         last = lines[end - 1]
         if not last.prose:
             break
-        core: set[str] = set().union(*(signatures[i] for i in range(start, end - 1)))
-        own = signatures[end - 1]
-        if not own or len(own & core) / len(own) >= TEASER_OVERLAP:
+        own = last.signature
+        if not own:
+            break
+        core: set[str] = set()
+        for line in lines[start : end - 1]:
+            if line.prose:
+                core |= line.signature
+        if len(own & core) / len(own) >= TEASER_OVERLAP:
             break
         end -= 1
         teasers.append(end)
@@ -194,12 +251,32 @@ def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[in
     return end, teasers
 
 
+# "More from X", "Latest from X": X is the publisher, and a heading reading X is its masthead.
+_PUBLISHER_PREFIXES = ("more from ", "latest from ", "more stories from ", "more news from ")
+
+
+def _publisher_keys(lines: list[Line]) -> set[str]:
+    """Normalised publisher names the page states in "More from X" style labels."""
+    names: set[str] = set()
+    for line in lines:
+        if line.n_words <= 8 and line.key.startswith(_PUBLISHER_PREFIXES):
+            for prefix in _PUBLISHER_PREFIXES:
+                if line.key.startswith(prefix):
+                    names.add(line.key[len(prefix) :])
+                    break
+    return names
+
+
 def _pick_title(lines: list[Line], start: int, core_words: set[str]) -> int | None:
-    """The pre-core heading that shares most words with the article (ties: the earliest)."""
+    """The pre-core heading that shares most words with the article (ties: the earliest).
+
+    A heading that is the publisher's own name (a masthead) is never the title.
+    """
     best, best_i = 0.0, None
+    publishers = _publisher_keys(lines)
     for i in range(max(0, start - TITLE_WINDOW), start):
         line = lines[i]
-        if line.reason or line.prose or rules.is_bullet(line.text):
+        if line.reason or line.prose or rules.is_bullet(line.text) or line.key in publishers:
             continue
         if not 2 <= line.n_words <= TITLE_MAX_WORDS:
             continue
@@ -226,7 +303,7 @@ def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set
             reason = "repeated headline"
         elif reason == "summary widget":
             in_summary = True
-        elif rules.is_bullet(line.text):
+        elif line.text[0] in _BULLET_START and rules.is_bullet(line.text):
             reason = "summary widget" if in_summary else "bullet outside the article"
             if in_summary:
                 result.summary.append(line.text.lstrip("•·▪●◦‣-–* ").strip())
@@ -245,6 +322,9 @@ def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set
             reason = "before the article start"
         _collect(line, reason, result)
         result.removed.append(RemovedLine(line.text, reason, line.number))
+
+
+_BULLET_START = frozenset("•·▪●◦‣-–*")
 
 
 def _looks_like_summary_feedback(text: str) -> bool:
@@ -332,6 +412,8 @@ def clean_text(text: str) -> TextResult:
     for line in lines[start:end]:
         core_words |= line.signature
     _pre_core(lines, start, result, core_words)
+    if start > 0:  # the page's first line, when it is not article text, is often the masthead
+        result.masthead = lines[0].text
     title_key = rules.normalise(result.title) if result.title else None
     for line in lines[start:end]:
         reason = _inner_reason(line, counts, title_key)
