@@ -15,18 +15,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from newsprism import render
+from newsprism.cli_common import (
+    DatabaseOption,
+    console,
+    err_console,
+    fail,
+    open_repo,
+    print_error,
+    settings_for,
+)
 from newsprism.config import Settings
 from newsprism.model import ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.sources_cli import register as register_sources
-from newsprism.store.repository import Repository
 from newsprism.users_cli import users_app
 
 app = typer.Typer(
@@ -36,9 +42,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -54,39 +57,10 @@ class ExtractFormat(StrEnum):
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        envvar="NEWSPRISM_DATABASE_URL",
-        help="SQLAlchemy URL of the store [default: sqlite:///newsprism-data/newsprism.db].",
-    ),
-]
 PathsArgument = Annotated[
     list[Path],
     typer.Argument(help="Files or folders: .html/.htm/.txt pages, .jsonl records; .gz accepted."),
 ]
-
-
-def _print_error(message: str) -> None:
-    """One unwrapped line on stderr; the message is plain text (paths may contain markup)."""
-    err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    _print_error(message)
-    return typer.Exit(code)
-
-
-def _settings(database: str | None) -> Settings:
-    return Settings(database_url=database) if database else Settings()
-
-
-def _open_repo(settings: Settings) -> Repository:
-    try:
-        return Repository.open(settings.database_url)
-    except Exception as exc:  # the URL is user input: say what is wrong, no traceback
-        raise fail(f"cannot open the store at {settings.database_url}: {exc}") from exc
 
 
 @contextmanager
@@ -125,7 +99,7 @@ def _load(
 
 def _report_failures(failures: list[ExtractionFailure]) -> None:
     for failure in failures:
-        _print_error(f"{failure.source}: {failure.reason}")
+        print_error(f"{failure.source}: {failure.reason}")
 
 
 def _emit_json(data: Any) -> None:
@@ -141,9 +115,9 @@ def ingest(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Extract pages, group them into stories and store them (idempotent: re-ingesting is safe)."""
-    settings = _settings(database)
+    settings = settings_for(database)
     pages, failures = _load(paths, settings, outlet, url)
-    repo = _open_repo(settings)
+    repo = open_repo(settings)
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
     failures += report.failures
@@ -223,7 +197,7 @@ def stories(
     search: Annotated[str | None, typer.Option(help="Only stories whose headline or titles match.")] = None,
 ) -> None:
     """List stored stories, most recently updated first."""
-    repo = _open_repo(_settings(database))
+    repo = open_repo(settings_for(database))
     rows = repo.list_stories(limit=limit, outlet=outlet, query=search)
     if fmt is Format.json:
         out = []
@@ -245,7 +219,7 @@ def show(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show one story: its articles, Quick Read and the comparison of the coverage."""
-    repo = _open_repo(_settings(database))
+    repo = open_repo(settings_for(database))
     found = repo.get_story(story_id)
     if found is None:
         raise fail(f"no story {story_id!r}; `newsprism stories` lists them")
@@ -268,9 +242,9 @@ def demo(
     """Ingest the bundled examples/ (original sample pages) and print the stories."""
     if not EXAMPLES_DIR.is_dir():
         raise fail(f"examples folder not found at {EXAMPLES_DIR}")
-    settings = _settings(database)
+    settings = settings_for(database)
     pages, failures = _load([EXAMPLES_DIR], settings)
-    repo = _open_repo(settings)
+    repo = open_repo(settings)
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
     _report_failures(failures + report.failures)
@@ -302,7 +276,7 @@ def serve(
 
     from newsprism.web.app import create_app
 
-    settings = _settings(database)
+    settings = settings_for(database)
     web_app = create_app(settings)
     console.print(f"newsprism serving on http://{host}:{port}/  (API: /api/v1, docs: /docs)")
     console.print(

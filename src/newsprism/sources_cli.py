@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from newsprism.cli_common import (
+    DatabaseOption,
+    console,
+    err_console,
+    fail,
+    open_repo,
+    print_error,
+    settings_for,
+)
 from newsprism.config import Settings
 from newsprism.sources.fetch import FetchConfig, Fetcher
 from newsprism.sources.opml import FeedSubscription, OPMLError, build_opml, parse_opml
@@ -36,17 +44,6 @@ sources_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        envvar="NEWSPRISM_DATABASE_URL",
-        help="SQLAlchemy URL of the store [default: sqlite:///newsprism-data/newsprism.db].",
-    ),
-]
 AllowPrivateOption = Annotated[
     bool,
     typer.Option(
@@ -57,28 +54,16 @@ AllowPrivateOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    return typer.Exit(code)
-
-
-def _settings(database: str | None) -> Settings:
-    return Settings(database_url=database) if database else Settings()
-
-
 def _open(database: str | None) -> tuple[Settings, Repository]:
-    settings = _settings(database)
-    try:
-        return settings, Repository.open(settings.database_url)
-    except Exception as exc:  # the URL is user input: one line, no traceback
-        raise _fail(f"cannot open the store at {settings.database_url}: {exc}") from exc
+    settings = settings_for(database)
+    return settings, open_repo(settings)
 
 
 def _valid_url(url: str) -> str:
     try:
         return check_url(url)
     except InvalidURL as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 # ---- sources ------------------------------------------------------------------------------------
@@ -122,9 +107,9 @@ def import_opml(
     try:
         subscriptions = parse_opml(path.read_bytes())
     except OSError as exc:
-        raise _fail(f"cannot read {path}: {exc}") from exc
+        raise fail(f"cannot read {path}: {exc}") from exc
     except OPMLError as exc:
-        raise _fail(f"{path}: {exc}") from exc
+        raise fail(f"{path}: {exc}") from exc
     _, repo = _open(database)
     store = SourceStore(repo.engine)
     added, skipped, invalid = 0, 0, []
@@ -144,7 +129,7 @@ def import_opml(
             invalid.append(str(exc))
     console.print(f"imported {added} feed(s); {skipped} already subscribed; {len(invalid)} invalid")
     for reason in invalid:
-        err_console.print(f"[bold red]error:[/] {reason}", markup=True, highlight=False)
+        print_error(reason)
     if invalid:
         raise typer.Exit(1)
 
@@ -182,7 +167,7 @@ def list_sources(
         sys.stdout.write(json.dumps({"sources": [_source_json(s) for s in sources]}, indent=2) + "\n")
         return
     if fmt != "text":
-        raise _fail("--format must be text or json")
+        raise fail("--format must be text or json")
     if not sources:
         console.print("no sources; add one with `newsprism sources add URL`")
         return
@@ -212,7 +197,7 @@ def remove_source(
     try:
         SourceStore(repo.engine).remove(url.strip())
     except UnknownSource as exc:
-        raise _fail(f"no source {url!r}; `newsprism sources list` shows them") from exc
+        raise fail(f"no source {url!r}; `newsprism sources list` shows them") from exc
     console.print(f"removed {url}")
 
 
@@ -255,7 +240,7 @@ def watch_command(
     settings, repo = _open(database)
     store = SourceStore(repo.engine)
     if not store.list_sources():
-        raise _fail("no sources; add one with `newsprism sources add URL` or `sources import FILE.opml`")
+        raise fail("no sources; add one with `newsprism sources add URL` or `sources import FILE.opml`")
     ingestor = _ingestor(repo, settings)
     config = WatchConfig(concurrency=concurrency, page_max_bytes=settings.max_page_bytes)
     asyncio.run(_watch(store, ingestor, _fetch_config(allow_private), config, once))
@@ -304,7 +289,7 @@ def fetch_command(
         f"{len(report.duplicates)} duplicate(s) skipped"
     )
     for url, reason in problems:
-        err_console.print(f"[bold red]error:[/] {url}: {reason}", markup=True, highlight=False)
+        print_error(f"{url}: {reason}")
     if problems:
         raise typer.Exit(1)
 

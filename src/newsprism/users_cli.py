@@ -11,38 +11,19 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from newsprism.config import Settings
+from newsprism.cli_common import DatabaseOption, console, fail, open_repo, settings_for
 from newsprism.newsroom.users import ROLES, UserError, check_role, check_username, hash_password
 from newsprism.store.newsroom import NewsroomStore
-from newsprism.store.repository import Repository
 
 users_app = typer.Typer(
     name="users", help="Manage newsroom accounts (reader, editor, admin).", no_args_is_help=True
 )
-console = Console()
-err_console = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option("--database", envvar="NEWSPRISM_DATABASE_URL", help="SQLAlchemy URL of the store."),
-]
 
 
 def _store(database: str | None) -> NewsroomStore:
-    settings = Settings(database_url=database) if database else Settings()
-    try:
-        return NewsroomStore(Repository.open(settings.database_url).engine)
-    except Exception as exc:  # user input: one line, no traceback
-        err_console.print(f"[bold red]error:[/] cannot open the store: {exc}")
-        raise typer.Exit(1) from exc
-
-
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(1)
+    return NewsroomStore(open_repo(settings_for(database)).engine)
 
 
 @users_app.command("add")
@@ -64,9 +45,9 @@ def add(
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         hashed = hash_password(password)
     except UserError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if not _store(database).add_user(username, hashed, role):
-        raise _fail(f"user {username!r} already exists")
+        raise fail(f"user {username!r} already exists")
     console.print(f"added {username} ({role})")
 
 
@@ -107,9 +88,9 @@ def set_role(
     try:
         check_role(role)
     except UserError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     store = _store(database)
     if not store.set_role(username, role):
-        raise _fail(f"no user {username!r}")
+        raise fail(f"no user {username!r}")
     store.log("cli", "role", after={"username": username, "role": role})
     console.print(f"{username} is now {role}")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from factories import article_from_paragraphs
 from sqlalchemy import func, select
 
 from newsprism.model import (
@@ -17,8 +18,6 @@ from newsprism.model import (
     QuickRead,
     RemovedLine,
     Story,
-    article_id_for,
-    content_hash,
 )
 from newsprism.store import schema
 from newsprism.store.repository import Repository, StoryChange
@@ -29,18 +28,13 @@ T0 = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
 def make_article(
     body: list[str], *, url: str | None = None, outlet: str = "Harbour Ledger", when: datetime = T0
 ) -> Article:
-    digest = content_hash("\n\n".join(body))
-    return Article(
-        id=article_id_for(digest),
-        source=url or "file.txt",
+    return article_from_paragraphs(
+        body,
         title=body[0][:40],
-        body=body,
-        content_hash=digest,
-        url=url,
-        canonical_url=url,
         outlet=outlet,
-        published_at=when,
-        word_count=sum(len(p.split()) for p in body),
+        when=when,
+        url=url,
+        source=url or "file.txt",
         removed=[RemovedLine("Advertisement", "advertisement", 3)],
     )
 

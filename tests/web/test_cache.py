@@ -58,3 +58,26 @@ def test_ttl_cache_expires_and_is_bounded() -> None:
     off = TTLCache(0)
     off.put("x", 1)
     assert not off.enabled and off.get("x") is None
+
+
+def test_cached_story_page_follows_writes_from_another_process(world: World) -> None:
+    """A story page is cached until its content stamp moves, with no timer and no clear() call:
+    a re-analysis written by the pipeline (another process, here the repository directly) shows
+    on the next anonymous view, and an unchanged story keeps being served from the cache."""
+    from newsprism.model import Bullet, QuickRead
+
+    app = create_app(Settings(), repo=world.repo, web=WebConfig(secret_key="k", page_cache_seconds=60))
+    reader = TestClient(app)
+    assert "Dockworkers" in reader.get("/stories/s-strike").text
+    analysis = world.repo.get_analysis("s-strike")
+    assert analysis is not None
+    article = world.strike_articles[0]
+    analysis.quick_read = QuickRead(
+        "s-strike", [Bullet("Ships unload again at Port Calder.", analysis.quick_read.bullets[0].citations)]
+    )
+    with world.repo.engine.begin() as conn:  # an edit that moves no stamp is not seen...
+        conn.execute(update(schema.articles).where(schema.articles.c.id == article.id).values(title="Hidden"))
+    assert "Hidden" not in reader.get("/stories/s-strike").text
+    world.repo.save_analysis(analysis)  # ...a re-analysis is, at once
+    fresh = reader.get("/stories/s-strike").text
+    assert "Ships unload again at Port Calder." in fresh and "Hidden" in fresh

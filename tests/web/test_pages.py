@@ -111,14 +111,12 @@ def test_pages_are_responsive_and_use_no_external_assets(client: TestClient) -> 
 
 
 def test_fast_story_loader_matches_the_repository(world: World) -> None:
-    """The page's single-connection decoder must agree with the generic one, field for field."""
-    from newsprism.store.newsroom import load_story_page
-
+    """The page's single-connection loader must agree with the one-item reads, field for field."""
     for story_id in ("s-strike", "s-evil"):
-        found = load_story_page(world.repo.engine, story_id)
+        found = world.repo.load_story(story_id)
         assert found is not None
         story, articles, analysis = found
         assert story == world.repo.get_story(story_id)
         assert articles == world.repo.articles_for_story(story_id)
         assert analysis == world.repo.get_analysis(story_id)
-    assert load_story_page(world.repo.engine, "nope") is None
+    assert world.repo.load_story("nope") is None

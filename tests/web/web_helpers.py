@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from factories import article_from_paragraphs
 from fastapi.testclient import TestClient
 
 from newsprism.model import (
@@ -26,8 +27,6 @@ from newsprism.model import (
     RemovedLine,
     SentenceRef,
     Story,
-    article_id_for,
-    content_hash,
 )
 from newsprism.store.repository import Repository, StoryChange
 
@@ -68,20 +67,14 @@ def make_article(
     syndicated: bool = False,
     agency: str | None = None,
 ) -> Article:
-    digest = content_hash("\n\n".join(body))
-    return Article(
-        id=article_id_for(digest),
-        source=url or f"{outlet}.txt",
+    return article_from_paragraphs(
+        body,
         title=title,
-        body=body,
-        content_hash=digest,
-        url=url,
-        canonical_url=url,
         outlet=outlet,
+        when=when,
+        url=url,
         authors=[f"{outlet.split()[0]} Reporter"],
-        published_at=when,
         language="en",
-        word_count=sum(len(p.split()) for p in body),
         read_time_minutes=2,
         syndicated=syndicated,
         agency=agency,

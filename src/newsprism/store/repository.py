@@ -13,7 +13,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from newsprism.model import Analysis, Article, QuickRead, Story
 from newsprism.serialize import from_jsonable, to_jsonable
@@ -53,6 +68,38 @@ class StorySummary:
 
 
 _ARTICLE_COLUMNS = [c.name for c in schema.articles.columns if c.name not in {"story_id", "ingested_at"}]
+
+
+
+def _page_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[Any]]:
+    """The story page's statements, built once with a bound ``story_id``.
+
+    Building a SQLAlchemy statement costs more than running it on SQLite (~0.5 ms against
+    ~0.1 ms), and the stamp query runs on every story page view, cache hits included.
+    """
+    s, a, an, q = schema.stories, schema.articles, schema.analyses, schema.quick_reads
+    sid: BindParameter[str] = bindparam("story_id")
+    story_row = select(s).where(s.c.id == sid)
+    articles = select(a).where(a.c.story_id == sid).order_by(a.c.published_at, a.c.id)
+    older = q.alias("older")
+    newest_version = select(func.max(older.c.version)).where(older.c.story_id == an.c.story_id)
+    analysis = (
+        select(an.c.data, q)
+        .select_from(an)
+        .outerjoin(q, and_(q.c.story_id == an.c.story_id, q.c.version == newest_version.scalar_subquery()))
+        .where(an.c.story_id == sid)
+    )
+    newest = select(q).where(q.c.story_id == s.c.id).order_by(q.c.version.desc()).limit(1)
+    stamp = select(
+        s.c.updated_at,
+        select(an.c.computed_at).where(an.c.story_id == s.c.id).scalar_subquery(),
+        newest.with_only_columns(q.c.version).scalar_subquery(),
+        newest.with_only_columns(q.c.status).scalar_subquery(),
+    ).where(s.c.id == sid)
+    return story_row, articles, analysis, stamp
+
+
+_STORY_ROW, _ARTICLES, _ANALYSIS, _STAMP = _page_statements()
 
 
 class Repository:
@@ -114,13 +161,12 @@ class Repository:
             ).scalar_one_or_none()
 
     def articles_for_story(self, story_id: str) -> list[Article]:
-        query = (
-            select(schema.articles)
-            .where(schema.articles.c.story_id == story_id)
-            .order_by(schema.articles.c.published_at, schema.articles.c.id)
-        )
         with self.engine.connect() as conn:
-            return [_article_from_row(r) for r in conn.execute(query)]
+            return [_article_from_row(r) for r in conn.execute(self._articles_query(story_id))]
+
+    @staticmethod
+    def _articles_query(story_id: str) -> Any:
+        return _ARTICLES.params(story_id=story_id)
 
     def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
         """Every stored article with its story id, oldest first (to rebuild the grouper)."""
@@ -141,22 +187,29 @@ class Repository:
     # ---- stories ---------------------------------------------------------------------------
     def resolve_story_id(self, story_id: str) -> str:
         """Follow merge redirects so bookmarked story ids keep working."""
-        seen: set[str] = set()
         with self.engine.connect() as conn:
-            while story_id not in seen:
-                seen.add(story_id)
-                target = conn.execute(
-                    select(schema.story_redirects.c.new_id).where(schema.story_redirects.c.old_id == story_id)
-                ).scalar_one_or_none()
-                if target is None:
-                    break
-                story_id = target
+            return self._resolve(conn, story_id)
+
+    def _resolve(self, conn: Connection, story_id: str) -> str:
+        seen: set[str] = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            target = conn.execute(
+                select(schema.story_redirects.c.new_id).where(schema.story_redirects.c.old_id == story_id)
+            ).scalar_one_or_none()
+            if target is None:
+                break
+            story_id = target
         return story_id
+
+    @staticmethod
+    def _story_row(conn: Connection, story_id: str) -> Row[Any] | None:
+        return conn.execute(_STORY_ROW, {"story_id": story_id}).first()
 
     def get_story(self, story_id: str) -> Story | None:
         story_id = self.resolve_story_id(story_id)
         with self.engine.connect() as conn:
-            row = conn.execute(select(schema.stories).where(schema.stories.c.id == story_id)).first()
+            row = self._story_row(conn, story_id)
             if row is None:
                 return None
             ids = self._member_ids(conn, [story_id])[story_id]
@@ -169,49 +222,107 @@ class Repository:
         offset: int = 0,
         outlet: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         query: str | None = None,
     ) -> list[StorySummary]:
-        """Stories, most recently updated first, with what a feed row needs."""
+        """Stories, most recently updated first, with what a feed row needs.
+
+        The one story-list query for the CLI, the web feed and the API: four queries whatever
+        the page size (no per-story queries).
+        """
         s = schema.stories
         stmt = select(s).where(s.c.article_count > 0)
         if since is not None:
             stmt = stmt.where(s.c.last_updated >= since)
+        if until is not None:
+            stmt = stmt.where(s.c.last_updated < until)
         if outlet:
             stmt = stmt.where(
                 s.c.id.in_(select(schema.articles.c.story_id).where(schema.articles.c.outlet == outlet))
             )
         if query:
-            like = f"%{query.lower()}%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(s.c.headline).like(like),
-                    s.c.id.in_(
-                        select(schema.articles.c.story_id).where(
-                            func.lower(schema.articles.c.title).like(like)
-                        )
-                    ),
-                )
-            )
+            stmt = stmt.where(self.search_clause(query))
         stmt = stmt.order_by(s.c.last_updated.desc().nulls_last(), s.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
             ids = [r.id for r in rows]
             members = self._member_ids(conn, ids)
             read_times = self._read_times(conn, ids)
-            quick = self._latest_quick_reads(conn, ids)
+            quick = _first_bullets(conn, ids)
         out = []
         for r in rows:
-            qr = quick.get(r.id)
+            first, status = quick.get(r.id, (None, None))
             out.append(
                 StorySummary(
                     story=_story_from_row(r, members[r.id]),
                     article_count=r.article_count,
                     read_time_minutes=read_times.get(r.id, 0),
-                    first_bullet=qr.bullets[0].text if qr and qr.bullets else None,
-                    quick_read_status=qr.status if qr else None,
+                    first_bullet=first,
+                    quick_read_status=status,
                 )
             )
         return out
+
+    def search_clause(self, query: str) -> Any:
+        """Full-text match on PostgreSQL (to_tsvector); escaped substring match elsewhere (SQLite).
+
+        No FTS5 table is kept: virtual tables would drift from ``schema.metadata`` (which a test
+        compares with the migrations), and LIKE over 10k headlines stays well inside the budget.
+        """
+        s, a = schema.stories, schema.articles
+        if self.engine.dialect.name == "postgresql":
+            tsq = func.plainto_tsquery(literal_column("'simple'"), query)
+            return or_(
+                func.to_tsvector(literal_column("'simple'"), s.c.headline).op("@@")(tsq),
+                s.c.id.in_(
+                    select(a.c.story_id).where(
+                        func.to_tsvector(literal_column("'simple'"), a.c.title).op("@@")(tsq)
+                    )
+                ),
+            )
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        return or_(
+            func.lower(s.c.headline).like(like, escape="\\"),
+            s.c.id.in_(select(a.c.story_id).where(func.lower(a.c.title).like(like, escape="\\"))),
+        )
+
+    def outlets(self) -> list[str]:
+        """Every outlet with a stored article, for the feed's filter."""
+        a = schema.articles
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.c.outlet).where(a.c.outlet.is_not(None)).distinct().order_by(a.c.outlet)
+            )
+            return [r[0] for r in rows]
+
+    def load_story(self, story_id: str) -> tuple[Story, list[Article], Analysis | None] | None:
+        """Story, its articles and its analysis (with the latest Quick Read) for one page view.
+
+        Three queries over one connection (story, articles, analysis joined with its newest
+        Quick Read); merge redirects are followed only when the id is not a live story.
+        """
+        with self.engine.connect() as conn:
+            row = self._story_row(conn, story_id)
+            if row is None or not row.article_count:
+                target = self._resolve(conn, story_id)
+                row = self._story_row(conn, target) if target != story_id else row
+            if row is None:
+                return None
+            articles = [_article_from_row(r) for r in conn.execute(self._articles_query(row.id))]
+            analysis = self._analysis(conn, row.id)
+        return _story_from_row(row, [a.id for a in articles]), articles, analysis
+
+    def story_stamp(self, story_id: str) -> tuple[Any, ...] | None:
+        """What a story page's content depends on, in one cheap query; None for an unknown id.
+
+        (story updated_at, analysis computed_at, newest Quick Read version and status): a page
+        cached under this stamp is invalidated exactly when an ingest, a re-analysis, an edit
+        or a review action changes it, with no timer.
+        """
+        with self.engine.connect() as conn:
+            row = conn.execute(_STAMP, {"story_id": story_id}).first()
+        return tuple(row) if row is not None else None
 
     def count_stories(self) -> int:
         with self.engine.connect() as conn:
@@ -279,17 +390,17 @@ class Repository:
 
     def get_analysis(self, story_id: str) -> Analysis | None:
         """The stored analysis, with the latest Quick Read version (edits and review status)."""
-        story_id = self.resolve_story_id(story_id)
         with self.engine.connect() as conn:
-            data = conn.execute(
-                select(schema.analyses.c.data).where(schema.analyses.c.story_id == story_id)
-            ).scalar_one_or_none()
-            latest = self._latest_quick_reads(conn, [story_id]).get(story_id)
-        if data is None:
+            return self._analysis(conn, self._resolve(conn, story_id))
+
+    def _analysis(self, conn: Connection, story_id: str) -> Analysis | None:
+        """The analysis JSON and its newest Quick Read version in one query (outer join)."""
+        row = conn.execute(_ANALYSIS, {"story_id": story_id}).first()
+        if row is None:
             return None
-        analysis = from_jsonable(Analysis, data)
-        if latest is not None:
-            analysis.quick_read = latest
+        analysis = from_jsonable(Analysis, row.data)
+        if row.version is not None:
+            analysis.quick_read = _quick_read_from_row(row)
         return analysis
 
     def latest_quick_read(self, story_id: str) -> QuickRead | None:
@@ -368,17 +479,35 @@ class Repository:
     def _latest_quick_reads(self, conn: Connection, story_ids: Sequence[str]) -> dict[str, QuickRead]:
         if not story_ids:
             return {}
-        q = schema.quick_reads
-        newest = (
-            select(q.c.story_id, func.max(q.c.version).label("v"))
-            .where(q.c.story_id.in_(story_ids))
-            .group_by(q.c.story_id)
-            .subquery()
-        )
-        rows = conn.execute(
-            select(q).join(newest, and_(q.c.story_id == newest.c.story_id, q.c.version == newest.c.v))
-        )
+        rows = conn.execute(latest_versions(select(schema.quick_reads), story_ids))
         return {r.story_id: _quick_read_from_row(r) for r in rows}
+
+
+def latest_versions(stmt: Select[Any], story_ids: Sequence[str] | None = None) -> Select[Any]:
+    """Restrict a select over ``quick_reads`` to each story's newest version (of ``story_ids``).
+
+    Shared by the feed, the review queue and the Atom feed: "the current Quick Read" means the
+    same thing everywhere.
+    """
+    q = schema.quick_reads
+    newest = select(q.c.story_id, func.max(q.c.version).label("v"))
+    if story_ids is not None:
+        newest = newest.where(q.c.story_id.in_(story_ids))
+    newest_sq = newest.group_by(q.c.story_id).subquery()
+    return stmt.join(newest_sq, and_(q.c.story_id == newest_sq.c.story_id, q.c.version == newest_sq.c.v))
+
+
+def _first_bullets(conn: Connection, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+    """First bullet text and status of each story's latest Quick Read, read straight from JSON.
+
+    A feed row needs one string, so decoding whole Quick Reads (as ``_latest_quick_reads``
+    does) would be wasted work on the hottest list.
+    """
+    if not story_ids:
+        return {}
+    q = schema.quick_reads
+    rows = conn.execute(latest_versions(select(q.c.story_id, q.c.bullets, q.c.status), story_ids))
+    return {sid: (bullets[0].get("text") if bullets else None, status) for sid, bullets, status in rows}
 
 
 def _article_row(article: Article) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def list_stories(
     limit: Annotated[int, Query(ge=1, le=200)] = 30,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
-    rows = context(request).store.feed(
+    rows = context(request).repo.list_stories(
         limit=limit, offset=offset, outlet=outlet, since=since, until=until, query=q
     )
     return {"stories": [_summary(r) for r in rows], "limit": limit, "offset": offset}

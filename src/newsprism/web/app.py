@@ -7,6 +7,7 @@ build an app around any store they have filled.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class WebContext:
     login_limiter: RateLimiter
     page_cache: TTLCache
     data_cache: TTLCache
+    story_pages: TTLCache
 
 
 def context(request: Request) -> WebContext:
@@ -54,6 +56,7 @@ def _templates() -> Jinja2Templates:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: compile once, never stat per render
     )
     filters.install(env)
     return Jinja2Templates(env=env)
@@ -86,6 +89,8 @@ def create_app(
         login_limiter=RateLimiter(config.login_per_minute, 60.0),
         page_cache=TTLCache(config.page_cache_seconds),
         data_cache=TTLCache(60.0, max_entries=64),  # outlet list for the filter: staleness is harmless
+        # anonymous story pages, keyed by the story's content stamp: no expiry, only eviction
+        story_pages=TTLCache(math.inf if config.page_cache_seconds > 0 else 0, max_entries=2048),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

@@ -4,7 +4,9 @@ Anonymous readers of one URL see the same page apart from their CSRF token, so t
 rendered once with a placeholder and the token is substituted per response. Entries live for a
 few seconds (``NEWSPRISM_PAGE_CACHE_SECONDS``, default 2; 0 disables it) and every write made
 through this process (review action, vote) clears the cache at once; writes from another
-process (the pipeline) show up within the TTL. Signed-in editors always get fresh pages.
+process (the pipeline) show up within the TTL. Story pages use a second instance with no expiry,
+keyed by the story's content stamp (``Repository.story_stamp``), so they are replaced exactly when
+their content changes. Signed-in editors always get fresh pages.
 """
 
 from __future__ import annotations

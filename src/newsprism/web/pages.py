@@ -17,9 +17,8 @@ from newsprism.model import Analysis, Article, Story
 from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.newsroom.users import verify_password
-from newsprism.store.newsroom import load_story_page
 from newsprism.web.app import WebContext, context
-from newsprism.web.cache import CSRF_PLACEHOLDER
+from newsprism.web.cache import CSRF_PLACEHOLDER, TTLCache
 from newsprism.web.security import CSRF_FIELD
 from newsprism.web.views import build_story_view
 
@@ -46,19 +45,26 @@ Editor = Annotated[str, Depends(editor_form)]
 
 
 def render(
-    request: Request, name: str, data: dict[str, Any], status: int = 200, cache_key: object = None
+    request: Request,
+    name: str,
+    data: dict[str, Any],
+    status: int = 200,
+    cache_key: object = None,
+    cache: TTLCache | None = None,
 ) -> Response:
     """Render a template with the session's user and CSRF token; set the cookie if it changed.
 
     With a ``cache_key``, an anonymous view is rendered once with a token placeholder and kept
-    in the micro-cache (see ``web.cache``); signed-in users always get a fresh render.
+    in ``cache`` (the micro-cache by default, see ``web.cache``); signed-in users always get a
+    fresh render.
     """
     ctx = context(request)
     session = ctx.security.session(request)
-    if cache_key is not None and not session.user and ctx.page_cache.enabled and status == 200:
+    store = cache or ctx.page_cache
+    if cache_key is not None and not session.user and store.enabled and status == 200:
         payload = {"request": request, "user": session, "csrf_token": CSRF_PLACEHOLDER, **data}
         html = ctx.templates.get_template(name).render(payload)
-        ctx.page_cache.put(cache_key, html)
+        store.put(cache_key, html)
         return _cached_response(request, html)
     payload = {"user": session, "csrf_token": ctx.security.csrf_token(request), **data}
     response = ctx.templates.TemplateResponse(request, name, payload, status_code=status)
@@ -66,12 +72,12 @@ def render(
     return response
 
 
-def cached_page(request: Request, cache_key: object) -> Response | None:
+def cached_page(request: Request, cache_key: object, cache: TTLCache | None = None) -> Response | None:
     """The cached page for an anonymous visitor, if there is a fresh one."""
     ctx = context(request)
     if ctx.security.session(request).user:
         return None
-    html = ctx.page_cache.get(cache_key)
+    html = (cache or ctx.page_cache).get(cache_key)
     return _cached_response(request, html) if isinstance(html, str) else None
 
 
@@ -118,7 +124,7 @@ async def feed(
     ctx = context(request)
     query = (q or "").strip()[:200] or None
     end = parse_day(until)
-    rows = ctx.store.feed(
+    rows = ctx.repo.list_stories(
         limit=PAGE_SIZE + 1,
         offset=(page - 1) * PAGE_SIZE,
         outlet=outlet or None,
@@ -137,7 +143,7 @@ async def feed(
             "outlet": outlet or "",
             "since": since or "",
             "until": until or "",
-            "outlets": ctx.data_cache.get_or_compute("outlets", ctx.store.outlets),
+            "outlets": ctx.data_cache.get_or_compute("outlets", ctx.repo.outlets),
             "label": status_label,
         },
         cache_key=key,
@@ -146,11 +152,10 @@ async def feed(
 
 def load_story(ctx: WebContext, story_id: str) -> tuple[Story, list[Article], Analysis | None]:
     """Story, articles and analysis for a page; follows merge redirects; 404 if unknown."""
-    found = load_story_page(ctx.repo.engine, story_id)
-    if found is not None:
-        return found
-    story = _story_or_404(ctx, story_id)
-    return story, ctx.repo.articles_for_story(story.id), ctx.repo.get_analysis(story.id)
+    found = ctx.repo.load_story(story_id)
+    if found is None:
+        raise HTTPException(404, "no such story")
+    return found
 
 
 def _story_or_404(ctx: WebContext, story_id: str) -> Any:
@@ -164,8 +169,11 @@ def _story_or_404(ctx: WebContext, story_id: str) -> Any:
 async def story_page(request: Request, story_id: str, voted: str | None = None) -> Response:
     ctx = context(request)
     session = ctx.security.session(request)
-    key = ("story", story_id, session.voted_versions(story_id), bool(voted))
-    hit = cached_page(request, key)
+    # Anonymous pages are kept until their content changes: the stamp (one small query) moves
+    # with every ingest, re-analysis, edit and review action, so no timer is needed.
+    stamp = None if session.user or not ctx.story_pages.enabled else ctx.repo.story_stamp(story_id)
+    key = ("story", story_id, stamp, session.voted_versions(story_id), bool(voted))
+    hit = cached_page(request, key, ctx.story_pages) if stamp is not None else None
     if hit is not None:
         return hit
     story, articles, analysis = load_story(ctx, story_id)
@@ -174,7 +182,9 @@ async def story_page(request: Request, story_id: str, voted: str | None = None) 
     view = build_story_view(story, articles, analysis)
     already = bool(view.quick_read and view.quick_read.version in session.voted_versions(story.id))
     data = {"v": view, "voted": voted, "already_voted": already}
-    return render(request, "story.html", data, cache_key=key)
+    return render(
+        request, "story.html", data, cache_key=key if stamp is not None else None, cache=ctx.story_pages
+    )
 
 
 @router.get("/stories/{story_id}/coverage.svg")
@@ -292,13 +302,19 @@ def _review_page(
 
 @router.post("/review/stories/{story_id}/approve")
 def approve(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
+    return _decide(request, story_id, version, editor, "approve")
+
+
+def _decide(request: Request, story_id: str, version: int, editor: str, action: str) -> Response:
+    """Approve or reject a version: the review page with the reason when refused, else back to it."""
     ctx = context(request)
+    decide = ctx.review.approve if action == "approve" else ctx.review.reject
     try:
-        ctx.review.approve(story_id, version, editor)
+        decide(story_id, version, editor)
     except ReviewError as exc:
         return _review_page(request, story_id, None, str(exc), exc.status)
     ctx.page_cache.clear()
-    return redirect(request, f"/review/stories/{story_id}?done=approved")
+    return redirect(request, f"/review/stories/{story_id}?done={action}d")
 
 
 @router.post("/review/stories/{story_id}/edit")
@@ -324,13 +340,7 @@ def edit(
 
 @router.post("/review/stories/{story_id}/reject")
 def reject(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
-    ctx = context(request)
-    try:
-        ctx.review.reject(story_id, version, editor)
-    except ReviewError as exc:
-        return _review_page(request, story_id, None, str(exc), exc.status)
-    ctx.page_cache.clear()
-    return redirect(request, f"/review/stories/{story_id}?done=rejected")
+    return _decide(request, story_id, version, editor, "reject")
 
 
 @router.get("/review/audit", response_class=HTMLResponse)

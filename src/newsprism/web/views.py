@@ -5,11 +5,15 @@ Kept apart from the routes so it is plain data in, plain data out (and easy to t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from newsprism.model import Analysis, Article, Bullet, Discrepancy, Fact, FramingTerm, QuickRead, Story
 from newsprism.newsroom.review import status_label
+from newsprism.web.cache import TTLCache
 from newsprism.web.svg import coverage_matrix
+
+MAX_FACTS = 40  # columns in the coverage matrix
 
 
 @dataclass
@@ -102,5 +106,18 @@ def build_story_view(story: Story, articles: list[Article], analysis: Analysis |
         for d in analysis.discrepancies
     ]
     view.framing = [(o, terms[:10]) for o, terms in analysis.framing.items() if terms]
-    view.coverage_svg = coverage_matrix(analysis.facts, outlets) if analysis.facts else ""
+    view.coverage_svg = coverage_svg(analysis.facts, outlets) if analysis.facts else ""
     return view
+
+
+_SVGS = TTLCache(math.inf, max_entries=4096)
+
+
+def coverage_svg(facts: list[Fact], outlets: list[str]) -> str:
+    """The coverage matrix, drawn once per distinct shape rather than once per page view.
+
+    The SVG depends only on the outlets and on each shown fact's kind and outlets, so that is
+    the key: a new analysis that changes any of them gets a new drawing, nothing else does.
+    """
+    shape = (tuple(outlets), tuple((f.kind, tuple(f.outlets)) for f in facts[:MAX_FACTS]))
+    return _SVGS.get_or_compute(shape, lambda: coverage_matrix(facts, outlets, max_facts=MAX_FACTS))
