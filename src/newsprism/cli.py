@@ -29,10 +29,11 @@ from newsprism.cli_common import (
 )
 from newsprism.config import Settings
 from newsprism.model import ExtractionFailure, Page
-from newsprism.pipeline import Ingestor, analyse_pages, extract_pages
+from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, refresh_analyses
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.sources_cli import register as register_sources
+from newsprism.store.repository import Repository
 from newsprism.users_cli import users_app
 
 app = typer.Typer(
@@ -192,24 +193,35 @@ def analyse(
 def stories(
     database: DatabaseOption = None,
     fmt: FormatOption = Format.text,
-    limit: Annotated[int, typer.Option(help="How many stories (newest first).")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="How many stories, newest first [default: 50; every story with --format json]."),
+    ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only stories covered by this outlet.")] = None,
     search: Annotated[str | None, typer.Option(help="Only stories whose headline or titles match.")] = None,
 ) -> None:
     """List stored stories, most recently updated first."""
     repo = open_repo(settings_for(database))
-    rows = repo.list_stories(limit=limit, outlet=outlet, query=search)
     if fmt is Format.json:
-        out = []
-        for row in rows:
-            out.append(
-                story_contract(
-                    row.story, repo.articles_for_story(row.story.id), repo.get_analysis(row.story.id)
-                )
-            )
-        _emit_json({"stories": out})
+        _emit_json({"stories": list(_all_story_contracts(repo, limit, outlet, search))})
         return
-    render.story_table(console, rows)
+    render.story_table(console, repo.list_stories(limit=limit or 50, outlet=outlet, query=search))
+
+
+def _all_story_contracts(
+    repo: Repository, limit: int | None, outlet: str | None, search: str | None, page: int = 200
+) -> Iterator[dict[str, Any]]:
+    """Every matching story in the public JSON shape, read page by page (bounded memory)."""
+    offset = 0
+    while limit is None or offset < limit:
+        size = page if limit is None else min(page, limit - offset)
+        rows = repo.list_stories(limit=size, offset=offset, outlet=outlet, query=search)
+        for row in rows:
+            story, articles, analysis = repo.load_story(row.story.id) or (row.story, [], None)
+            yield story_contract(story, articles, analysis)
+        if len(rows) < size:
+            return
+        offset += size
 
 
 @app.command()
@@ -219,14 +231,15 @@ def show(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show one story: its articles, Quick Read and the comparison of the coverage."""
-    repo = open_repo(settings_for(database))
+    settings = settings_for(database)
+    repo = open_repo(settings)
     found = repo.get_story(story_id)
     if found is None:
         raise fail(f"no story {story_id!r}; `newsprism stories` lists them")
     articles = repo.articles_for_story(found.id)
     analysis = repo.get_analysis(found.id)
     if analysis is None:
-        Ingestor(repo).refresh_analyses()
+        refresh_analyses(repo, settings)
         analysis = repo.get_analysis(found.id)
     if fmt is Format.json:
         _emit_json(story_contract(found, articles, analysis))

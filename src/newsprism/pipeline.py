@@ -25,7 +25,7 @@ from newsprism.config import Settings
 from newsprism.extract import extract
 from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
 from newsprism.store.repository import Repository, StoryChange
-from newsprism.stories import StoryGrouper
+from newsprism.stories import Assignment, StoryGrouper
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the CLI draws it, tests ignore it."""
@@ -261,34 +261,36 @@ class Ingestor:
             self.grouper.restore(self.repo.iter_memberships())
 
     def refresh_analyses(self, *, progress: Progress = _no_progress) -> list[str]:
-        """Re-analyse every story whose articles changed since its last analysis."""
-        story_ids = self.repo.stale_story_ids()
-        jobs: list[tuple[Story, list[Article]]] = []
-        for story_id in story_ids:
-            story = self.repo.get_story(story_id)
-            if story is not None:
-                jobs.append((story, self.repo.articles_for_story(story.id)))
-        analyses = parallel_map(
-            _Analyser(analysis_settings(self.settings)),
-            jobs,
-            settings=self.settings,
-            stage="analyse",
-            progress=progress,
-        )
-        for analysis in analyses:
-            self.repo.save_analysis(analysis)
-        return [story.id for story, _ in jobs]
+        return refresh_analyses(self.repo, self.settings, progress=progress)
 
 
-def _story_change(grouper: StoryGrouper, assignment: Any) -> StoryChange:
-    touched = [assignment.story_id, *getattr(assignment, "split_into", [])]
+def refresh_analyses(repo: Repository, settings: Settings, *, progress: Progress = _no_progress) -> list[str]:
+    """Re-analyse every story whose articles changed since its last analysis.
+
+    Needs no grouper, so readers (``show``, the web app) can repair a story whose analysis a
+    crash left stale without paying for a grouper rebuild.
+    """
+    jobs: list[tuple[Story, list[Article]]] = []
+    for story_id in repo.stale_story_ids():
+        story = repo.get_story(story_id)
+        if story is not None:
+            jobs.append((story, repo.articles_for_story(story.id)))
+    analyser = _Analyser(analysis_settings(settings))
+    analyses = parallel_map(analyser, jobs, settings=settings, stage="analyse", progress=progress)
+    for analysis in analyses:
+        repo.save_analysis(analysis)
+    return [story.id for story, _ in jobs]
+
+
+def _story_change(grouper: StoryGrouper, assignment: Assignment) -> StoryChange:
+    touched = [assignment.story_id, *assignment.split_into]
     stories = [grouper.story(s) for s in dict.fromkeys(touched)]
-    merged = list(getattr(assignment, "merged_from", []))
+    merged = list(assignment.merged_from)
     redirects = dict.fromkeys(merged, assignment.story_id)
     events: list[tuple[str, str, dict[str, Any]]] = []
     if merged:
         events.append((assignment.story_id, "merge", {"merged_from": merged}))
-    split = list(getattr(assignment, "split_into", []))
+    split = list(assignment.split_into)
     if split:
         events.append((assignment.story_id, "split", {"split_into": split}))
     return StoryChange(stories=stories, redirects=redirects, events=events)

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsprism.cli import app
+from newsprism.store import schema
 from newsprism.store.repository import Repository
 
 runner = CliRunner()
@@ -211,3 +212,33 @@ def test_no_seed_copy_in_repository() -> None:
     assert shutil.which("git")
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True).stdout
     assert "3bd1294ce722238c" not in tracked and "e873a29073fcead1" not in tracked
+
+
+def test_stories_json_lists_every_story_and_honours_limit(db: str) -> None:
+    code, _, err = run("ingest", str(EXAMPLES), db=db)
+    assert code == 0, err
+    repo = Repository.open(db)
+    try:
+        stored = repo.count_stories()
+    finally:
+        repo.close()
+    code, out, _ = run("stories", "--format", "json", db=db)
+    assert code == 0 and len(json.loads(out)["stories"]) == stored
+    code, out, _ = run("stories", "--format", "json", "--limit", "1", db=db)
+    assert code == 0 and len(json.loads(out)["stories"]) == 1
+
+
+def test_show_repairs_an_analysis_a_crash_left_stale(db: str) -> None:
+    code, _, err = run("ingest", str(EXAMPLES / "records.jsonl"), db=db)
+    assert code == 0, err
+    repo = Repository.open(db)
+    try:
+        story_id = repo.list_stories()[0].story.id
+        with repo.engine.begin() as conn:  # as if the process died before re-analysing
+            conn.execute(schema.analyses.delete())
+            conn.execute(schema.stories.update().values(analysis_stale=True))
+    finally:
+        repo.close()
+    code, out, _ = run("show", story_id, "--format", "json", db=db)
+    assert code == 0
+    assert json.loads(out)["quick_read"]["bullets"]
