@@ -13,6 +13,7 @@ from analysis_helpers import make_article, make_story
 
 from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.analysis.grounding import check_bullet
+from newsprism.model import AnnotatedArticle, Story
 
 GROUNDED = "Talks between the government and the union are on pause."
 INVENTED = "The union demanded a 40 percent raise and threatened a general strike."
@@ -47,7 +48,7 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
-def _story():  # type: ignore[no-untyped-def]
+def _story() -> tuple[Story, list[AnnotatedArticle]]:
     return make_story(
         [
             make_article(

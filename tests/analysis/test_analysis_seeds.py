@@ -35,10 +35,11 @@ def shared_matching(seed: SeedStory) -> dict[str, str]:
         for g in gold
     }
     ids = [g["id"] for g in gold]
-    for choice in itertools.product(*(options[i] or [None] for i in ids)):
+    choices: list[list[str | None]] = [list(options[i]) or [None] for i in ids]
+    for choice in itertools.product(*choices):
         picked = [c for c in choice if c is not None]
-        if None not in choice and len(set(picked)) == len(picked):
-            return dict(zip(ids, choice, strict=True))  # type: ignore[arg-type]
+        if len(picked) == len(choice) and len(set(picked)) == len(picked):
+            return dict(zip(ids, picked, strict=True))
     return {i: options[i][0] for i in ids if options[i]}
 
 
@@ -82,7 +83,10 @@ def test_fact_ids_are_stable_and_sequential(seed_story: SeedStory) -> None:
 
 def test_peskov_quote_variants_are_paired(seed_story: SeedStory) -> None:
     gold = seed_story.gold["story"]["quote_variants"][0]
-    norm = lambda s: re.sub(r"\W+", " ", s.replace("’", "'")).strip().casefold()  # noqa: E731
+
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s.replace("’", "'")).strip().casefold()
+
     for group in seed_story.analysis.quotes:
         texts = {seed_story.page_of(q.article_id): norm(q.text) for q in group.variants}
         if all(p in texts and norm(gold[p]["text"]) in texts[p] for p in ("000", "001")):

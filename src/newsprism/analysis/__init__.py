@@ -36,7 +36,7 @@ class AnalysisSettings:
     timeout: float = 30.0
     align: AlignSettings = field(default_factory=AlignSettings)
     quick_read: QuickReadSettings = field(default_factory=QuickReadSettings)
-    framing_limit: int = 40
+    framing_limit: int = 15
 
 
 def analyse_story(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from newsprism.analysis.counts import noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.paraphrase import concepts
 from newsprism.model import AnnotatedArticle, Discrepancy, NumberMention, Quote, QuoteVariants
@@ -57,7 +58,8 @@ def _best_speaker(quotes: list[Quote]) -> str | None:
     return max(names, key=len) if names else None
 
 
-def _agree(a: NumberMention, b: NumberMention) -> bool:
+def counts_agree(a: NumberMention, b: NumberMention) -> bool:
+    """Two counts of one thing can both be true (qualifiers respected)."""
     assert isinstance(a.value, float) and isinstance(b.value, float)
     if a.value == b.value:
         return True
@@ -102,33 +104,59 @@ def discrepancies(fact_id: str, group: FactGroup, articles: dict[str, AnnotatedA
     """Counts with the same unit that cannot both be true; dates with no overlap."""
     by_voice = _mentions(group, articles)
     voices = list(by_voice)
+    # what each mention counts ("date", a noun concept, or None: not comparable)
+    keyed = {v: [(aid, m, _key(m)) for aid, m in ms] for v, ms in by_voice.items()}
+    single = {v: sum(k == "date" for _, _, k in ms) == 1 for v, ms in keyed.items()}
     found: list[Discrepancy] = []
     seen: set[tuple[str, str]] = set()
     for i, va in enumerate(voices):
         for vb in voices[i + 1 :]:
-            for aid, ma in by_voice[va]:
-                for bid, mb in by_voice[vb]:
-                    kind = _conflict(ma, mb, by_voice[va], by_voice[vb])
+            for aid, ma, ka in keyed[va]:
+                if ka is None or (ka == "date" and not single[va]):
+                    continue
+                for bid, mb, kb in keyed[vb]:
+                    if kb != ka or (ka == "date" and not single[vb]):
+                        continue
+                    kind = _conflict(ma, mb)
                     key = (ma.text, mb.text)
                     if kind and key not in seen:
                         seen.add(key)
                         found.append(
                             Discrepancy(fact_id, kind, [(aid, ma.text), (bid, mb.text)], _note(kind, ma, mb))
                         )
-    return found
+    return _per_count(found, by_voice)
 
 
-def _conflict(
-    a: NumberMention,
-    b: NumberMention,
-    all_a: list[tuple[str, NumberMention]],
-    all_b: list[tuple[str, NumberMention]],
-) -> str | None:
+def _per_count(
+    found: list[Discrepancy], by_voice: dict[str, list[tuple[str, NumberMention]]]
+) -> list[Discrepancy]:
+    """One discrepancy per counted thing, listing every voice's wording of the count (the
+    outlets that agree with either side too), rather than one per disagreeing pair."""
+    mentions = {m.text: m for ms in by_voice.values() for _, m in ms}
+    merged: dict[str, Discrepancy] = {}
+    out: list[Discrepancy] = []
+    for disc in found:
+        noun = noun_class(mentions[disc.values[0][1]]) if disc.kind == "number" else None
+        if noun is None:
+            out.append(disc)
+            continue
+        if noun not in merged:
+            values = [(aid, m.text) for ms in by_voice.values() for aid, m in ms if noun_class(m) == noun]
+            merged[noun] = Discrepancy(disc.fact_id, disc.kind, list(dict.fromkeys(values)), disc.note)
+            out.append(merged[noun])
+    return out
+
+
+def _key(mention: NumberMention) -> str | None:
+    return "date" if mention.unit == "date" else noun_class(mention)
+
+
+def _conflict(a: NumberMention, b: NumberMention) -> str | None:
+    """Two mentions of the same kind (both dates, or counts of one thing) that disagree."""
     if a.unit == "date" and b.unit == "date":
-        single = sum(m.unit == "date" for _, m in all_a) == 1 == sum(m.unit == "date" for _, m in all_b)
-        return "date" if single and not _dates_agree(a, b) else None
-    if a.unit and a.unit == b.unit and isinstance(a.value, float) and isinstance(b.value, float):
-        return None if _agree(a, b) else "number"
+        return None if _dates_agree(a, b) else "date"
+    if isinstance(a.value, float) and isinstance(b.value, float):
+        return None if counts_agree(a, b) else "number"
     return None
 
 

@@ -3,7 +3,9 @@
 Operations, gentlest first: drop parentheticals and dash asides; drop a dangling connective
 ("At the same time,"); drop the attribution of a reported claim ("The Kremlin said Friday that",
 ", Kremlin spokesperson Dmitry Peskov said on Sept. 12") but keep it on a direct quote, whose
-speaker is the point; then, only while the text is over the word budget, cut trailing
+speaker is the point, and there a named speaker's name is kept rather than their title
+("the general secretary of the union, Ines Marlowe, said" -> "Ines Marlowe said"); then, only
+while the text is over the word budget, cut trailing
 subordinate detail (", which ...", " that killed ...") and leading framing phrases. Words are
 never added or rewritten, except re-capitalising the first letter and closing with a period.
 """
@@ -27,6 +29,15 @@ _LEAD_ATTR = re.compile(
     r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s+that\s+"
 )
 _TRAIL_ATTR = re.compile(rf",\s+(?:[\w’'.-]+\s+){{0,6}}?(?:{VERBS})\b[^\"“”]*$")
+_NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'.-]+|von|van|der|de|al|bin))*\s+[A-Z][\w’'-]+"
+# "..., the general secretary of the union, Ines Marlowe, said" -> "..., Ines Marlowe said"
+_TITLED_SPEAKER = re.compile(
+    rf"(?<=[”\"])(\s*)(?:the|a|an|its|their)\s+[a-z][^,“”\"]{{0,80}},\s+(?P<name>{_NAME}),\s+(?P<verb>{VERBS})\b"
+)
+# "..., said Ines Marlowe, the general secretary of the union" -> "..., said Ines Marlowe"
+_SPEAKER_TITLE = re.compile(
+    rf"(?<=[”\"])(?P<head>,?\s*(?:{VERBS})\s+(?P<name>{_NAME})),\s+(?:the|a|an|its|their)\s+[^“”\"]*$"
+)
 _QUOTE_TAIL = re.compile(rf"((?:{VERBS})(?:\s+reporters)?),\s+[^\"“”]*$")
 _CUTS = re.compile(
     r",\s+(?:which|who|whom|while|whereas|as|something|including|killing|targeting|after|"
@@ -72,6 +83,8 @@ def light(sentence: str) -> str:
     text = _ASIDE.sub("", text)
     text = _CONNECTIVE.sub("", text)
     if _starts_with_quote(text):
+        text = _TITLED_SPEAKER.sub(r"\1\g<name> \g<verb>", text, count=1)
+        text = _SPEAKER_TITLE.sub(r"\g<head>", text.rstrip("."), count=1)
         text = _QUOTE_TAIL.sub(r"\1", text.rstrip("."))
     else:
         text = _LEAD_ATTR.sub("", text, count=1)

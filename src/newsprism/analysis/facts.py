@@ -9,6 +9,11 @@ all cross-voice pairs stays high), which avoids the chaining of connected compon
 broad sentence glues two different facts together. A group with two or more voices is a
 consensus fact; clauses left alone become exclusive facts, one per sentence.
 
+Counts do not block alignment: two clauses of different voices that count the same thing under
+the same event (``counts.frames``: "1,200 people ...
+evacuated" / "900 residents ... moved out of their homes") and share a name are joined after the
+clustering, so their disagreement becomes a discrepancy of one fact rather than two facts.
+
 A voice is an independent outlet: the copies in one syndication group count once, and two
 articles of the same outlet are one voice.
 """
@@ -22,9 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from newsprism.analysis.counts import frames
 from newsprism.analysis.paraphrase import concepts
-from newsprism.analysis.units import Unit, build_units, unit_matrix
-from newsprism.model import AnnotatedArticle, Fact, FactKind, SentenceRef, Story
+from newsprism.analysis.units import Unit, build_units, name_concepts, unit_matrix
+from newsprism.model import AnnotatedArticle, Fact, FactKind, NumberMention, SentenceRef, Story
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class FactGroup:
     units: list[Unit]
     cohesion: float = 0.0
     central: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    # (article id, sentence index) of a quote -> (its speaker, the sentence that names them)
+    speakers: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
 
     def centrality(self, unit: Unit) -> float:
         """Cosine of the unit with the story centroid: how much of the story it states."""
@@ -142,6 +150,65 @@ def _merge(
         heapq.heappush(heap, (-avg, min(a, other), max(a, other)))
 
 
+def _join_counts(
+    units: list[Unit], clusters: list[list[int]], articles: list[AnnotatedArticle]
+) -> list[list[int]]:
+    """Join clusters holding clauses of different voices that count the same thing under the
+    same event and share a name: one fact, whatever the numbers (they become a discrepancy)."""
+    numbers: dict[tuple[str, int], list[NumberMention]] = defaultdict(list)
+    for annotated in articles:
+        for mention in annotated.numbers:
+            numbers[(annotated.article.id, mention.sentence_index)].append(mention)
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, unit in enumerate(units):
+        mentions = numbers.get((unit.article_id, unit.sentence.index))
+        if mentions:
+            for frame in frames(unit.text, mentions):
+                index[frame].append(i)
+    if not index:
+        return clusters
+    names = name_concepts(units)
+    parent = list(range(len(clusters)))
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    owner = {i: c for c, cluster in enumerate(clusters) for i in cluster}
+    for members in index.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1 :]:
+                if units[a].voice == units[b].voice or find(owner[a]) == find(owner[b]):
+                    continue
+                shared = set(concepts(units[a].text)) & set(concepts(units[b].text)) & names
+                if shared:
+                    parent[find(owner[b])] = find(owner[a])
+    joined: dict[int, list[int]] = defaultdict(list)
+    for c, cluster in enumerate(clusters):
+        joined[find(c)].extend(cluster)
+    return [sorted(m) for m in joined.values()]
+
+
+def quote_speakers(articles: list[AnnotatedArticle]) -> dict[tuple[str, int], tuple[str, str]]:
+    """Where each attributed quote's speaker is named: the quote's own sentence or the latest
+    earlier sentence of the article that spells the name."""
+    found: dict[tuple[str, int], tuple[str, str]] = {}
+    for annotated in articles:
+        for quote in annotated.quotes:
+            if not quote.speaker:
+                continue
+            named = [
+                s.text
+                for s in annotated.sentences
+                if s.index <= quote.sentence_index and quote.speaker in s.text
+            ]
+            if named:
+                found.setdefault((annotated.article.id, quote.sentence_index), (quote.speaker, named[-1]))
+    return found
+
+
 def group_units(
     story: Story, articles: list[AnnotatedArticle], settings: AlignSettings | None = None
 ) -> tuple[list[FactGroup], list[FactGroup]]:
@@ -150,7 +217,7 @@ def group_units(
     units = build_units(articles, voices_for(story, articles))
     edges, central = _edges(units, settings)
     weights = {(u.article_id, u.sentence.index, u.start): float(central[i]) for i, u in enumerate(units)}
-    clusters = _agglomerate(units, edges, settings.merge_threshold)
+    clusters = _join_counts(units, _agglomerate(units, edges, settings.merge_threshold), articles)
     owner = {i: c for c, cluster in enumerate(clusters) for i in cluster}
     cohesion: defaultdict[int, float] = defaultdict(float)
     for (a, b), v in edges.items():
@@ -158,8 +225,9 @@ def group_units(
             cohesion[owner[a]] += v
     consensus: list[FactGroup] = []
     aligned: set[int] = set()
+    speakers = quote_speakers(articles)
     for c, cluster in enumerate(clusters):
-        group = FactGroup([units[i] for i in cluster], cohesion[c], weights)
+        group = FactGroup([units[i] for i in cluster], cohesion[c], weights, speakers)
         if len(group.voices) >= 2:
             consensus.append(group)
             aligned.update(cluster)
@@ -168,7 +236,7 @@ def group_units(
         if i in aligned or len(concepts(unit.text)) < 3:
             continue
         key = (unit.article_id, unit.sentence.index)
-        exclusive.setdefault(key, FactGroup([], 0.0, weights)).units.append(unit)
+        exclusive.setdefault(key, FactGroup([], 0.0, weights, speakers)).units.append(unit)
     return consensus, list(exclusive.values())
 
 

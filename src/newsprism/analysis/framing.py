@@ -9,6 +9,10 @@ shown as phrases: adjacent distinctive words join (bridging up to two function w
 to a surrender") and a distinctive modifier takes the head noun the others share ("hardline
 demands" vs "maximalist demands"). A curated lexicon of loaded terms (``loaded_terms.txt``)
 only sets ``loaded=True``; it never adds or ranks a term.
+
+Framing is the outlet's wording, not its sources': text inside direct quotes (the speaker's
+words, which every outlet may render differently in translation) is left out of the counts, the
+prior and the phrases. Lists keep the ``limit`` best terms (15 by default), so they stay readable.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -36,6 +40,18 @@ def loaded_lexicon() -> frozenset[str]:
     text = resources.files("newsprism.analysis").joinpath("loaded_terms.txt").read_text("utf-8")
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(" ".join(stem(w) for w in words(line)) for line in lines if line)
+
+
+_QUOTED = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|^[^“”]*”")
+
+
+def outlet_words(text: str, quoted: list[str] | tuple[str, ...] = ()) -> str:
+    """The text without its direct quotes: each quoted span (also one a clause cut open, and
+    the annotated quote texts of the sentence) becomes a sentence break."""
+    for quote in quoted:
+        if quote and len(quote) > 3:
+            text = text.replace(quote, " . ")
+    return _QUOTED.sub(" . ", text)
 
 
 _CHUNK = re.compile(r"[,;:.!?\"“”()\[\]—–]|\s--\s")
@@ -109,25 +125,33 @@ def framing(
     consensus: list[FactGroup],
     *,
     min_z: float = 0.5,
-    limit: int = 40,
+    limit: int = 15,
 ) -> dict[str, list[FramingTerm]]:
     """Outlet -> its distinctive terms for the shared facts, strongest first."""
     outlet_of = {a.article.id: a.article.outlet or a.article.source for a in articles}
     names = frozenset(w.casefold() for a in articles for e in a.entities for w in words(e.text))
+    quoted: dict[tuple[str, int], list[str]] = {}
+    for annotated in articles:
+        for quote in annotated.quotes:
+            quoted.setdefault((annotated.article.id, quote.sentence_index), []).append(quote.text)
     prior: Counter[str] = Counter()
     for annotated in articles:
         for sentence in annotated.sentences:
-            prior.update(s for _, s in _tokens(sentence.text, names) if len(s) > 1)
+            own = outlet_words(sentence.text, quoted.get((annotated.article.id, sentence.index), []))
+            prior.update(s for _, s in _tokens(own, names) if len(s) > 1)
     texts: dict[str, list[str]] = {}
     for group in consensus:
         for unit in group.units:
-            texts.setdefault(outlet_of[unit.article_id], []).append(unit.text)
+            own = outlet_words(unit.text, quoted.get((unit.article_id, unit.sentence.index), []))
+            texts.setdefault(outlet_of[unit.article_id], []).append(own)
     counts = {
         o: Counter(s for t in ts for _, s in _tokens(t, names) if len(s) > 1) for o, ts in texts.items()
     }
     total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
+    for word, n in total.items():  # a clause cut inside a quote keeps words its sentence lost
+        prior[word] = max(prior[word], n)
     meanings = {o: {c for t in ts for c in concepts(t) if c.startswith("~")} for o, ts in texts.items()}
     spread: Counter[str] = Counter(c for m in meanings.values() for c in m)
     result: dict[str, list[FramingTerm]] = {}
@@ -143,9 +167,23 @@ def framing(
             set(rest),
             {c for c, n in spread.items() if n > (c in meanings[outlet])},
             scores,
+            _own_shared(texts[outlet], set(rest)),
         )
         result[outlet] = _terms(texts[outlet], context, limit)
     return result
+
+
+def _own_shared(texts: list[str], rest: set[str]) -> dict[str, set[str]]:
+    """Paraphrase concept -> the outlet's words for it that the other outlets use too."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for word in words(text):
+            key = stem(word)
+            if key in rest:
+                for c in concepts(word):
+                    if c.startswith("~"):
+                        found.setdefault(c, set()).add(key)
+    return found
 
 
 @dataclass(frozen=True)
@@ -157,6 +195,23 @@ class Contrast:
     shared: set[str]
     rest_concepts: set[str]
     scores: dict[str, float]
+    own_shared: dict[str, set[str]] = field(default_factory=dict)
+
+    def variation(self, run: list[str]) -> bool:
+        """The outlet elsewhere says this thing in the others' words too ("negotiations" and
+        "talks"): alternating synonyms is style, not a framing choice."""
+        hot = [w for w in run if stem(w) in self.hot]
+        for word in hot:
+            meant = [c for c in concepts(word) if c.startswith("~")]
+            if any(stem(word) not in self.own_shared.get(c, {stem(word)}) for c in meant):
+                return True
+        return False
+
+    def modifies(self, run: list[str]) -> bool:
+        """A distinctive modifier of a head noun ("maximalist demands", "all-out war"): the
+        clearest shape of a framing choice."""
+        stems = [stem(w) for w in run]
+        return len(run) == 2 and stems[0] in self.hot and (stems[1] in self.shared or _compound(run[0]))
 
     def substitution(self, run: list[str]) -> bool:
         """Same thing, other words: a paraphrase of the others' wording ("conflict" for
@@ -169,8 +224,10 @@ class Contrast:
 
 
 def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
-    """Scored phrases: the log-odds z, plus one for substitution evidence; ties go to earlier
-    use (leads carry the framing a reader meets first)."""
+    """Scored phrases: the log-odds z, plus one for substitution evidence and a half for a
+    distinctive modifier of a head noun, less a half where the outlet alternates the
+    word with the others' own (style, not framing); ties go to earlier use (leads carry the
+    framing a reader meets first)."""
     lexicon = loaded_lexicon()
     best: dict[str, FramingTerm] = {}
     first: dict[str, int] = {}
@@ -183,11 +240,26 @@ def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
                 stems = [stem(w) for w in run]
                 score = max(ctx.scores.get(s, 0.0) for s in stems)
                 score += 1.0 if ctx.substitution(run) else 0.0
+                score += 0.5 if ctx.modifies(run) else 0.0
+                score -= 0.5 if ctx.variation(run) else 0.0
                 loaded = " ".join(stems) in lexicon or any(s in lexicon for s in stems)
                 first[term] = len(first)
                 best[term] = FramingTerm(term, round(score, 4), loaded)
     ordered = sorted(best.values(), key=lambda t: (-round(t.score, 2), first[t.term]))
-    return _drop_subsumed(ordered, limit)
+    return _drop_subsumed(_drop_overlapping(ordered, ctx.hot), limit)
+
+
+def _drop_overlapping(terms: list[FramingTerm], hot: set[str]) -> list[FramingTerm]:
+    """One phrase per distinctive word: "war is currently" adds nothing after "all-out war"."""
+    covered: set[str] = set()
+    kept: list[FramingTerm] = []
+    for term in terms:
+        keys = {stem(w) for w in words(term.term)} & hot
+        if len(term.term.split()) > 1 and keys and keys <= covered:
+            continue
+        covered |= keys
+        kept.append(term)
+    return kept
 
 
 def _drop_subsumed(terms: list[FramingTerm], limit: int) -> list[FramingTerm]:

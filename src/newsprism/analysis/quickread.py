@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from newsprism.analysis.compare import counts_agree
 from newsprism.analysis.compress import compress, finish, light, word_count
+from newsprism.analysis.counts import frames, noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.grounding import check_bullet
 from newsprism.analysis.paraphrase import concepts
 from newsprism.analysis.units import Unit
-from newsprism.model import Bullet, Citation, Fact
+from newsprism.annotate.numbers import find_numbers
+from newsprism.annotate.quotes import VERBS
+from newsprism.model import Bullet, Citation, Fact, NumberMention, Sentence
 
 _SUBJECT = re.compile(r"^(?:[A-Z\"“]|(?:the|a|an|its|his|her|their|both|many|some|several)\s)")
 _DANGLING = re.compile(
@@ -34,6 +39,19 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
+_ANY_QUOTE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+_ATTRIBUTION = re.compile(rf"\b(?:{VERBS})\b|:\s*$")
+
+
+def attributed(text: str) -> bool:
+    """Whether a bullet quoting someone says who: a subject before the quotation ("The union
+    called it “...”"), or an attribution verb ("said", "told") or an introducing colon outside
+    the quotation marks. A quote without its speaker is not news."""
+    first = _QUOTE.search(text)
+    if first is None or re.search(r"\w", text[: first.start()]):
+        return True
+    outside = [part for part in _ANY_QUOTE.split(text) if part.strip(" .,;–—-")]
+    return any(_ATTRIBUTION.search(part.strip()) for part in outside)
 
 
 FACT_LEAD_BIAS = 0.0  # measured on AllSides: centrality alone ranks facts best
@@ -43,6 +61,8 @@ VOICE_BONUS = -1.0  # < 0: consensus strictly first; else added per extra voice
 CLAUSE_LEAD_BIAS = 0.3
 LENGTH_WEIGHT = 0.2  # prefer the fuller of two equally central wordings
 KEPT_POWER = 1.0  # centrality scaled by the share of concepts compression kept
+FRAME_SHARE = 0.7  # two bullets with one count frame: redundant from this share of the limit
+OUTVOTED_PENALTY = 1.0  # a count most other outlets contradict is not the bullet's figure
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,50 @@ class Draft:
     position: float
 
 
+@lru_cache(maxsize=65536)
+def _counts(text: str) -> tuple[NumberMention, ...]:
+    """Counts of things in a text ("900 residents"), not dates, percentages or money."""
+    return tuple(m for m in find_numbers(Sentence("", 0, 0, text)) if noun_class(m))
+
+
+def _voice_counts(group: FactGroup) -> dict[str, dict[str, list[NumberMention]]]:
+    """Voice -> counted thing -> the counts its clauses of the fact give."""
+    found: dict[str, dict[str, list[NumberMention]]] = {}
+    for unit in group.units:
+        mine = found.setdefault(unit.voice, {})
+        for mention in _counts(unit.text):
+            mine.setdefault(noun_class(mention) or "", []).append(mention)
+    return found
+
+
+def _outvoted(text: str, unit: Unit, by_voice: dict[str, dict[str, list[NumberMention]]]) -> bool:
+    """The clause gives a count that most other voices of the fact contradict: the bullet
+    should carry the consensus figure (the disagreement is shown as a discrepancy)."""
+    mine = [(noun_class(m) or "", m) for m in _counts(text)]
+    if not mine:
+        return False
+    against = agree = 0
+    for voice, theirs in by_voice.items():
+        if voice == unit.voice:
+            continue
+        same = [(a, b) for noun, a in mine for b in theirs.get(noun, ())]
+        if same:
+            ok = any(counts_agree(a, b) for a, b in same)
+            agree += ok
+            against += not ok
+    return against > agree
+
+
+def _with_speaker(text: str, unit: Unit, group: FactGroup, budget: int) -> str | None:
+    """A quote bullet that lost its speaker gets "Name said: ..." back, the name taken from
+    the article's sentence that names the speaker (cited with the bullet); else no bullet."""
+    found = group.speakers.get((unit.article_id, unit.sentence.index))
+    if found is None or not text.lstrip().startswith(('"', "“")):
+        return None
+    rebuilt = f"{found[0]} said: {text.strip()}"
+    return rebuilt if word_count(rebuilt) <= budget else None
+
+
 def _overlap(unit: Unit, others: list[Unit]) -> float:
     mine = set(concepts(unit.text))
     theirs = {c for o in others for c in concepts(o.text)}
@@ -81,6 +145,7 @@ def _clause_text(unit: Unit) -> str | None:
 def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     """(score, compressed text, unit) for every usable clause of the fact, best first."""
     scored: list[tuple[float, str, Unit]] = []
+    counted = _voice_counts(group)
     for unit in group.units:
         others = [o for o in group.units if o.voice != unit.voice] or group.units
         text = _clause_text(unit)
@@ -89,6 +154,8 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
         short = compress(text, budget)
         if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
             short = compress(finish(unit.text), budget)
+        if short is not None and not attributed(short):
+            short = _with_speaker(short, unit, group, budget)
         if short is None or _DANGLING.match(short):
             continue
         kept = len(concepts(short)) / max(len(concepts(text)), 1)
@@ -98,6 +165,7 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
             - CLAUSE_LEAD_BIAS * unit.position
             - 0.2 * bool(_QUOTE.search(short))
             + LENGTH_WEIGHT * min(word_count(short), 30) / 30
+            - OUTVOTED_PENALTY * _outvoted(short, unit, counted)
         )
         scored.append((score, short, unit))
     scored.sort(key=lambda item: (-item[0], item[2].article_id, item[2].sentence.index))
@@ -130,6 +198,10 @@ def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> lis
         if unit.voice in seen:
             continue
         cites = _citations(text, unit, group)
+        named = group.speakers.get((unit.article_id, unit.sentence.index))
+        source = Citation(unit.article_id, named[1]) if named else None
+        if named and source and text.startswith(named[0] + " said: ") and source not in cites:
+            cites.insert(1, source)
         if check_bullet(text, cites):
             continue
         seen.add(unit.voice)
@@ -145,10 +217,18 @@ def draft_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> Draf
 
 
 def _redundant(text: str, chosen: list[Draft], limit: float) -> bool:
+    """Most concepts already said, or the same count of the same thing under the same event
+    ("1,200 people were evacuated" / "900 residents were moved out of their homes")."""
     mine = set(concepts(text))
+    my_frames = frames(text, _counts(text))
     for draft in chosen:
         theirs = set(concepts(draft.bullet.text))
-        if mine and len(mine & theirs) / min(len(mine), len(theirs) or 1) >= limit:
+        share = len(mine & theirs) / min(len(mine), len(theirs) or 1) if mine else 0.0
+        if share >= limit:
+            return True
+        # the same count frame is only the same claim when the rest mostly agrees too: "10
+        # people were killed in Orrin" and "4 people were killed in Velstad" are two claims
+        if share >= FRAME_SHARE * limit and my_frames & frames(draft.bullet.text, _counts(draft.bullet.text)):
             return True
     return False
 

@@ -74,7 +74,7 @@ def build_units(articles: list[AnnotatedArticle], voices: dict[str, str]) -> lis
     return units
 
 
-def _name_concepts(units: list[Unit]) -> set[str]:
+def name_concepts(units: list[Unit]) -> set[str]:
     """Concepts spelled with a capital inside sentences: names, weighted down in matching."""
     capital: Counter[str] = Counter()
     lower: Counter[str] = Counter()
@@ -90,7 +90,8 @@ def _name_concepts(units: list[Unit]) -> set[str]:
 
 def unit_matrix(units: list[Unit], name_weight: float = 0.5) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """L2-normalised TF-IDF rows over concepts (names count half: sharing names is weak
-    evidence), and a binary matrix of the non-name concepts, to count shared meaning words."""
+    evidence), and a binary matrix of the non-name concepts, to count shared meaning words.
+    Counts that differ are joined after clustering (``facts._join_counts``), not here."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -102,7 +103,7 @@ def unit_matrix(units: list[Unit], name_weight: float = 0.5) -> tuple[sparse.csr
     n = len(units)
     df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocab)).astype(float)
     idf = np.log((n + 1) / (df + 1)) + 1.0
-    names = _name_concepts(units)
+    names = name_concepts(units)
     for key, col in vocab.items():
         if key in names:
             idf[col] *= name_weight

@@ -4,7 +4,9 @@ A count keeps its qualifier ("at least 21 drones" -> 21.0, unit "drone", qualifi
 because "at least 21" and "25" agree while "at least 21" and "19" do not. Dates become ISO
 strings; a day-less or relative date becomes an ISO interval "start/end". Relative dates
 ("Friday", "last week", "yesterday") resolve against the publication date passed in, never the
-clock: news writes "said Friday" for the most recent Friday on or before publication.
+clock. A bare weekday takes the tense of its sentence: news writes "said Friday" for the most
+recent Friday on or before publication and "will vote on Thursday" for the next Thursday on or
+after it; "last Friday" / "next Friday" are explicit.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ _DATE = re.compile(
 )
 _RELATIVE = re.compile(
     r"\b(?P<rel>(?:last|this|next)\s+(?:week|month|year)|yesterday|today|tomorrow|"
-    r"(?:last\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    r"(?:(?:last|next)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 _QUAL = "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS)
 _NUMBER = re.compile(
@@ -130,8 +132,38 @@ def _absolute(match: re.Match[str], published: date | None) -> str:
         return f"{year}-{month:02d}"
 
 
-def _relative(text: str, published: date | None) -> str:
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won[’']t|due|expected\s+to|scheduled|set\s+to|plans?\s+to|planned"
+    r"|going\s+to|upcoming|coming|later\s+this\s+week|next)\b|[’']ll\b",
+    re.IGNORECASE,
+)
+
+
+def _future(context: str) -> bool:
+    """Whether a clause speaks of what is still to happen (future tense, schedules)."""
+    return bool(_FUTURE.search(context))
+
+
+def _weekday(key: str, published: date, future: bool) -> date:
+    """A weekday name resolved against the publication date: last/next are explicit, a bare
+    name is the previous occurrence in past-tense text and the next one in future-tense text
+    (the publication day itself counts as either)."""
+    parts = key.split()
+    target = WEEKDAYS.index(parts[-1])
+    modifier = parts[0] if len(parts) > 1 else ""
+    if modifier == "next" or (modifier != "last" and future):
+        ahead = (target - published.weekday()) % 7
+        return published + timedelta(days=7 if modifier == "next" and ahead == 0 else ahead)
+    back = (published.weekday() - target) % 7
+    if modifier == "last" and back == 0:
+        back = 7
+    return published - timedelta(days=back)
+
+
+def _relative(text: str, published: date | None, future: bool = False) -> str:
     key = " ".join(text.casefold().split())
+    if published is None:
+        return "relative:" + key
     if published is None:
         return "relative:" + key
     if key in ("today", "yesterday", "tomorrow"):
@@ -149,10 +181,14 @@ def _relative(text: str, published: date | None) -> str:
     if key.endswith("year"):
         year = published.year + {"last": -1, "this": 0, "next": 1}[key.split()[0]]
         return f"{year}-01-01/{year}-12-31"
-    back = (published.weekday() - WEEKDAYS.index(key.split()[-1])) % 7
-    if key.startswith("last") and back == 0:
-        back = 7
-    return (published - timedelta(days=back)).isoformat()
+    return _weekday(key, published, future).isoformat()
+
+
+def _clause_around(text: str, at: int) -> str:
+    """The clause holding position ``at``: tense is read there, not across the sentence."""
+    starts = [m.end() for m in re.finditer(r"[;:,]\s+|\s+(?:but|and|while|after|before|that)\s+", text[:at])]
+    end = re.search(r"[;,]\s+|\s+(?:but|while|after|before|that)\s+", text[at:])
+    return text[(starts[-1] if starts else 0) : at + (end.start() if end else len(text) - at)]
 
 
 def _dates(sentence: Sentence, published: date | None) -> list[tuple[int, int, NumberMention]]:
@@ -162,7 +198,8 @@ def _dates(sentence: Sentence, published: date | None) -> list[tuple[int, int, N
         text = match.group().split(None, 1)[1] if match.group("m3") else match.group()
         found.append((match.start(), match.end(), NumberMention(text.strip(), value, "date", sentence.index)))
     for match in _RELATIVE.finditer(sentence.text):
-        value = _relative(match.group("rel"), published)
+        future = _future(_clause_around(sentence.text, match.start()))
+        value = _relative(match.group("rel"), published, future)
         found.append(
             (match.start(), match.end(), NumberMention(match.group(), value, "date", sentence.index))
         )

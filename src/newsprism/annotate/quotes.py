@@ -81,26 +81,57 @@ def _resolve(name: str, previous: str | None, names: list[str]) -> str | None:
     return name
 
 
+def _personish(entity: Entity) -> bool:
+    """A person, or a name the tagger left unlabelled but a title introduces ("Finance
+    Minister Tomas Reyhill"): a candidate for a following "he said"."""
+    if entity.label == "PERSON":
+        return True
+    tokens = entity.text.split()
+    titled = any(t.casefold() in TITLES for t in tokens[:-1])
+    return entity.label == "MISC" and titled and len(_strip_titles(entity.text).split()) >= 2
+
+
 def find_quotes(article_id: str, sentences: list[Sentence], entities: list[Entity]) -> list[Quote]:
     """Quotes of an article in order, each with its resolved speaker (or None)."""
     names = [e.text for e in entities if e.label == "PERSON"]
     quotes: list[Quote] = []
     previous: str | None = None
+    last: Quote | None = None
     for sentence in sentences:
+        quoted = " ".join(m.group() for m in _QUOTE.finditer(sentence.text))
         people = [
-            e.text
+            e.text if e.label == "PERSON" else _strip_titles(e.text)
             for e in entities
-            if e.label == "PERSON" and e.sentence_index in (sentence.index - 1, sentence.index)
+            if _personish(e)
+            and (
+                e.sentence_index == sentence.index - 1
+                or (e.sentence_index == sentence.index and e.text not in quoted)
+            )
         ]
         for match in _QUOTE.finditer(sentence.text):
             text = (match.group(1) or match.group(2) or "").strip()
             if len(text.split()) < 3:
                 continue
             raw = _speaker_near(sentence.text, match.start(), match.end())
-            # "he/she said": the last speaker, or else the person just named
-            speaker = _resolve(raw, previous or (people[-1] if people else None), names)
+            # "he/she said": the person just named (outside quotes), or else the last speaker
+            speaker = _resolve(raw, (people[-1] if people else None) or previous, names)
+            if not raw and last is not None and _continues(sentence, match, last, sentences):
+                # a sentence that is only a quote, right after a quoted sentence of the same
+                # paragraph, continues that speaker ("...," he said. "We will ...")
+                speaker = last.speaker
             if speaker:
                 previous = speaker
                 names.append(speaker)
             quotes.append(Quote(text.rstrip(",").strip(), speaker, article_id, sentence.index))
+            last = quotes[-1]
     return quotes
+
+
+def _continues(sentence: Sentence, match: re.Match[str], last: Quote, sentences: list[Sentence]) -> bool:
+    """The whole sentence is this quote and the previous sentence of the paragraph quoted
+    someone."""
+    whole = not sentence.text[: match.start()].strip() and not sentence.text[match.end() :].strip(" .")
+    if not whole or last.speaker is None or last.sentence_index != sentence.index - 1:
+        return False
+    before = next((s for s in sentences if s.index == sentence.index - 1), None)
+    return before is not None and before.paragraph == sentence.paragraph
