@@ -34,7 +34,6 @@ def test_cached_and_uncached_verdicts_agree() -> None:
 def test_token_signature_equals_content_words() -> None:
     long_line = "Councillors in Glenby approved 2031 tram-depot plans; opponents' appeals failed. " * 3
     (line,) = text.split_lines(long_line)
-    assert line.tokens is not None
     assert line.signature == frozenset(rules.content_words(long_line))
     non_ascii = "Die Straße nach Glenby wurde für den Straßenbahnbetrieb gesperrt, sagte die Stadt. " * 3
     (line,) = text.split_lines(non_ascii)
@@ -52,3 +51,38 @@ def test_long_lines_keep_cookie_and_syndication_rules() -> None:
     assert rules.shape_reason(f"{filler} we use cookies to improve your experience") == "cookie notice"
     assert rules.shape_reason(f"{filler} published from a syndicated feed") == "syndication notice"
     assert rules.shape_reason(f"{filler} nothing to see") is None
+
+
+# Lines for the byte-table fast paths: ASCII, U+2000-U+203F punctuation only (fast path), and
+# everything the fast path must leave to the regex (letters beyond ASCII, superscript digits,
+# a lone surrogate, other whitespace).
+FAST_PATH_SAMPLES = [
+    "",
+    "Plain ASCII words, 42 of them_with underscores.",
+    "He said \u201cno\u201d \u2014 twice\u2026 and left\u2019s",
+    "\u2014\u2014",
+    "Caf\u00e9 cr\u00e8me \u2019quoted\u2019",
+    "x\u00b2 plus \u00bd and \u00aa",
+    "\u041a\u0438\u0457\u0432 \u2014 \u0441\u0442\u043e\u043b\u0438\u0446\u044f 2024",
+    "lone \ud800 surrogate",
+    "tab\tand\u00a0nbsp  double  and\u2009thin\u3000ideographic",
+    "\u00adsoft hyphen and \u0130stanbul SS \u00df",
+]
+
+
+def test_fast_word_paths_match_the_regex() -> None:
+    import re
+
+    for sample in FAST_PATH_SAMPLES + LINES:
+        assert rules.word_count(sample) == len(rules.words(sample)), sample
+        assert rules.folded_words(sample) == rules.words(sample.casefold()), sample
+        found = set(re.findall(r"\w{4,}", sample.casefold())) - rules.function_words()
+        if re.search(r"\d", sample):
+            found = {w for w in found if not w.isdigit()}
+        assert rules.content_words(sample) == found, sample
+
+
+def test_normalise_matches_split_and_join() -> None:
+    for sample in FAST_PATH_SAMPLES + LINES + ["  edge  ", "- Menu -", "a\x1fb"]:
+        expected = " ".join(sample.strip(rules._PUNCT_EDGES).casefold().split())
+        assert rules.normalise(sample) == expected, sample

@@ -86,9 +86,56 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Byte tables for the fast paths below. ASCII word characters ([A-Za-z0-9_], what ``\w`` means
+# in ASCII) stay letters, every other byte (including each byte of a multi-byte UTF-8 sequence)
+# becomes a space: then a word is a " a" transition and ``bytes.split`` yields the tokens.
+_WORD_BYTES = bytes(0x61 if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20 for i in range(256))
+_LOWER_WORD_BYTES = bytes(
+    ord(chr(i).lower()) if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20 for i in range(256)
+)
+# UTF-8 lead bytes of U+2000-U+203F (dashes, curly quotes, ellipsis): none is a word character.
+_PUNCT_LEAD = b"\xe2\x80"
+
+
+def _word_bytes(text: str) -> bytes | None:
+    """UTF-8 of ``text`` when its words are exactly its ASCII word runs, else ``None``.
+
+    True for ASCII text and for text whose only other characters lie in U+2000-U+203F (each of
+    which takes three bytes, two of them the lead ``E2 80``): such a character never joins or
+    splits a word differently from a space.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) == len(text) + 2 * data.count(_PUNCT_LEAD):
+        return data
+    return None
+
+
+def word_count(text: str) -> int:
+    """``len(words(text))``, without building the tokens when the text allows it."""
+    data = _word_bytes(text)
+    if data is None:
+        return len(_WORD.findall(text))
+    return (b" " + data).translate(_WORD_BYTES).count(b" a")
+
+
+def folded_words(text: str) -> list[str]:
+    """``words(text.casefold())``, by a byte table when the text allows it."""
+    data = _word_bytes(text)
+    if data is None:
+        return _WORD.findall(text.casefold())
+    return data.translate(_LOWER_WORD_BYTES).decode("ascii").split()
+
+
 def normalise(text: str) -> str:
     """Case-folded, whitespace-collapsed text without edge punctuation, for vocabulary lookup."""
-    return " ".join(text.strip(_PUNCT_EDGES).casefold().split())
+    folded = text.strip(_PUNCT_EDGES).casefold()
+    # The only printable whitespace is the space, and the strip took it off the edges: a
+    # printable string without a double space is already what split-and-join would make.
+    if folded.isprintable() and "  " not in folded:
+        return folded
+    return " ".join(folded.split())
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +181,7 @@ def _closed(text: str) -> bool:
 
 def is_prose(text: str, n: int | None = None) -> bool:
     """A sentence-shaped line: several words and closing punctuation, or simply long."""
-    n = len(words(text)) if n is None else n
+    n = word_count(text) if n is None else n
     if n >= LONG_LINE_WORDS:
         return True
     closed = _closed(text.rstrip())
@@ -155,17 +202,25 @@ def vocabulary_reason(text: str, key: str | None = None) -> str | None:
         return table[key]
     # "Share on Facebook | Twitter | Email", "Tags: x, y": every segment is furniture
     if _SEPARATORS.search(text):
-        parts = [normalise(p) for p in _SPLIT.split(text)]
-        parts = [p for p in parts if p]
-        if len(parts) > 1 and all(p in table for p in parts):
-            return table[parts[0]]
-    head = key.split(":")[0].strip()
+        first, count = "", 0
+        for piece in _SPLIT.split(text):
+            part = normalise(piece)
+            if not part:
+                continue
+            if part not in table:  # one segment that is not furniture clears the line
+                count = 0
+                break
+            first, count = first or part, count + 1
+        if count > 1:
+            return table[first]
+    head = key.partition(":")[0].strip()
     if head != key and head in table and table[head] in {"tag list", "related-story list"}:
         return table[head]
     return None
 
 
 _DIGIT = re.compile(r"\d")
+_DIGIT_BYTES = re.compile(rb"[0-9]")
 _SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
 _SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
 
@@ -177,7 +232,7 @@ def shape_reason(text: str, n: int | None = None) -> str | None:
     for the families' trigger substrings decides whether the content families run at all.
     """
     stripped = text.strip()
-    n = len(words(stripped)) if n is None else n
+    n = word_count(stripped) if n is None else n
     if n == 0:
         return "decoration"
     low = stripped.casefold()
@@ -303,7 +358,7 @@ def bio_name(text: str) -> str | None:
 
 def is_role(text: str) -> bool:
     """A short job title line ("News Editor", "Korrespondentin")."""
-    return len(words(text)) <= 5 and bool(_ROLE.search(text)) and not is_prose(text)
+    return word_count(text) <= 5 and bool(_ROLE.search(text)) and not is_prose(text)
 
 
 @lru_cache(maxsize=1)
@@ -315,17 +370,18 @@ def function_words() -> frozenset[str]:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words of four letters or more, minus function words: a topic signature."""
+    data = _word_bytes(text)
+    if data is not None:  # the tokens of four letters or more are the \w{4,} runs
+        tokens = set(data.translate(_LOWER_WORD_BYTES).decode("ascii").split())
+        tokens -= function_words()
+        if _DIGIT_BYTES.search(data) is None:  # no digits, so no all-digit token
+            return {w for w in tokens if len(w) >= 4}
+        return {w for w in tokens if len(w) >= 4 and not w.isdigit()}
     found = set(_LONG_WORD.findall(text.casefold()))
     found -= function_words()
     if _DIGIT.search(text):
         return {w for w in found if not w.isdigit()}
     return found
-
-
-def content_tokens(tokens: Iterable[str]) -> set[str]:
-    """``content_words`` from an ASCII line's ``words`` tokens, without tokenising it again."""
-    skip = function_words()
-    return {w for t in tokens if len(t) >= 4 and (w := t.lower()) not in skip and not w.isdigit()}
 
 
 def overlap(text: str, reference: set[str]) -> float:
@@ -336,7 +392,7 @@ def overlap(text: str, reference: set[str]) -> float:
 
 def shingle_set(text: str, size: int = 3) -> set[tuple[str, ...]]:
     """Word n-grams, case-folded, for near-duplicate detection."""
-    toks = words(text.casefold())
+    toks = folded_words(text)
     return {tuple(toks[i : i + size]) for i in range(max(len(toks) - size + 1, 0))}
 
 
