@@ -46,18 +46,12 @@ class Line:
     n_words: int
     key: str
     _signature: frozenset[str] | None = None
-    tokens: list[str] | None = None
 
     @property
     def signature(self) -> frozenset[str]:
         """Content words of the line, computed once (teaser and title rules reuse them)."""
         if self._signature is None:
-            if self.tokens is not None and self.text.isascii():
-                # ASCII: the line's own tokens, lower-cased, are exactly content_words' tokens
-                self._signature = frozenset(rules.content_tokens(self.tokens))
-            else:
-                self._signature = frozenset(rules.content_words(self.text))
-            self.tokens = None
+            self._signature = frozenset(rules.content_words(self.text))
         return self._signature
 
 
@@ -88,7 +82,7 @@ VERDICT_CACHE_SIZE = 1 << 16
 @lru_cache(maxsize=VERDICT_CACHE_SIZE)
 def _verdict(stripped: str) -> tuple[str | None, bool, int, str]:
     """(reason, prose, word count, normalised key) of one stripped, non-empty line."""
-    n = len(rules.words(stripped))
+    n = rules.word_count(stripped)
     key = rules.normalise(stripped)
     return rules.line_reason(stripped, n, key), rules.is_prose(stripped, n), n, key
 
@@ -99,8 +93,7 @@ def clear_caches() -> None:
 
 
 # Lines up to this many characters (menus, labels, footers: the ones pages and sites repeat) go
-# through the verdict cache; longer ones are prose, seldom repeated, and keep their tokens for
-# the topic signature instead of tokenising twice.
+# through the verdict cache; longer ones are prose, seldom repeated, and are judged directly.
 CACHED_LINE_CHARS = 100
 
 
@@ -109,7 +102,12 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     append = out.append
     verdict = _verdict
-    words, normalise, line_reason, is_prose = rules.words, rules.normalise, rules.line_reason, rules.is_prose
+    word_count, normalise, line_reason, is_prose = (
+        rules.word_count,
+        rules.normalise,
+        rules.line_reason,
+        rules.is_prose,
+    )
     previous = 0
     for i, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
@@ -117,16 +115,11 @@ def split_lines(text: str) -> list[Line]:
             continue
         if len(stripped) <= CACHED_LINE_CHARS:
             reason, prose, n, key = verdict(stripped)
-            append(Line(i, stripped, i - previous - 1, reason, prose, n, key))
         else:
-            toks = words(stripped)
-            n = len(toks)
+            n = word_count(stripped)
             key = normalise(stripped)
-            line = Line(
-                i, stripped, i - previous - 1, line_reason(stripped, n, key), is_prose(stripped, n), n, key
-            )
-            line.tokens = toks
-            append(line)
+            reason, prose = line_reason(stripped, n, key), is_prose(stripped, n)
+        append(Line(i, stripped, i - previous - 1, reason, prose, n, key))
         previous = i
     return out
 
@@ -328,7 +321,7 @@ _BULLET_START = frozenset("•·▪●◦‣-–*")
 
 
 def _looks_like_summary_feedback(text: str) -> bool:
-    return text.rstrip().endswith("?") and len(rules.words(text)) <= 10
+    return text.rstrip().endswith("?") and rules.word_count(text) <= 10
 
 
 def _collect(line: Line, reason: str, result: TextResult) -> None:
@@ -425,7 +418,7 @@ def clean_text(text: str) -> TextResult:
     _post_core(lines, end, result.body, result, core_words)
     for idx in teasers:
         _relabel(result, lines[idx], "related-story teaser (low overlap with the article)")
-    result.removed.sort(key=lambda r: r.line or 0)
+    # removed is already in line order: before the core, inside it, after it, each in order
     return result
 
 
