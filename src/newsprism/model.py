@@ -50,7 +50,7 @@ class Page:
     author: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RemovedLine:
     """A line of page furniture dropped from the article, kept so a reader can audit the cut."""
 
