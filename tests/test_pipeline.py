@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.analysis.grounding import check_bullet
 from newsprism.config import Settings
 from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, parallel_map
@@ -96,3 +97,21 @@ def test_failures_are_reported_not_raised(tmp_path: Path) -> None:
     batch = analyse_pages(pages)
     assert batch.stories == [] and len(batch.failures) == 1
     assert isinstance(batch.failures[0], ExtractionFailure)
+
+
+def test_every_bullet_on_the_examples_is_grounded_in_its_cited_sentences() -> None:
+    """The product's promise, end to end: real extraction, grouping and analysis of examples/."""
+    batch = analyse_pages(
+        example_pages() + [p for p in load_pages([EXAMPLES / "records.jsonl"]) if isinstance(p, Page)]
+    )
+    assert len(batch.stories) >= 4
+    for result in batch.stories:
+        sentences = {a.id: a.text for a in result.articles}
+        bullets = result.analysis.quick_read.bullets
+        assert 3 <= len(bullets) <= 5, result.story.headline
+        for bullet in bullets:
+            assert len(bullet.text.split()) <= 30, bullet.text
+            assert bullet.citations and bullet.fact_ids and bullet.outlets
+            for citation in bullet.citations:
+                assert citation.sentence in sentences[citation.article_id]
+            assert check_bullet(bullet.text, bullet.citations) == [], bullet.text
