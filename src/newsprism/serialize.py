@@ -104,15 +104,28 @@ def _dict_decoder(value: Decoder) -> Decoder:
 
 def _dataclass_decoder(cls: type) -> Decoder:
     """Keyword arguments from the known init fields; unknown keys are ignored (old rows)."""
-    fields: dict[str, Decoder] = {}
+    plain: set[str] = set()  # fields whose JSON value is used as is (str, int, Literal...)
+    converted: list[tuple[str, Decoder]] = []  # fields needing a decoder (dataclass, list...)
+    resolved: list[bool] = []
 
     def decode(data: Any) -> Any:
         if data is None:
             return None
-        if not fields:  # resolved on first use, so a dataclass may refer to itself
+        if not resolved:  # resolved on first use, so a dataclass may refer to itself
             hints = typing.get_type_hints(cls)
-            fields.update({f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls) if f.init})
-        return cls(**{k: fields[k](v) for k, v in data.items() if k in fields})
+            for f in dataclasses.fields(cls):
+                if f.init:
+                    dec = _decoder(hints[f.name])
+                    if dec is _identity:
+                        plain.add(f.name)
+                    else:
+                        converted.append((f.name, dec))
+            resolved.append(True)
+        kwargs = {k: v for k, v in data.items() if k in plain}
+        for name, dec in converted:
+            if name in data:
+                kwargs[name] = dec(data[name])
+        return cls(**kwargs)
 
     return decode
 

@@ -8,6 +8,7 @@ nothing is written.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,11 +103,59 @@ def _page_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[An
 _STORY_ROW, _ARTICLES, _ANALYSIS, _STAMP = _page_statements()
 
 
+class _DirectSelect:
+    """One of the story page's statements run straight on the SQLite driver connection.
+
+    SQLAlchemy's per-execute bookkeeping (execution context, result metadata, row objects)
+    costs ~3x the SQLite work for these single-row lookups. The statement is compiled once by
+    SQLAlchemy, and each column goes through the same result processor SQLAlchemy would apply
+    (JSON, DateTime, Boolean), so rows hold exactly what ``Connection.execute`` returns.
+    """
+
+    def __init__(self, stmt: Select[Any], dialect: Any) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = str(compiled)
+        defaults = compiled.construct_params({"story_id": ""})
+        self.order = list(compiled.positiontup or [])
+        self.defaults = {k: v for k, v in defaults.items() if k != "story_id"}
+        cols = list(stmt.selected_columns)
+        names = [c.key if c.key and c.key.isidentifier() else f"c{i}" for i, c in enumerate(cols)]
+        self.row_type: Any = namedtuple("_Row", names, rename=True)  # type: ignore[misc]
+        self.processors = [c.type._cached_result_processor(dialect, None) for c in cols]
+
+    def _params(self, story_id: str) -> tuple[Any, ...]:
+        return tuple(story_id if n == "story_id" else self.defaults[n] for n in self.order)
+
+    def _row(self, raw: tuple[Any, ...]) -> Any:
+        return self.row_type._make(
+            [v if p is None or v is None else p(v) for p, v in zip(self.processors, raw, strict=True)]
+        )
+
+    def first(self, dbapi: Any, story_id: str) -> Any:
+        cursor = dbapi.cursor()
+        try:
+            raw = cursor.execute(self.sql, self._params(story_id)).fetchone()
+        finally:
+            cursor.close()
+        return None if raw is None else self._row(raw)
+
+    def all(self, dbapi: Any, story_id: str) -> list[Any]:
+        cursor = dbapi.cursor()
+        try:
+            raws = cursor.execute(self.sql, self._params(story_id)).fetchall()
+        finally:
+            cursor.close()
+        return [self._row(r) for r in raws]
+
+
 class Repository:
     """Storage for the pipeline, the CLI and the web app (one instance per process)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._direct: tuple[_DirectSelect, ...] | None = None
+        if engine.dialect.name == "sqlite" and engine.dialect.driver == "pysqlite":
+            self._direct = tuple(_DirectSelect(st, engine.dialect) for st in _page_statements())
 
     @classmethod
     def open(cls, url: str, *, run_migrations: bool = True) -> Repository:
@@ -301,7 +350,20 @@ class Repository:
 
         Three queries over one connection (story, articles, analysis joined with its newest
         Quick Read); merge redirects are followed only when the id is not a live story.
+        On SQLite the three statements run directly on the driver connection (``_DirectSelect``).
         """
+        if self._direct is not None:
+            story_q, articles_q, analysis_q, _stamp = self._direct
+            raw = self.engine.raw_connection()
+            try:
+                row = story_q.first(raw.driver_connection, story_id)
+                if row is not None and row.article_count:
+                    arows = articles_q.all(raw.driver_connection, row.id)
+                    arow = analysis_q.first(raw.driver_connection, row.id)
+                    articles = [_article_from_row(r) for r in arows]
+                    return _story_from_row(row, [a.id for a in articles]), articles, _analysis_from_row(arow)
+            finally:
+                raw.close()
         with self.engine.connect() as conn:
             row = self._story_row(conn, story_id)
             if row is None or not row.article_count:
@@ -320,8 +382,15 @@ class Repository:
         cached under this stamp is invalidated exactly when an ingest, a re-analysis, an edit
         or a review action changes it, with no timer.
         """
-        with self.engine.connect() as conn:
-            row = conn.execute(_STAMP, {"story_id": story_id}).first()
+        if self._direct is not None:
+            raw = self.engine.raw_connection()
+            try:
+                row = self._direct[3].first(raw.driver_connection, story_id)
+            finally:
+                raw.close()
+        else:
+            with self.engine.connect() as conn:
+                row = conn.execute(_STAMP, {"story_id": story_id}).first()
         return tuple(row) if row is not None else None
 
     def count_stories(self) -> int:
@@ -395,13 +464,7 @@ class Repository:
 
     def _analysis(self, conn: Connection, story_id: str) -> Analysis | None:
         """The analysis JSON and its newest Quick Read version in one query (outer join)."""
-        row = conn.execute(_ANALYSIS, {"story_id": story_id}).first()
-        if row is None:
-            return None
-        analysis = from_jsonable(Analysis, row.data)
-        if row.version is not None:
-            analysis.quick_read = _quick_read_from_row(row)
-        return analysis
+        return _analysis_from_row(conn.execute(_ANALYSIS, {"story_id": story_id}).first())
 
     def latest_quick_read(self, story_id: str) -> QuickRead | None:
         with self.engine.connect() as conn:
@@ -536,6 +599,16 @@ def _story_from_row(row: Row[Any], article_ids: list[str]) -> Story:
         last_updated=as_utc(row.last_updated),
         syndication_groups=[list(g) for g in row.syndication_groups],
     )
+
+
+def _analysis_from_row(row: Any) -> Analysis | None:
+    """An ``_ANALYSIS`` row (analysis JSON outer-joined with its newest Quick Read) decoded."""
+    if row is None:
+        return None
+    analysis = from_jsonable(Analysis, row.data)
+    if row.version is not None:
+        analysis.quick_read = _quick_read_from_row(row)
+    return analysis
 
 
 def _quick_read_from_row(row: Row[Any]) -> QuickRead:

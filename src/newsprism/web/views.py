@@ -42,6 +42,14 @@ class DiscrepancyView:
     values: list[tuple[str, str]]  # (outlet, value as written)
 
 
+class OutletNames(dict[str, str]):
+    """Article id -> outlet name, "unknown outlet" for ids not in the story (a template lookup
+    by subscript, cheaper than a method call per sentence)."""
+
+    def __missing__(self, article_id: str) -> str:
+        return "unknown outlet"
+
+
 @dataclass
 class StoryView:
     story: Story
@@ -58,12 +66,10 @@ class StoryView:
     framing: list[tuple[str, list[FramingTerm]]] = field(default_factory=list)
     coverage_svg: str = ""
     read_time: int = 0
+    outlet_names: OutletNames = field(default_factory=OutletNames)
 
     def outlet_of(self, article_id: str) -> str:
-        for a in self.articles:
-            if a.id == article_id:
-                return a.outlet or "unknown outlet"
-        return "unknown outlet"
+        return self.outlet_names[article_id]
 
 
 def build_story_view(story: Story, articles: list[Article], analysis: Analysis | None) -> StoryView:
@@ -80,6 +86,8 @@ def build_story_view(story: Story, articles: list[Article], analysis: Analysis |
         quick_read=qr,
         label=status_label(qr.status) if qr else "",
         read_time=max((a.read_time_minutes for a in articles), default=0),
+        # the first article with an id wins, as a scan of ``articles`` would find it
+        outlet_names=OutletNames((a.id, a.outlet or "unknown outlet") for a in reversed(articles)),
     )
     if analysis is None or qr is None:
         return view
