@@ -12,7 +12,14 @@ Layout (why each piece exists):
 - ``html``: one parse; metadata from the head in one pass, the date from htmldate (fast mode,
   fixed upper bound so no clock is read), the body from trafilatura in precision mode without
   comments, default mode as a fallback when precision mode keeps almost nothing; then the
-  shared vocabulary rules. Beats plain trafilatura on the public benchmark at about its cost.
+  shared vocabulary rules and the edge rules of ``cleanup``. Beats plain trafilatura on the
+  public benchmark at about its cost.
+- ``cleanup``: furniture told apart by where it sits: kicker labels ("BREAKING") and the
+  repeated headline above the first prose paragraph, the sub-headline right below the headline
+  (it becomes the standfirst), wire credit lines ("(Reporting by ...; Editing by ...)", "mit
+  Material von dpa"; an agency's bare name only as the last line), newsletter "Name: tagline"
+  promos beside a sign-up prompt. The HTML path runs them on trafilatura's paragraphs; the text
+  path uses the credit, promo and standfirst shapes.
 - ``text``: furniture removal for scraped text. A maximum-sum run over per-line scores finds
   the core of prose; edges and inner lines are then decided by the rule families in ``rules``
   (line shape, multilingual vocabulary in ``furniture.txt``, repeats, position, lexical overlap
@@ -28,7 +35,8 @@ Layout (why each piece exists):
   are read before htmldate, which drops offsets), UTC when only a date is known.
 - Speed (text path): line verdicts are cached across pages (``text.clear_caches`` resets the
   cache; the benchmark starts every round cold), the content-family regexes sit behind plain
-  substring gates, long lines keep their tokens for the topic signature.
+  substring gates, and word counts and topic signatures of lines whose only non-ASCII characters
+  are U+2000-U+203F punctuation come from byte tables instead of the word regex (same tokens).
 - ``evaluation``: the public benchmark's metric, reproduced exactly (used by tests and
   ``benchmarks/extract_eval.py``).
 """

@@ -43,6 +43,9 @@ class Draft:
     masthead: str | None = None
     summary: list[str] = field(default_factory=list)
     caption: str | None = None
+    # wire credit lines cut from the body ("(Reporting by ...; Editing by ...)", "With AFP"):
+    # not article text, but they still name the agency for syndication
+    credits: list[str] = field(default_factory=list)
     word_count: int = 0
     prose_paragraphs: int = 0
 
@@ -106,6 +109,7 @@ def _from_html(result: HtmlResult) -> Draft:
     standfirst = result.description
     if standfirst and result.body and rules.near_duplicate(standfirst, [rules.shingle_set(result.body[0])]):
         standfirst = None
+    standfirst = standfirst or result.standfirst
     return Draft(
         body=result.body,
         word_count=sum(len(rules.words(p)) for p in result.body),
@@ -123,6 +127,7 @@ def _from_html(result: HtmlResult) -> Draft:
         read_time_stated=metadata.stated_read_time(read_lines),
         notices=notices,
         caption=result.caption,
+        credits=[r.text for r in result.removed if r.reason == "wire credit line"],
     )
 
 
@@ -159,7 +164,7 @@ def _outlet(page: Page, draft: Draft) -> str | None:
     known = metadata.outlet_from_url(page.url)
     if known or draft.outlet:
         return known or draft.outlet
-    _, agency = metadata.syndication(draft.notices, draft.body)
+    _, agency = metadata.syndication(draft.notices, draft.body + draft.credits)
     return metadata.outlet_votes(
         notices=draft.notices,
         lines=draft.context,
@@ -175,7 +180,7 @@ def _article(page: Page, draft: Draft) -> Article:
     digest = hash_text("\n\n".join(draft.body))
     word_count = draft.word_count
     outlet = _outlet(page, draft)
-    syndicated, agency = metadata.syndication(draft.notices, draft.body, outlet)
+    syndicated, agency = metadata.syndication(draft.notices, draft.body + draft.credits, outlet)
     stated = draft.read_time_stated
     return Article(
         id=article_id_for(digest),

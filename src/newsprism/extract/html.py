@@ -3,7 +3,9 @@
 The page is parsed once; htmldate and a few XPath look-ups read metadata from that tree, then
 trafilatura extracts the body from it (precision mode, comments off, which beat its defaults on
 the public benchmark). Where precision mode is unsure (very little text) the default mode runs
-as a fallback. The body then passes the furniture rules shared with the text path.
+as a fallback. The body then passes the furniture rules shared with the text path and the edge
+rules of :mod:`newsprism.extract.cleanup` (kicker labels, the repeated headline, the standfirst,
+wire credit lines).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from newsprism.extract import metadata, rules
+from newsprism.extract import cleanup, metadata, rules
 from newsprism.model import RemovedLine
 
 # Below this many words precision mode has probably cut the article: retry in default mode
@@ -43,6 +45,7 @@ class HtmlResult:
     removed: list[RemovedLine] = field(default_factory=list)
     title: str | None = None
     description: str | None = None
+    standfirst: str | None = None  # the sub-headline found at the top of the body
     authors: list[str] = field(default_factory=list)
     sitename: str | None = None
     canonical_url: str | None = None
@@ -189,21 +192,26 @@ def _body_text(tree: HtmlElement, html: str) -> str:
 
 
 def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
-    """Apply the shared furniture rules to trafilatura's lines."""
-    title_key = rules.normalise(title) if title else None
+    """Apply the shared furniture rules, then the edge rules (labels, repeated headline,
+    standfirst, wire credits), to trafilatura's lines."""
+    edges = cleanup.EdgeRules(title)
     kept: list[str] = []
     for line in lines:
         reason = rules.vocabulary_reason(line)
         if reason is None and len(rules.words(line)) <= 40:
             shape = rules.shape_reason(line)
             reason = shape if shape in _HTML_SHAPES else None
-        if reason is None and title_key and rules.normalise(line) == title_key and not kept:
-            reason = "repeated headline"
+        if reason is None:
+            reason = edges.reason(line)
         if reason is None:
             kept.append(line)
+            edges.keep(line)
         else:
             result.removed.append(RemovedLine(line, reason))  # no input line numbers in HTML
+    for line, reason in edges.trailing(kept):
+        result.removed.append(RemovedLine(line, reason))
     result.body = kept
+    result.standfirst = edges.standfirst
 
 
 def extract_html(html: str) -> HtmlResult | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsprism.extract import rules
+from newsprism.extract import cleanup, rules
 from newsprism.model import RemovedLine
 
 # Kadane weights: a prose line earns its word count, anything else costs a fixed amount.
@@ -260,24 +260,52 @@ def _publisher_keys(lines: list[Line]) -> set[str]:
     return names
 
 
+# A headline right above a standfirst-shaped best heading wins when it shares at least this
+# many content words with the article, and at least this share of its own.
+HEADLINE_MIN_SHARED = 3
+HEADLINE_MIN_SHARE = 0.5
+HEADLINE_MIN_WORDS = 4
+
+
 def _pick_title(lines: list[Line], start: int, core_words: set[str]) -> int | None:
     """The pre-core heading that shares most words with the article (ties: the earliest).
 
-    A heading that is the publisher's own name (a masthead) is never the title.
+    A heading that is the publisher's own name (a masthead) is never the title. A standfirst
+    often shares even more words with the article than its headline does: when the best
+    heading reads as a standfirst and sits right below a heading that also matches the article,
+    that heading is the title.
     """
     best, best_i = 0.0, None
     publishers = _publisher_keys(lines)
+    candidates: set[int] = set()
     for i in range(max(0, start - TITLE_WINDOW), start):
         line = lines[i]
         if line.reason or line.prose or rules.is_bullet(line.text) or line.key in publishers:
             continue
         if not 2 <= line.n_words <= TITLE_MAX_WORDS:
             continue
+        candidates.add(i)
         own = line.signature
         score = len(own & core_words) / len(own) if own else 0.0
         if score > best:
             best, best_i = score, i
+    above = best_i - 1 if best_i is not None else -1
+    if above in candidates and _headline_above(lines[above], lines[above + 1], core_words):
+        return above
     return best_i
+
+
+def _headline_above(above: Line, below: Line, core_words: set[str]) -> bool:
+    """``above`` is the headline and ``below`` its standfirst (not a date, URL or breadcrumb)."""
+    if above.n_words < HEADLINE_MIN_WORDS or not _standfirst_shaped(below):
+        return False
+    if cleanup.is_stamp(above.text) or "://" in above.text or "www." in above.text:
+        return False
+    if below.key in above.key:  # "Home News Business <title>": a breadcrumb ending in the title
+        return False
+    own = above.signature
+    shared = len(own & core_words)
+    return shared >= HEADLINE_MIN_SHARED and shared >= HEADLINE_MIN_SHARE * len(own)
 
 
 def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set[str]) -> None:
@@ -302,10 +330,10 @@ def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set
                 result.summary.append(line.text.lstrip("•·▪●◦‣-–* ").strip())
         elif (
             reason is None
-            and line.prose
             and result.standfirst is None
             and title_i is not None
             and i > title_i
+            and (line.prose or (i == title_i + 1 and _standfirst_shaped(line)))
         ):
             result.standfirst = line.text
             reason = "standfirst (kept as metadata)"
@@ -318,6 +346,11 @@ def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set
 
 
 _BULLET_START = frozenset("•·▪●◦‣-–*")
+
+
+def _standfirst_shaped(line: Line) -> bool:
+    """The line right below the title reads as a sub-headline, not a byline or date."""
+    return cleanup.looks_like_standfirst(line.text) and not cleanup.is_stamp(line.text)
 
 
 def _looks_like_summary_feedback(text: str) -> bool:
@@ -358,7 +391,12 @@ def _author_box(lines: list[Line], i: int, result: TextResult) -> str | None:
 
 
 def _post_core(
-    lines: list[Line], end: int, body: list[Line], result: TextResult, core_words: set[str]
+    lines: list[Line],
+    end: int,
+    body: list[Line],
+    result: TextResult,
+    core_words: set[str],
+    promos: set[int],
 ) -> None:
     """Everything after the core: author box, biography, near-duplicates, teasers, menus.
 
@@ -376,12 +414,24 @@ def _post_core(
             body_shingles = body_shingles or [rules.shingle_set(b.text) for b in body]
             if rules.near_duplicate(line.text, body_shingles):
                 reason = "near-duplicate of body paragraph"
+        if reason is None and i in promos:
+            reason = "newsletter promo"
+        if reason is None and i - end < CREDIT_TAIL_LINES and _credit_after_end(lines, end, i):
+            reason = "wire credit line"
         if reason is None:
             reason = (
                 "related-story teaser (after the article end)" if line.prose else ("after the article end")
             )
         _collect(line, reason, result)
         result.removed.append(RemovedLine(line.text, reason, line.number))
+
+
+def _credit_after_end(lines: list[Line], end: int, i: int) -> bool:
+    """A wire credit after the article: a credit line, or an agency's name right at the end."""
+    text = lines[i].text
+    if lines[i].n_words <= cleanup.CREDIT_MAX_WORDS and cleanup.is_wire_credit(text):
+        return True
+    return i == end and cleanup.is_agency_credit(text)
 
 
 def _name_like(line: Line) -> bool:
@@ -408,29 +458,60 @@ def clean_text(text: str) -> TextResult:
     if start > 0:  # the page's first line, when it is not article text, is often the masthead
         result.masthead = lines[0].text
     title_key = rules.normalise(result.title) if result.title else None
-    for line in lines[start:end]:
-        reason = _inner_reason(line, counts, title_key)
+    promos = _promo_lines(lines, start, len(lines))
+    for i in range(start, end):
+        line = lines[i]
+        tail = i >= end - CREDIT_TAIL_LINES
+        reason = "newsletter promo" if i in promos else _inner_reason(line, counts, title_key, tail)
         if reason is None:
             result.body.append(line)
         else:
             _collect(line, reason, result)
             result.removed.append(RemovedLine(line.text, reason, line.number))
-    _post_core(lines, end, result.body, result, core_words)
+    _post_core(lines, end, result.body, result, core_words, promos)
     for idx in teasers:
         _relabel(result, lines[idx], "related-story teaser (low overlap with the article)")
     # removed is already in line order: before the core, inside it, after it, each in order
     return result
 
 
-def _inner_reason(line: Line, counts: dict[str, int], title_key: str | None) -> str | None:
-    """Lines inside the core that are still furniture (ads, captions, repeated labels)."""
+# Wire credits close the article: a sentence-shaped one ("Reporting by X; editing by Y.") is
+# looked for among this many last lines of the core (and first lines after it), a line of
+# another shape anywhere in the core.
+CREDIT_TAIL_LINES = 3
+
+
+def _inner_reason(
+    line: Line, counts: dict[str, int], title_key: str | None, tail: bool = False
+) -> str | None:
+    """Lines inside the core that are still furniture (ads, captions, repeated labels, credits)."""
     if line.reason is not None:
         return line.reason
     if title_key and line.key == title_key:
         return "repeated headline"
     if not line.prose and counts.get(line.key, 0) > 1:
         return "repeated line"
+    credit_shaped = tail or not line.prose
+    if credit_shaped and line.n_words <= cleanup.CREDIT_MAX_WORDS and cleanup.is_wire_credit(line.text):
+        return "wire credit line"
     return None
+
+
+# A newsletter's "Name: tagline" sits this many lines from its "Sign up" prompt at most.
+PROMO_DISTANCE = 2
+_PROMPTS = frozenset({"newsletter prompt", "subscription prompt"})
+
+
+def _promo_lines(lines: list[Line], start: int, end: int) -> set[int]:
+    """Indexes of "Name: tagline" lines next to a sign-up prompt, from the core's start on."""
+    found: set[int] = set()
+    for i in range(start, end):
+        if lines[i].reason not in _PROMPTS:
+            continue
+        for j in range(max(start, i - PROMO_DISTANCE), min(end, i + PROMO_DISTANCE + 1)):
+            if lines[j].reason is None and cleanup.is_promo_tagline(lines[j].text):
+                found.add(j)
+    return found
 
 
 def _relabel(result: TextResult, line: Line, reason: str) -> None:
