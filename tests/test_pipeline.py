@@ -115,3 +115,9 @@ def test_every_bullet_on_the_examples_is_grounded_in_its_cited_sentences() -> No
             for citation in bullet.citations:
                 assert citation.sentence in sentences[citation.article_id]
             assert check_bullet(bullet.text, bullet.citations) == [], bullet.text
+
+
+def test_extracted_dates_are_zone_aware_so_stream_order_can_compare_them() -> None:
+    extracted = extract_pages(example_pages(), settings=Settings())
+    dates = [a.published_at for a in extracted if isinstance(a, Article) and a.published_at]
+    assert dates and all(d.tzinfo is not None for d in dates)

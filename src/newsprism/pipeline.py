@@ -192,11 +192,7 @@ def _split_results(
             failures.append(result)
         elif result.id in articles:
             duplicates.append(result.source)
-        else:
-            if result.published_at is not None and result.published_at.tzinfo is None:
-                # a date without a zone (common in HTML metadata) is read as UTC, so that
-                # every stored and compared time is comparable
-                result.published_at = result.published_at.replace(tzinfo=UTC)
+        else:  # extract guarantees zone-aware dates (UTC when the page states none)
             articles[result.id] = result
     return list(articles.values()), failures, duplicates
 
