@@ -349,6 +349,8 @@ _MORE_FROM = re.compile(
 _COPYRIGHT_NAME = re.compile(
     r"(?:©|\([cC]\)|[Cc]opyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>" + _NAME + ")"
 )
+# The first letters _MORE_FROM can start a line with ("More", "latest", "Top", "the").
+_MORE_FIRST = frozenset("mMlLtT")
 _MORE_FROM_LINES = re.compile(_MORE_FROM.pattern.replace(r"\s", r"[^\S\n]"), re.MULTILINE)
 _STAFF_LINES = re.compile(_STAFF.pattern.replace(r"\s", r"[^\S\n]"))
 _COPYRIGHT_LINES = re.compile(_COPYRIGHT_NAME.pattern.replace(r"\s", r"[^\S\n]"))
@@ -454,19 +456,23 @@ def outlet_votes(
             vote(m.group("name"), _W_EDITED)
         for m in _STAFF.finditer(notice):
             vote(m.group("name"), _W_STAFF)
-    # One multi-line scan per pattern over the page's furniture, not a regex call per line.
-    text = "\n".join(line for line in lines if len(line) <= 200 and line not in notices)
-    # Each scan only runs when the page holds a literal its pattern cannot match without.
-    for more in _MORE_FROM_LINES.finditer(text):
-        vote(more.group("name"), _W_MORE)
-    if "staff" in text or "team" in text or "desk" in text:
-        for staff in _STAFF_LINES.finditer(text):
-            vote(staff.group("name"), _W_STAFF)
-    owners = (
-        [_clean_name(c.group("name")) for c in _COPYRIGHT_LINES.finditer(text)]
-        if "©" in text or "opyright" in text or "(c)" in text or "(C)" in text
-        else []
-    )
+    furniture = [line for line in lines if len(line) <= 200 and line not in notices]
+    # A pattern only runs on the lines holding a literal it cannot match without: a furniture
+    # list is long and these patterns have no literal prefix for the regex engine to skip by.
+    for line in furniture:
+        if line[:1] in _MORE_FIRST or "\n" in line:
+            for more in _MORE_FROM_LINES.finditer(line):
+                vote(more.group("name"), _W_MORE)
+    for line in furniture:
+        if "staff" in line or "team" in line or "desk" in line:
+            for staff in _STAFF_LINES.finditer(line):
+                vote(staff.group("name"), _W_STAFF)
+    owners = [
+        _clean_name(c.group("name"))
+        for line in furniture
+        if "©" in line or "opyright" in line or "(c)" in line or "(C)" in line
+        for c in _COPYRIGHT_LINES.finditer(line)
+    ]
     for bio in bios:
         b = _AT_OUTLET.search(bio)
         if b:

@@ -130,12 +130,41 @@ def folded_words(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Case-folded, whitespace-collapsed text without edge punctuation, for vocabulary lookup."""
-    folded = text.strip(_PUNCT_EDGES).casefold()
+    return _collapse(text.strip(_PUNCT_EDGES).casefold())
+
+
+def _collapse(folded: str) -> str:
     # The only printable whitespace is the space, and the strip took it off the edges: a
     # printable string without a double space is already what split-and-join would make.
     if folded.isprintable() and "  " not in folded:
         return folded
     return " ".join(folded.split())
+
+
+_LOWER_BYTES = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
+
+
+def judge(text: str) -> tuple[str | None, bool, int, str]:
+    """(reason, prose, word count, normalised key) of one stripped, non-empty line.
+
+    Every single-line rule at once, as ``line_reason``, ``is_prose``, ``word_count`` and
+    ``normalise`` would give them: this is the text path's per-line hot spot, so the line is
+    encoded and case-folded once for all of them. Case folding is the costly part on non-ASCII
+    text; a line whose only non-ASCII characters are U+2000-U+203F punctuation (which folding
+    leaves alone) is folded by a byte table instead. Stripping edge punctuation and folding
+    commute (no character folds to or from edge punctuation), so the key comes from the
+    folded line.
+    """
+    data = _word_bytes(text)
+    if data is None:
+        n = len(_WORD.findall(text))
+        low = text.casefold()
+    else:
+        n = (b" " + data).translate(_WORD_BYTES).count(b" a")
+        low = text.lower() if len(data) == len(text) else data.translate(_LOWER_BYTES).decode("utf-8")
+    key = _collapse(low.strip(_PUNCT_EDGES))
+    reason = vocabulary_reason(text, key) or _shape_reason(text, n, low)
+    return reason, is_prose(text, n), n, key
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +230,7 @@ def vocabulary_reason(text: str, key: str | None = None) -> str | None:
     if key in table:
         return table[key]
     # "Share on Facebook | Twitter | Email", "Tags: x, y": every segment is furniture
-    if _SEPARATORS.search(text):
+    if _has_separator(text):
         first, count = "", 0
         for piece in _SPLIT.split(text):
             part = normalise(piece)
@@ -225,6 +254,17 @@ _SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
 _SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
 
 
+def _has_separator(text: str) -> bool:
+    """``_SEPARATORS.search(text)``, by plain scans when the only whitespace is the space.
+
+    The regex's second branch can start anywhere, so it costs about a microsecond per line;
+    six substring scans cost a fifth of that.
+    """
+    if text.isprintable():
+        return "," in text or "|" in text or "/" in text or "•" in text or "·" in text or "  " in text
+    return _SEPARATORS.search(text) is not None
+
+
 def shape_reason(text: str, n: int | None = None) -> str | None:
     """Lines whose shape gives them away: read time, captions, stamps, copyright, notices.
 
@@ -233,14 +273,20 @@ def shape_reason(text: str, n: int | None = None) -> str | None:
     """
     stripped = text.strip()
     n = word_count(stripped) if n is None else n
+    return _shape_reason(stripped, n, stripped.casefold())
+
+
+def _shape_reason(stripped: str, n: int, low: str) -> str | None:
+    """``shape_reason`` of a stripped line whose word count and case-folded text are known."""
     if n == 0:
         return "decoration"
-    low = stripped.casefold()
     if n > 40:  # long lines can only be cookie banners or syndication notices
         return _long_line_reason(stripped, low)
     if n <= 12 and (low.endswith(":") or low[0].isdigit()) and _COMMENT_HEAD.match(stripped):
         return "comments widget"
-    if not _hinted(low):
+    # Above 12 words the gate costs more than the few content families that still apply; below
+    # it, most lines hold no trigger and only the three shape families run.
+    if n <= 12 and not _hinted(low):
         if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
             return "read time"
         if n <= 8 and _STAMP.match(stripped):
@@ -379,9 +425,7 @@ def content_words(text: str) -> set[str]:
         return {w for w in tokens if len(w) >= 4 and not w.isdigit()}
     found = set(_LONG_WORD.findall(text.casefold()))
     found -= function_words()
-    if _DIGIT.search(text):
-        return {w for w in found if not w.isdigit()}
-    return found
+    return {w for w in found if not w.isdigit()}
 
 
 def overlap(text: str, reference: set[str]) -> float:
