@@ -15,6 +15,10 @@ not), and every timed round starts after a ``gc.collect()``: otherwise the cycli
 path leaves (lxml trees from the HTML path) is paid for by whichever path runs next. The text
 path is measured first, on the heap a text-only batch would have (measured after the HTML path
 it ran about 20% slower, for reasons that have nothing to do with the text path).
+
+The first line says which build ran: ``pip install`` compiles the extraction modules with mypyc
+when a C compiler is present (setup.py); install with ``NEWSPRISM_PURE_PYTHON=1`` to measure
+the pure-Python fallback.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 
 import trafilatura
 
-from newsprism.extract import extract
+from newsprism.extract import compiled, extract
 from newsprism.extract.text import clear_caches
 from newsprism.model import Page
 
@@ -87,6 +91,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N benchmark pages only")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds (best is kept)")
     args = parser.parse_args()
+    print(f"build: {'compiled by mypyc' if compiled() else 'pure Python'} (see setup.py)")
     html, text = load(args.limit)
     html_pages = [Page(source=str(i), content=h, kind="html") for i, h in enumerate(html)]
     text_pages = [Page(source=str(i), content=t, kind="text") for i, t in enumerate(text)]

@@ -37,6 +37,10 @@ Layout (why each piece exists):
   cache; the benchmark starts every round cold), the content-family regexes sit behind plain
   substring gates, and word counts and topic signatures of lines whose only non-ASCII characters
   are U+2000-U+203F punctuation come from byte tables instead of the word regex (same tokens).
+- Compiled: ``setup.py`` compiles ``rules``, ``text``, ``cleanup``, ``metadata`` and ``article``
+  with mypyc when a C compiler is present (about 1.5x faster, same results; ``compiled()`` says
+  which build runs). They are therefore written in the typed subset mypyc accepts, and their
+  annotations must be true at run time (mypyc checks them).
 - ``evaluation``: the public benchmark's metric, reproduced exactly (used by tests and
   ``benchmarks/extract_eval.py``).
 """
@@ -45,4 +49,12 @@ from __future__ import annotations
 
 from newsprism.extract.article import extract, extract_text_document
 
-__all__ = ["extract", "extract_text_document"]
+
+def compiled() -> bool:
+    """Whether the hot modules run compiled by mypyc (``setup.py``) or as plain Python."""
+    from newsprism.extract import rules
+
+    return not rules.__file__.endswith(".py")
+
+
+__all__ = ["compiled", "extract", "extract_text_document"]

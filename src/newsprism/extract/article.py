@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 from urllib.parse import urljoin
 
 from newsprism.extract import encoding, metadata, rules
@@ -13,13 +14,13 @@ from newsprism.model import Article, ExtractionFailure, Page, RemovedLine, artic
 from newsprism.model import content_hash as hash_text
 from newsprism.sources.urls import InvalidURL, canonical_url
 
-DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_MAX_BYTES: Final = 5_000_000
 # Fewer body words than this is a stub, an error page or a section front, not an article.
-MIN_ARTICLE_WORDS = 40
+MIN_ARTICLE_WORDS: Final = 40
 # A body without sentence-shaped paragraphs is a list of links or labels. Plain text has no
 # markup to vouch for it, so a short text body needs two prose paragraphs, HTML needs one.
-MIN_PROSE_PARAGRAPHS = {"html": 1, "text": 2}
-SHORT_TEXT_WORDS = 120
+MIN_PROSE_PARAGRAPHS: Final = {"html": 1, "text": 2}
+SHORT_TEXT_WORDS: Final = 120
 
 
 @dataclass
@@ -177,7 +178,7 @@ def _outlet(page: Page, draft: Draft) -> str | None:
 
 def _article(page: Page, draft: Draft) -> Article:
     """Apply hints (they win), derive id, counts, read time and syndication."""
-    digest = hash_text("\n\n".join(draft.body))
+    digest = hash_text(" ".join(draft.body))  # the same hash as "\n\n".join: whitespace is normalised
     word_count = draft.word_count
     outlet = _outlet(page, draft)
     syndicated, agency = metadata.syndication(draft.notices, draft.body + draft.credits, outlet)

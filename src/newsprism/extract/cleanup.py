@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import Final
 
 from newsprism.extract import metadata, rules
 
 # Kicker labels, case-folded, edge punctuation trimmed (en, de, fr, es, it, pt, ru, uk).
-KICKERS = frozenset(
+KICKERS: Final = frozenset(
     {
         # en
         "breaking", "breaking news", "just in", "live", "live updates", "live blog", "exclusive",
@@ -60,14 +61,14 @@ KICKERS = frozenset(
         "інтерв’ю",
     }
 )  # fmt: skip
-KICKER_MAX_WORDS = 3
+KICKER_MAX_WORDS: Final = 3
 # Near-equal to the title: this SequenceMatcher ratio, or the title with a suffix/prefix of at
 # most this many words (a site name, a section).
-HEADLINE_SIMILARITY = 0.9
-HEADLINE_AFFIX_WORDS = 5
-HEADLINE_MIN_WORDS = 3
+HEADLINE_SIMILARITY: Final = 0.9
+HEADLINE_AFFIX_WORDS: Final = 5
+HEADLINE_MIN_WORDS: Final = 3
 # A standfirst has this many words at least (fewer is a label) and at most this many.
-STANDFIRST_WORDS = (6, 60)
+STANDFIRST_WORDS: Final = (6, 60)
 
 
 def kicker_reason(line: str, leading: bool) -> str | None:
@@ -116,7 +117,7 @@ def is_repeated_headline(line: str, title: str | None, leading: bool) -> bool:
 
 
 # A time, a numeric date, or a byline: the line after a headline is then the article's stamp.
-_STAMP = re.compile(
+_STAMP: Final = re.compile(
     r"\b\d{1,2}[:h]\d{2}\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"
     r"|(?:^|\s[-–—|·•]\s)(?i:by|von|par|por|di|da|publicado\s+por|posted\s+by|publié\s+par)"
     r"\s*:?\s+[A-ZÀ-ÝА-ЯІЇЄҐ]",
@@ -139,11 +140,11 @@ def dek_shaped(line: str) -> bool:
 
 
 # A sentence break inside a line that does not close: prose with a link label glued on.
-_INNER_BREAK = re.compile(r"\w[.!?]\s+[A-ZÀ-ÝА-ЯІЇЄҐ]")
+_INNER_BREAK: Final = re.compile(r"\w[.!?]\s+[A-ZÀ-ÝА-ЯІЇЄҐ]")
 # A standfirst reads as a sentence: at most this share of capitalised or numeric words (more is
 # a list of names, a score line, a shouted promo or a title-case menu).
-STANDFIRST_MAX_CAPITALISED = 0.5
-STANDFIRST_MAX_NUMERIC = 0.25
+STANDFIRST_MAX_CAPITALISED: Final = 0.5
+STANDFIRST_MAX_NUMERIC: Final = 0.25
 
 
 def looks_like_standfirst(line: str) -> bool:
@@ -158,7 +159,7 @@ def looks_like_standfirst(line: str) -> bool:
 
 # Credit phrases that introduce names: "Reporting by", "Additional reporting by", "Editing by",
 # "Compiled by", "With", "Mit Material von", "Avec", "Con información de", "Reportagem de".
-_CREDIT_HEAD = re.compile(
+_CREDIT_HEAD: Final = re.compile(
     r"^(?:(?:additional|further|extra)\s+)?"
     r"(?:reporting|writing|written|editing|edited|compiled|compilation|research|graphics|"
     r"translation|translated|fact-checking|production|produced|sub-?editing)"
@@ -175,7 +176,7 @@ _CREDIT_HEAD = re.compile(
     re.IGNORECASE,
 )
 # Words allowed between names in a credit: "Jane Roe in London and John Doe at the desk".
-_CREDIT_GLUE = frozenset(
+_CREDIT_GLUE: Final = frozenset(
     {
         "and", "und", "et", "y", "e", "i", "и", "та", "in", "at", "from", "of", "the", "de",
         "del", "la", "le", "les", "du", "des", "da", "do", "dos", "das", "di", "von", "van",
@@ -183,10 +184,10 @@ _CREDIT_GLUE = frozenset(
         "bureau", "team",
     }
 )  # fmt: skip
-_AGENCY = re.compile(
+_AGENCY: Final = re.compile(
     r"(?:" + "|".join(metadata.AGENCIES.values()) + r")$",
 )
-CREDIT_MAX_WORDS = 45
+CREDIT_MAX_WORDS: Final = 45
 
 
 def _names_only(text: str) -> bool:
@@ -216,11 +217,11 @@ def _credit_segment(segment: str) -> bool:
 
 # The first two letters of every credit phrase above: a set lookup turns away most lines before
 # the (case-insensitive, so slower) phrase pattern runs.
-_CREDIT_STARTS = frozenset(
+_CREDIT_STARTS: Final = frozenset(
     {"ad", "fu", "ex", "re", "wr", "ed", "co", "gr", "tr", "fa", "pr", "su", "wi", "mi", "un",
      "be", "av", "éd", "éc", "es", "ha", "a ", "te", "ré"}
 )  # fmt: skip
-_CREDIT_EDGES = "()[] .\t—–-"
+_CREDIT_EDGES: Final = "()[] .\t—–-"
 
 
 def is_wire_credit(line: str) -> bool:
@@ -246,11 +247,11 @@ def is_agency_credit(line: str) -> bool:
 
 # "Morning Brief: the day's news before breakfast": a name of up to four capitalised words, a
 # colon, then a tagline. Beside a sign-up prompt that is a newsletter's promotion.
-_PROMO = re.compile(r"^[A-ZÀ-ÝА-ЯІЇЄҐ0-9][\w'’&.-]*(?:\s+[A-ZÀ-ÝА-ЯІЇЄҐ0-9&][\w'’&.-]*){0,3}\s*:\s+\S")
-PROMO_MAX_WORDS = 30
+_PROMO: Final = re.compile(r"^[A-ZÀ-ÝА-ЯІЇЄҐ0-9][\w'’&.-]*(?:\s+[A-ZÀ-ÝА-ЯІЇЄҐ0-9&][\w'’&.-]*){0,3}\s*:\s+\S")
+PROMO_MAX_WORDS: Final = 30
 
 
-PROMO_MIN_TAGLINE_WORDS = 4
+PROMO_MIN_TAGLINE_WORDS: Final = 4
 
 
 def is_promo_tagline(line: str) -> bool:

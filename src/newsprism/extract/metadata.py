@@ -9,18 +9,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 from urllib.parse import urlsplit
 
 from newsprism.extract import rules
 
 # Common reading-speed figure for adult non-fiction (Brysbaert 2019): 238 words per minute.
-WORDS_PER_MINUTE = 238
+WORDS_PER_MINUTE: Final = 238
 
-_READ_MINUTES = re.compile(r"(\d{1,3})")
+_READ_MINUTES: Final = re.compile(r"(\d{1,3})")
 # Wire agencies and the names they are credited under.
 AGENCIES: dict[str, str] = {
     "AFP": r"AFP|Agence France[- ]Presse",
@@ -50,23 +51,23 @@ AGENCIES: dict[str, str] = {
     "CP": r"The Canadian Press|Canadian Press",
     "UPI": r"UPI|United Press International",
 }
-_AGENCY_NAMES = "(" + "|".join(AGENCIES.values()) + ")"
-_AGENCY_EXACT = {k: re.compile(rf"(?:{v})$") for k, v in AGENCIES.items()}
+_AGENCY_NAMES: Final = "(" + "|".join(AGENCIES.values()) + ")"
+_AGENCY_EXACT: Final = {k: re.compile(rf"(?:{v})$") for k, v in AGENCIES.items()}
 # Credit contexts in which an agency's name means "this text came from that agency".
-_CREDIT = re.compile(
+_CREDIT: Final = re.compile(
     rf"(?:^|\()\s*(?:{_AGENCY_NAMES})\s*\)|"
     rf"(?:reporters?,? including|told|according to|reported by|said to|via|with|by|from)\s+"
     rf"(?:[Tt]he\s+)?(?:{_AGENCY_NAMES})\b|"
     rf"\b(?:{_AGENCY_NAMES})\s*(?:contributed|reported|\)\s*[-—–]|[-—–]\s)",
 )
-_STAFF = re.compile(
+_STAFF: Final = re.compile(
     r"\bby\s+(?:the\s+)?(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\s+(?:staff|team|desk)"
 )
-_AT_OUTLET = re.compile(
+_AT_OUTLET: Final = re.compile(
     r"\b(?:at|for|with|bei|für|chez|pour|en|para|presso|per|в|у)\s+(?P<the>the\s+)?"
     r"(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})"
 )
-_BYLINE = re.compile(
+_BYLINE: Final = re.compile(
     r"^(?:by|von|par|por|di|da|автор:?|від)\s+(?P<name>[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+"
     r"(?:\s+(?:[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+|de|van|von|da|di|la|le)){0,4})",
     re.IGNORECASE,
@@ -85,7 +86,7 @@ def stopwords() -> dict[str, frozenset[str]]:
     return table
 
 
-_MONTHS = {
+_MONTHS: Final = {
     m: i
     for i, names in enumerate(
         [
@@ -106,13 +107,13 @@ _MONTHS = {
     )
     for m in names
 }
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
-_TEXT_DATE = re.compile(
+_ISO_DATE: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+_TEXT_DATE: Final = re.compile(
     r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\b"
     r"|\b(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?\s+(?P<year2>(?:19|20)\d{2})\b"
 )
 # Known outlets whose name cannot be read off the domain.
-_DOMAIN_OUTLETS = {
+_DOMAIN_OUTLETS: Final = {
     "ndtv.com": "NDTV",
     "kyivindependent.com": "The Kyiv Independent",
     "bbc.co.uk": "BBC",
@@ -220,13 +221,12 @@ def language(text: str) -> str | None:
     if len(toks) < 5:
         return None
     counts = Counter(toks)
-    seen = counts.keys()
-    scores = {lang: sum(counts[w] for w in words & seen) for lang, words in stopwords().items()}
+    scores = {lang: sum(counts[w] for w in words.intersection(counts)) for lang, words in stopwords().items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= 2 else None
 
 
-_TIME_AFTER = re.compile(
+_TIME_AFTER: Final = re.compile(
     r"^(?:,|\s|at|T)*(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?"
     r"(?:\s*\(?(?:GMT|UTC)\s*(?P<sign>[+-−])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\)?"
     r"|\s*\(?(?P<utc>GMT|UTC|Z)\)?)?",
@@ -301,7 +301,7 @@ def date_in(lines: Iterable[str]) -> datetime | None:
     return None
 
 
-_ROLE_BYLINE = re.compile(
+_ROLE_BYLINE: Final = re.compile(
     r"^(?:by|von|par|por|di|da)\s+(?P<name>[^,·|•]{2,60}?)\s*,\s*(?P<role>[^,·|•]{2,80}?)\s*(?:[,·|•]|$)",
     re.IGNORECASE,
 )
@@ -326,42 +326,44 @@ def byline_role(lines: Iterable[str], outlet: str | None = None) -> str | None:
     return None
 
 
-_DIGIT_RUN = re.compile(r"\d")
+_DIGIT_RUN: Final = re.compile(r"\d")
 
 
 # --- Outlet versus wire agency -------------------------------------------------------------
 # A publisher's or agency's name as pages write it: capitalised words, "of"/"&" allowed inside.
-_NAME_WORD = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"
-_NAME = rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:of\s+|&\s+|and\s+(?=[A-Z]))?{_NAME_WORD}){{0,4}}"
+_NAME_WORD: Final = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"
+_NAME: Final = rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:of\s+|&\s+|and\s+(?=[A-Z]))?{_NAME_WORD}){{0,4}}"
 # Syndication notices name the source: "syndicated feed of X", "distributed by X", "via X".
-_SOURCE_NAMED = re.compile(
+_SOURCE_NAMED: Final = re.compile(
     r"(?i:syndicated\s+feed\s+(?:of|from)|(?:wire|agency|news\s+agency)\s+(?:feed|copy|service)\s+"
     r"(?:of|from)|distributed\s+by|supplied\s+by|provided\s+by|courtesy\s+of|via|copy\s+from|"
     r"syndicated\s+(?:from|by))\s+(?P<name>" + _NAME + ")"
 )
-_CONTRIBUTED = re.compile(r"(?P<name>" + _NAME + r")\s+contributed\s+to\s+this\s+(?:report|story|article)")
+_CONTRIBUTED: Final = re.compile(
+    r"(?P<name>" + _NAME + r")\s+contributed\s+to\s+this\s+(?:report|story|article)"
+)
 # A publisher named by the page: "edited by X", "by X staff", "More from X", "© 2026 X".
-_EDITED_BY = re.compile(r"\bedited\s+by\s+(?P<name>" + _NAME + ")")
-_MORE_FROM = re.compile(
+_EDITED_BY: Final = re.compile(r"\bedited\s+by\s+(?P<name>" + _NAME + ")")
+_MORE_FROM: Final = re.compile(
     r"^(?i:more|latest|more\s+stories|more\s+news|top\s+stories|the\s+latest)\s+(?i:from|on|at)\s+"
     r"(?P<name>" + _NAME + r")\s*[.:]?$"
 )
-_COPYRIGHT_NAME = re.compile(
+_COPYRIGHT_NAME: Final = re.compile(
     r"(?:©|\([cC]\)|[Cc]opyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>" + _NAME + ")"
 )
-# The first letters _MORE_FROM can start a line with ("More", "latest", "Top", "the").
-_MORE_FIRST = frozenset("mMlLtT")
-_MORE_FROM_LINES = re.compile(_MORE_FROM.pattern.replace(r"\s", r"[^\S\n]"), re.MULTILINE)
-_STAFF_LINES = re.compile(_STAFF.pattern.replace(r"\s", r"[^\S\n]"))
-_COPYRIGHT_LINES = re.compile(_COPYRIGHT_NAME.pattern.replace(r"\s", r"[^\S\n]"))
+# Where _MORE_FROM_LINES can match: at a line starting "More", "latest", "Top", "the" ...
+_MORE_STARTS: Final = tuple("\n" + letter for letter in "mMlLtT")
+_MORE_FROM_LINES: Final = re.compile(_MORE_FROM.pattern.replace(r"\s", r"[^\S\n]"), re.MULTILINE)
+_STAFF_LINES: Final = re.compile(_STAFF.pattern.replace(r"\s", r"[^\S\n]"))
+_COPYRIGHT_LINES: Final = re.compile(_COPYRIGHT_NAME.pattern.replace(r"\s", r"[^\S\n]"))
 # Corporate suffixes: "Northwind Media Group" owns an outlet, it is not the outlet's name.
-_COMPANY = re.compile(
+_COMPANY: Final = re.compile(
     r"\s+(?:Media|Group|Holdings|Ltd|Limited|Inc|LLC|Corp|Corporation|Company|Co|plc|PLC|GmbH|AG|SA|"
     r"Publishing|Publications|Newspapers|Communications)\.?$"
 )
 # A dateline credit: "VELSTAD, Sept 24 (MW) –", "PARIS (AFP) -".
-_DATELINE_CODE = re.compile(r"^[^\n]{0,80}?\((?P<code>[A-Z][A-Za-z]{1,9})\)\s*[-—–]")
-_MASTHEAD_MAX_WORDS = 5
+_DATELINE_CODE: Final = re.compile(r"^[^\n]{0,80}?\((?P<code>[A-Z][A-Za-z]{1,9})\)\s*[-—–]")
+_MASTHEAD_MAX_WORDS: Final = 5
 # Vote weights: an explicit statement beats a recurring label beats a hint of ownership.
 _W_EDITED, _W_STAFF, _W_MORE, _W_DOMAIN, _W_MASTHEAD, _W_COPYRIGHT, _W_BIO = 3, 3, 2, 3, 1, 1, 1
 
@@ -413,6 +415,32 @@ def same_org(a: str | None, b: str | None) -> bool:
     return short.isupper() and " " not in short.strip() and initials(long_) == short.strip()
 
 
+_COPYRIGHT_MARKS: Final = ("©", "(c)", "(C)", "Copyright", "copyright")
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, literals: Iterable[str], skip: int = 0
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only match ``skip`` characters after
+    where one of ``literals`` starts (a line-anchored pattern: after a newline and a letter).
+
+    The literals are found by plain string scans and the regex is tried only there: a pattern
+    that opens with ``\\b`` or an alternation gives the regex engine no prefix to skip by, and
+    it would otherwise be tried at every character of the page's furniture.
+    """
+    starts: set[int] = set()
+    for literal in literals:
+        i = text.find(literal)
+        while i >= 0:
+            starts.add(i + skip)
+            i = text.find(literal, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i >= end and (m := pattern.match(text, i)) is not None:
+            end = m.end()
+            yield m
+
+
 def _host_label(url: str | None) -> str:
     host = (urlsplit(url).hostname or "").lower() if url else ""
     parts = host.removeprefix("www.").split(".")
@@ -456,23 +484,14 @@ def outlet_votes(
             vote(m.group("name"), _W_EDITED)
         for m in _STAFF.finditer(notice):
             vote(m.group("name"), _W_STAFF)
-    furniture = [line for line in lines if len(line) <= 200 and line not in notices]
-    # A pattern only runs on the lines holding a literal it cannot match without: a furniture
-    # list is long and these patterns have no literal prefix for the regex engine to skip by.
-    for line in furniture:
-        if line[:1] in _MORE_FIRST or "\n" in line:
-            for more in _MORE_FROM_LINES.finditer(line):
-                vote(more.group("name"), _W_MORE)
-    for line in furniture:
-        if "staff" in line or "team" in line or "desk" in line:
-            for staff in _STAFF_LINES.finditer(line):
-                vote(staff.group("name"), _W_STAFF)
-    owners = [
-        _clean_name(c.group("name"))
-        for line in furniture
-        if "©" in line or "opyright" in line or "(c)" in line or "(C)" in line
-        for c in _COPYRIGHT_LINES.finditer(line)
-    ]
+    # One text, line by line, so each pattern runs only where its opening literal is.
+    text = "\n" + "\n".join(line for line in lines if len(line) <= 200 and line not in notices)
+    for more in _matches_at(_MORE_FROM_LINES, text, _MORE_STARTS, skip=1):
+        vote(more.group("name"), _W_MORE)
+    if "staff" in text or "team" in text or "desk" in text:
+        for staff in _matches_at(_STAFF_LINES, text, ("by",)):
+            vote(staff.group("name"), _W_STAFF)
+    owners = [_clean_name(c.group("name")) for c in _matches_at(_COPYRIGHT_LINES, text, _COPYRIGHT_MARKS)]
     for bio in bios:
         b = _AT_OUTLET.search(bio)
         if b:

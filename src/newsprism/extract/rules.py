@@ -12,16 +12,17 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_LONG_WORD = re.compile(r"\w{4,}")
-_TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+_LONG_WORD: Final = re.compile(r"\w{4,}")
+_TERMINAL: Final = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
 # Scripts without spaces (CJK) pack a sentence into one token: judge them by characters.
-CJK_PROSE_CHARS = 25
-_PUNCT_EDGES = " \t\u00a0-–—|•·*>«»\"'“”‘’:.,;!?()[]"
-_BULLET = re.compile(r"^\s*[•·▪●◦‣\-–*]\s+\S")
+CJK_PROSE_CHARS: Final = 25
+_PUNCT_EDGES: Final = " \t\u00a0-–—|•·*>«»\"'“”‘’:.,;!?()[]"
+_BULLET: Final = re.compile(r"^\s*[•·▪●◦‣\-–*]\s+\S")
 # "2 min read", "Read Time: 2 mins", "Lesezeit: 3 Minuten", "5 мин чтения" ...
-_READ_TIME = re.compile(
+_READ_TIME: Final = re.compile(
     r"^(?:(?:estimated\s+)?read(?:ing)?\s*time|lesezeit|temps\s+de\s+lecture|tiempo\s+de\s+lectura"
     r"|tempo\s+di\s+lettura|tempo\s+de\s+leitura|время\s+чтения|час\s+читання)?\s*:?\s*"
     r"(?P<n>\d{1,3})\s*(?:-\s*\d{1,3}\s*)?"
@@ -30,7 +31,7 @@ _READ_TIME = re.compile(
     re.IGNORECASE,
 )
 # Captions end with a photo credit: "(File)", "(Contributor/Getty Images)", "Photo: AFP".
-_CREDIT = re.compile(
+_CREDIT: Final = re.compile(
     r"(?:\((?:file|photo|pictured|representational|representative image|reuters|ap|afp|epa|"
     r"getty|[^()]{0,60}(?:/|\b)(?:getty images|reuters|afp|ap photo|epa|shutterstock|"
     r"photo|foto|фото|image|credit|archive|archiv)[^()]{0,40})\)"
@@ -38,24 +39,24 @@ _CREDIT = re.compile(
     r"|©\s*[^.]{0,80})\s*\.?$",
     re.IGNORECASE,
 )
-_SYNDICATION = re.compile(
+_SYNDICATION: Final = re.compile(
     r"syndicated feed|from a syndicated|not been edited by|auto-generated from|"
     r"published from a (?:wire|news agency) feed|aus einem agenturfeed|dépêche générée",
     re.IGNORECASE,
 )
-_AI_LABEL = re.compile(
+_AI_LABEL: Final = re.compile(
     r"\b(?:ai|ki|ia|ші|ии)[- ](?:generated|summary|generiert|générée?|generad[ao]|generat[ao])"
     r"|summary is|did our ai|zusammenfassung|résumé généré",
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
-_BIO = re.compile(
+_COPYRIGHT: Final = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
+_BIO: Final = re.compile(
     r"^(?P<name>[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+(?:\s+[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+){0,3})\s+"
     r"(?:works|worked|is|serves|has been|joined|arbeitet|ist|travaille|est|trabaja|es|lavora|è|"
     r"trabalha|é|работает|является|працює|є)\b.{0,80}?"
     r"\b(?:as|at|for|with|als|bei|für|comme|chez|pour|como|en|para|come|presso|per|na|в|для|у)\b",
 )
-_ROLE = re.compile(
+_ROLE: Final = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|writer|columnist|contributor|producer|"
     r"analyst|staff|redakteur(?:in)?|korrespondent(?:in)?|journalistin?|rédact(?:eur|rice)|"
     r"journaliste|correspondant|redactor[a]?|periodista|corresponsal|giornalista|redattore|"
@@ -63,22 +64,26 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 # Content rules: the line's words say what it is, whatever its length.
-_COOKIE = re.compile(
+_COOKIE: Final = re.compile(
     r"\b(?:uses?|utilise|verwendet|utiliza|utilizza|использует|використовує)\b.{0,40}\bcookies?\b"
     r"|\bcookies?\b.{0,60}\b(?:consent|experience|opt[- ]out|browser|policy)\b",
     re.IGNORECASE,
 )
-_COMMENT_HEAD = re.compile(
+_COMMENT_HEAD: Final = re.compile(
     r"^(?:\S+(?:\s\S+)?\s+(?:says|said|wrote|schreibt|écrit|dice|dijo|пишет|пише)\s*:"
     r"|\d+\s+(?:responses?|comments?|replies|kommentare|commentaires|comentarios|commenti|"
     r"комментари\w*|коментар\w*)\b)",
     re.IGNORECASE,
 )
-_STAMP = re.compile(
+_STAMP: Final = re.compile(
     r"^\(?\s*(?:updated|published|posted|last updated|aktualisiert|mis à jour|actualizado|"
     r"aggiornato|atualizado|обновлено|оновлено)\b[^a-z]{0,40}\)?$",
     re.IGNORECASE,
 )
+# The first characters (case-folded) an update stamp can start with: "(", "updated", "published",
+# "posted", "last updated", "aktualisiert", "mis à jour", "обновлено", "оновлено"; the regex
+# only runs on lines that start with one of them.
+_STAMP_FIRST: Final = frozenset("(uplamо")
 
 
 def words(text: str) -> list[str]:
@@ -89,12 +94,12 @@ def words(text: str) -> list[str]:
 # Byte tables for the fast paths below. ASCII word characters ([A-Za-z0-9_], what ``\w`` means
 # in ASCII) stay letters, every other byte (including each byte of a multi-byte UTF-8 sequence)
 # becomes a space: then a word is a " a" transition and ``bytes.split`` yields the tokens.
-_WORD_BYTES = bytes(0x61 if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20 for i in range(256))
-_LOWER_WORD_BYTES = bytes(
+_WORD_BYTES: Final = bytes(0x61 if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20 for i in range(256))
+_LOWER_WORD_BYTES: Final = bytes(
     ord(chr(i).lower()) if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20 for i in range(256)
 )
 # UTF-8 lead bytes of U+2000-U+203F (dashes, curly quotes, ellipsis): none is a word character.
-_PUNCT_LEAD = b"\xe2\x80"
+_PUNCT_LEAD: Final = b"\xe2\x80"
 
 
 def _word_bytes(text: str) -> bytes | None:
@@ -141,7 +146,7 @@ def _collapse(folded: str) -> str:
     return " ".join(folded.split())
 
 
-_LOWER_BYTES = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
+_LOWER_BYTES: Final = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
 
 
 def judge(text: str) -> tuple[str | None, bool, int, str]:
@@ -186,13 +191,13 @@ def vocabulary() -> dict[str, str]:
 
 # A sentence-shaped line has PROSE_MIN_WORDS+ words and closing punctuation; any line of
 # LONG_LINE_WORDS+ words counts as prose whatever its punctuation.
-PROSE_MIN_WORDS = 4
-LONG_LINE_WORDS = 25
+PROSE_MIN_WORDS: Final = 4
+LONG_LINE_WORDS: Final = 25
 
 
-_TERMINAL_CHARS = ".!?…:;。！？"
-_CLOSERS = "\"'”’»)]」』"
-_CLOSING_QUOTES = '"”’»」』'
+_TERMINAL_CHARS: Final = ".!?…:;。！？"
+_CLOSERS: Final = "\"'”’»)]」』"
+_CLOSING_QUOTES: Final = '"”’»」』'
 
 
 def _closed(text: str) -> bool:
@@ -248,10 +253,10 @@ def vocabulary_reason(text: str, key: str | None = None) -> str | None:
     return None
 
 
-_DIGIT = re.compile(r"\d")
-_DIGIT_BYTES = re.compile(rb"[0-9]")
-_SEPARATORS = re.compile(r"[|/•·,]|\s{2,}")
-_SPLIT = re.compile(r"[|/•·,]+|\s{2,}")
+_DIGIT: Final = re.compile(r"\d")
+_DIGIT_BYTES: Final = re.compile(rb"[0-9]")
+_SEPARATORS: Final = re.compile(r"[|/•·,]|\s{2,}")
+_SPLIT: Final = re.compile(r"[|/•·,]+|\s{2,}")
 
 
 def _has_separator(text: str) -> bool:
@@ -289,7 +294,7 @@ def _shape_reason(stripped: str, n: int, low: str) -> str | None:
     if n <= 12 and not _hinted(low):
         if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
             return "read time"
-        if n <= 8 and _STAMP.match(stripped):
+        if n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped):
             return "update stamp"
         if low.rstrip(". ").endswith(")") and _CREDIT.search(stripped):
             return "image caption"
@@ -311,7 +316,7 @@ def _content_reason(stripped: str, low: str, n: int) -> str | None:
     )
     if n <= 12 and (ai_hint or "генер" in low or "did our" in low) and _AI_LABEL.search(stripped):
         return "summary widget"
-    if n <= 8 and _STAMP.match(stripped):
+    if n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped):
         return "update stamp"
     copyright_hint = "©" in low or "copyright" in low or "(c)" in low or "rights reserved" in low
     if n <= 25 and copyright_hint and _COPYRIGHT.search(stripped):
@@ -336,8 +341,9 @@ def _hinted(low: str) -> bool:
     """Whether the case-folded line holds any content family's trigger substring.
 
     Plain substring tests: each is a fast C scan, together cheaper than one alternation regex.
+    An ASCII line cannot hold the non-ASCII triggers, so it skips their scans.
     """
-    return (
+    ascii_hint = (
         "cookie" in low
         or "syndicat" in low
         or "edited" in low
@@ -346,7 +352,6 @@ def _hinted(low: str) -> bool:
         or "summary" in low
         or "photo" in low
         or "image" in low
-        or "©" in low
         or "copyright" in low
         or "(c)" in low
         or "credit" in low
@@ -355,12 +360,12 @@ def _hinted(low: str) -> bool:
         or "bild" in low
         or "rights reserved" in low
         or "did our" in low
-        or "dépêche" in low
-        or "génér" in low
-        or "résumé" in low
         or "zusammenfassung" in low
-        or "генер" in low
-        or "фото" in low
+    )
+    if ascii_hint or low.isascii():
+        return ascii_hint
+    return (
+        "©" in low or "dépêche" in low or "génér" in low or "résumé" in low or "генер" in low or "фото" in low
     )
 
 
@@ -383,7 +388,7 @@ def line_reason(text: str, n: int | None = None, key: str | None = None) -> str 
     return vocabulary_reason(text, key) or shape_reason(text, n)
 
 
-_BULLET_CHARS = frozenset("•·▪●◦‣-–*")
+_BULLET_CHARS: Final = frozenset("•·▪●◦‣-–*")
 
 
 def is_bullet(text: str) -> bool:
@@ -404,7 +409,12 @@ def bio_name(text: str) -> str | None:
 
 def is_role(text: str) -> bool:
     """A short job title line ("News Editor", "Korrespondentin")."""
-    return word_count(text) <= 5 and bool(_ROLE.search(text)) and not is_prose(text)
+    return word_count(text) <= 5 and names_role(text) and not is_prose(text)
+
+
+def names_role(text: str) -> bool:
+    """Whether the text names a newsroom job ("editor", "Korrespondentin", "журналист")."""
+    return _ROLE.search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -418,11 +428,12 @@ def content_words(text: str) -> set[str]:
     """Lower-cased words of four letters or more, minus function words: a topic signature."""
     data = _word_bytes(text)
     if data is not None:  # the tokens of four letters or more are the \w{4,} runs
-        tokens = set(data.translate(_LOWER_WORD_BYTES).decode("ascii").split())
+        # Filter by length before hashing: half of all tokens are shorter than four letters.
+        tokens = {w for w in data.translate(_LOWER_WORD_BYTES).decode("ascii").split() if len(w) >= 4}
         tokens -= function_words()
         if _DIGIT_BYTES.search(data) is None:  # no digits, so no all-digit token
-            return {w for w in tokens if len(w) >= 4}
-        return {w for w in tokens if len(w) >= 4 and not w.isdigit()}
+            return tokens
+        return {w for w in tokens if not w.isdigit()}
     found = set(_LONG_WORD.findall(text.casefold()))
     found -= function_words()
     return {w for w in found if not w.isdigit()}

@@ -11,8 +11,10 @@ handed to :mod:`newsprism.extract.metadata`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from newsprism.extract import cleanup, rules
 from newsprism.model import RemovedLine
@@ -20,19 +22,19 @@ from newsprism.model import RemovedLine
 # Kadane weights: a prose line earns its word count, anything else costs a fixed amount.
 # SHORT_LINE_COST, FURNITURE_COST, TEASER_OVERLAP and MAX_RUN_FACTOR were chosen by a small grid
 # search on the even-id half of the public benchmark's full-page text (odd half held out).
-SHORT_LINE_COST = 10.0
-FURNITURE_COST = 6.0
+SHORT_LINE_COST: Final = 10.0
+FURNITURE_COST: Final = 6.0
 # A trailing paragraph sharing under this share of its content words with the rest of the
 # article's prose is a teaser for another story.
-TEASER_OVERLAP = 0.1
-TITLE_MAX_WORDS = 30
+TEASER_OVERLAP: Final = 0.1
+TITLE_MAX_WORDS: Final = 30
 # The title is looked for among this many non-empty lines before the article's core.
-TITLE_WINDOW = 40
+TITLE_WINDOW: Final = 40
 # Author boxes and near-duplicate teasers are looked for among this many lines after the core.
-AFTER_WINDOW = 60
+AFTER_WINDOW: Final = 60
 # The n-th short line in a row costs n times SHORT_LINE_COST (capped): one heading is cheap,
 # a block of menu items or teaser cards (headline, name, date) is expensive.
-MAX_RUN_FACTOR = 2
+MAX_RUN_FACTOR: Final = 2
 
 
 @dataclass(slots=True)
@@ -46,13 +48,13 @@ class Line:
     prose: bool
     n_words: int
     key: str
-    _signature: frozenset[str] | None = None
+    _signature: AbstractSet[str] | None = None
 
     @property
-    def signature(self) -> frozenset[str]:
+    def signature(self) -> AbstractSet[str]:
         """Content words of the line, computed once (teaser and title rules reuse them)."""
         if self._signature is None:
-            self._signature = frozenset(rules.content_words(self.text))
+            self._signature = rules.content_words(self.text)
         return self._signature
 
 
@@ -77,7 +79,7 @@ class TextResult:
 
 # Verdicts are pure functions of a line's text, and pages of one site repeat the same menus,
 # labels and footers: a bounded cache shared across pages judges each distinct line once.
-VERDICT_CACHE_SIZE = 1 << 16
+VERDICT_CACHE_SIZE: Final = 1 << 16
 
 
 @lru_cache(maxsize=VERDICT_CACHE_SIZE)
@@ -93,7 +95,7 @@ def clear_caches() -> None:
 
 # Lines up to this many characters (menus, labels, footers: the ones pages and sites repeat) go
 # through the verdict cache; longer ones are prose, seldom repeated, and are judged directly.
-CACHED_LINE_CHARS = 100
+CACHED_LINE_CHARS: Final = 100
 
 
 def split_lines(text: str) -> list[Line]:
@@ -192,8 +194,8 @@ def find_core(
     return best_span
 
 
-END_MARKERS = frozenset({"comments widget"})
-MIN_WORDS_BEFORE_END = 40
+END_MARKERS: Final = frozenset({"comments widget"})
+MIN_WORDS_BEFORE_END: Final = 40
 
 
 def _bio_cut(lines: list[Line], start: int, end: int) -> int:
@@ -248,14 +250,14 @@ def _drop_teasers(lines: list[Line], start: int, end: int) -> tuple[int, list[in
 
 
 # "More from X", "Latest from X": X is the publisher, and a heading reading X is its masthead.
-_PUBLISHER_PREFIXES = ("more from ", "latest from ", "more stories from ", "more news from ")
+_PUBLISHER_PREFIXES: Final = ("more from ", "latest from ", "more stories from ", "more news from ")
 
 
 def _publisher_keys(lines: list[Line]) -> set[str]:
     """Normalised publisher names the page states in "More from X" style labels."""
     names: set[str] = set()
     for line in lines:
-        if line.n_words <= 8 and line.key.startswith(_PUBLISHER_PREFIXES):
+        if line.key.startswith(_PUBLISHER_PREFIXES) and line.n_words <= 8:
             for prefix in _PUBLISHER_PREFIXES:
                 if line.key.startswith(prefix):
                     names.add(line.key[len(prefix) :])
@@ -265,9 +267,9 @@ def _publisher_keys(lines: list[Line]) -> set[str]:
 
 # A headline right above a standfirst-shaped best heading wins when it shares at least this
 # many content words with the article, and at least this share of its own.
-HEADLINE_MIN_SHARED = 3
-HEADLINE_MIN_SHARE = 0.5
-HEADLINE_MIN_WORDS = 4
+HEADLINE_MIN_SHARED: Final = 3
+HEADLINE_MIN_SHARE: Final = 0.5
+HEADLINE_MIN_WORDS: Final = 4
 
 
 def _pick_title(lines: list[Line], start: int, core_words: set[str]) -> int | None:
@@ -347,7 +349,7 @@ def _pre_core(lines: list[Line], start: int, result: TextResult, core_words: set
         result.removed.append(RemovedLine(line.text, reason, line.number))
 
 
-_BULLET_START = frozenset("•·▪●◦‣-–*")
+_BULLET_START: Final = frozenset("•·▪●◦‣-–*")
 
 
 def _standfirst_shaped(line: Line) -> bool:
@@ -384,14 +386,18 @@ def _author_box(lines: list[Line], i: int, result: TextResult) -> str | None:
         return None
     if line.reason is not None or line.n_words > 5:
         return None
-    nxt = lines[i + 1] if i + 1 < len(lines) else None
-    if nxt is not None and _name_like(line) and rules.is_role(nxt.text):
+    if _name_like(line) and i + 1 < len(lines) and _role_like(lines[i + 1]):
         result.author = result.author or line.text
         return "author name"
-    if result.author_role is None and i > 0 and _name_like(lines[i - 1]) and rules.is_role(line.text):
+    if result.author_role is None and i > 0 and _name_like(lines[i - 1]) and _role_like(line):
         result.author_role = line.text
         return "author role"
     return None
+
+
+def _role_like(line: Line) -> bool:
+    """``rules.is_role`` of the line, from the verdicts it already carries."""
+    return line.n_words <= 5 and not line.prose and rules.names_role(line.text)
 
 
 def _post_core(
@@ -478,7 +484,7 @@ def clean_text(text: str) -> TextResult:
 # Wire credits close the article: a sentence-shaped one ("Reporting by X; editing by Y.") is
 # looked for among this many last lines of the core (and first lines after it), a line of
 # another shape anywhere in the core.
-CREDIT_TAIL_LINES = 3
+CREDIT_TAIL_LINES: Final = 3
 
 
 def _inner_reason(
@@ -498,8 +504,8 @@ def _inner_reason(
 
 
 # A newsletter's "Name: tagline" sits this many lines from its "Sign up" prompt at most.
-PROMO_DISTANCE = 2
-_PROMPTS = frozenset({"newsletter prompt", "subscription prompt"})
+PROMO_DISTANCE: Final = 2
+_PROMPTS: Final = frozenset({"newsletter prompt", "subscription prompt"})
 
 
 def _promo_lines(lines: list[Line], start: int, end: int) -> set[int]:
