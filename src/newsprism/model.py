@@ -27,11 +27,13 @@ def content_hash(text: str) -> str:
     if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
         text = " ".join(text.split())
     if text.isascii():  # folding ASCII is lowering it, which a byte table does fastest
-        return hashlib.sha256(text.encode("ascii").translate(_ASCII_LOWER)).hexdigest()
+        return hashlib.sha256(text.encode("ascii").translate(ASCII_LOWER)).hexdigest()
     return hashlib.sha256(text.casefold().encode("utf-8")).hexdigest()
 
 
-_ASCII_LOWER = bytes(range(256)).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
+# Byte table lowering ASCII letters and leaving every other byte alone (UTF-8 continuation and
+# lead bytes included), shared with extraction's byte-level fast paths.
+ASCII_LOWER = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
 
 
 def article_id_for(hash_hex: str) -> str:

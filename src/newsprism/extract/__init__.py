@@ -34,9 +34,12 @@ Layout (why each piece exists):
   time-zone aware: the page's own offset when stated (HTML meta, JSON-LD, ``<time datetime>``
   are read before htmldate, which drops offsets), UTC when only a date is known.
 - Speed (text path): line verdicts are cached across pages (``text.clear_caches`` resets the
-  cache; the benchmark starts every round cold), the content-family regexes sit behind plain
-  substring gates, and word counts and topic signatures of lines whose only non-ASCII characters
-  are U+2000-U+203F punctuation come from byte tables instead of the word regex (same tokens).
+  cache; the benchmark starts every round cold) and come from one fused judge per line
+  (``rules.judge``: one encoding, one case fold); the content-family regexes sit behind plain
+  substring gates; word counts and topic signatures of lines whose only non-ASCII characters
+  are U+2000-U+203F punctuation come from byte tables instead of the word regex (same tokens);
+  the article core is tokenised once, not line by line; metadata regexes without a literal
+  prefix run only where their opening literal occurs (``metadata._matches_at``).
 - Compiled: ``setup.py`` compiles ``rules``, ``text``, ``cleanup``, ``metadata`` and ``article``
   with mypyc when a C compiler is present (about 1.5x faster, same results; ``compiled()`` says
   which build runs). They are therefore written in the typed subset mypyc accepts, and their

@@ -67,6 +67,9 @@ _AT_OUTLET: Final = re.compile(
     r"\b(?:at|for|with|bei|für|chez|pour|en|para|presso|per|в|у)\s+(?P<the>the\s+)?"
     r"(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})"
 )
+# First letters (case-folded) of the byline words above: "by", "von", "par", "por", "di",
+# "da", "автор", "від".
+_BYLINE_FIRST: Final = frozenset("bvpdав")
 _BYLINE: Final = re.compile(
     r"^(?:by|von|par|por|di|da|автор:?|від)\s+(?P<name>[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+"
     r"(?:\s+(?:[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]+|de|van|von|da|di|la|le)){0,4})",
@@ -209,7 +212,10 @@ def outlet_from_text(notices: list[str], bios: list[str]) -> str | None:
 def byline(lines: Iterable[str]) -> str | None:
     """Author from a byline line ("By Jane Doe", "Von Max Muster")."""
     for line in lines:
-        m = _BYLINE.match(line.strip())
+        stripped = line.strip()
+        if stripped[:1].casefold() not in _BYLINE_FIRST:  # the regex can only match from these
+            continue
+        m = _BYLINE.match(stripped)
         if m and len(line.split()) <= 12:
             return m.group("name").strip()
     return None

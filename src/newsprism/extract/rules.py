@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final
 
+from newsprism.model import ASCII_LOWER
+
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 _LONG_WORD: Final = re.compile(r"\w{4,}")
 _TERMINAL: Final = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
@@ -146,7 +148,6 @@ def _collapse(folded: str) -> str:
     return " ".join(folded.split())
 
 
-_LOWER_BYTES: Final = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
 
 
 def judge(text: str) -> tuple[str | None, bool, int, str]:
@@ -166,7 +167,7 @@ def judge(text: str) -> tuple[str | None, bool, int, str]:
         low = text.casefold()
     else:
         n = (b" " + data).translate(_WORD_BYTES).count(b" a")
-        low = text.lower() if len(data) == len(text) else data.translate(_LOWER_BYTES).decode("utf-8")
+        low = text.lower() if len(data) == len(text) else data.translate(ASCII_LOWER).decode("utf-8")
     key = _collapse(low.strip(_PUNCT_EDGES))
     reason = vocabulary_reason(text, key) or _shape_reason(text, n, low)
     return reason, is_prose(text, n), n, key
