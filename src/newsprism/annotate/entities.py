@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from newsprism.annotate.language import DEMONYMS, STOPWORDS
+from newsprism.annotate.language import DEMONYMS, MONTH_ABBREVIATIONS, STOPWORDS
 from newsprism.model import Entity, Sentence
 
 TITLES = frozenset(
@@ -176,21 +176,9 @@ def _label(run: str, preceding: str) -> str:
     return "MISC"
 
 
-CALENDAR = frozenset(
+CALENDAR = MONTH_ABBREVIATIONS | frozenset(
     [
-        "jan",
-        "feb",
-        "mar",
-        "apr",
         "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "january",
         "february",
         "march",

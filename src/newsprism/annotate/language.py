@@ -15,7 +15,17 @@ from functools import lru_cache
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
 NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 
-STOPWORDS: frozenset[str] = frozenset(
+# Verbs that introduce reported speech: stop words for topic signatures, and quote cues.
+SPEECH_VERBS: frozenset[str] = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "adding", "stated", "asked", "noted", "claimed"}
+    | {"replied", "described", "announced", "reported"}
+)
+# Month abbreviations as pages write them before a period ("Sept. 12"): not sentence ends, not names.
+MONTH_ABBREVIATIONS: frozenset[str] = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+
+STOPWORDS: frozenset[str] = SPEECH_VERBS | frozenset(
     [
         "a",
         "about",
@@ -195,24 +205,9 @@ STOPWORDS: frozenset[str] = frozenset(
         "yours",
         "yourself",
         "yourselves",
-        "said",
-        "says",
-        "say",
         "saying",
-        "told",
         "tell",
-        "tells",
         "according",
-        "added",
-        "adding",
-        "stated",
-        "asked",
-        "noted",
-        "claimed",
-        "replied",
-        "described",
-        "announced",
-        "reported",
         "mr",
         "mrs",
         "ms",
@@ -221,23 +216,8 @@ STOPWORDS: frozenset[str] = frozenset(
     ]
 )
 
-REPORTING_VERBS: frozenset[str] = frozenset(
+REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | frozenset(
     [
-        "said",
-        "says",
-        "say",
-        "told",
-        "tells",
-        "added",
-        "adding",
-        "stated",
-        "asked",
-        "noted",
-        "claimed",
-        "replied",
-        "described",
-        "announced",
-        "reported",
         "explained",
         "insisted",
         "warned",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from newsprism.annotate.language import MONTH_ABBREVIATIONS
 from newsprism.model import Article, Sentence
 
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = MONTH_ABBREVIATIONS | frozenset(
     [
         "mr",
         "mrs",
@@ -38,18 +39,6 @@ ABBREVIATIONS = frozenset(
         "corp",
         "vs",
         "etc",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "no",
         "fig",
         "approx",
