@@ -247,16 +247,33 @@ def show(
     render.story(console, found, articles, analysis)
 
 
+def _examples_dir(given: Path | None) -> Path:
+    """The sample pages: as given, else the source checkout's examples/, else ./examples.
+
+    A regular (non-editable) install has no checkout beside the package, so the working
+    directory is the next place a user would keep them.
+    """
+    candidates = [given] if given else [EXAMPLES_DIR, Path.cwd() / "examples"]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    tried = " or ".join(str(c) for c in candidates)
+    raise fail(f"examples folder not found at {tried}; pass one with --examples PATH")
+
+
 @app.command()
 def demo(
     database: DatabaseOption = None,
     fmt: FormatOption = Format.text,
+    examples: Annotated[
+        Path | None,
+        typer.Option(help="Folder of sample pages (default: the checkout's examples/, else ./examples)."),
+    ] = None,
 ) -> None:
     """Ingest the bundled examples/ (original sample pages) and print the stories."""
-    if not EXAMPLES_DIR.is_dir():
-        raise fail(f"examples folder not found at {EXAMPLES_DIR}")
+    folder = _examples_dir(examples)
     settings = settings_for(database)
-    pages, failures = _load([EXAMPLES_DIR], settings)
+    pages, failures = _load([folder], settings)
     repo = open_repo(settings)
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)

@@ -157,6 +157,17 @@ def test_demo_ingests_examples_and_prints_stories(db: str) -> None:
     assert article_count(db) >= 9
 
 
+def test_demo_takes_another_examples_folder_and_names_a_missing_one(tmp_path: Path, db: str) -> None:
+    folder = tmp_path / "samples"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "port-calder-strike", folder)
+    code, out, err = run("demo", "--examples", str(folder), "--format", "json", db=db)
+    assert code == 0, err
+    stories = json.loads(out)["stories"]
+    assert len(stories) == 1 and len(stories[0]["articles"]) >= 2
+    code, _, err = run("demo", "--examples", str(tmp_path / "nowhere"), db=db)
+    assert code == 1 and "examples folder not found" in err and "nowhere" in err
+
+
 @pytest.mark.parametrize(
     "name,content,reason",
     [
