@@ -14,6 +14,7 @@ which build it measured. Everything else in pyproject.toml; this file only adds 
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import shutil
 import sys
@@ -42,10 +43,23 @@ def _why_not_compiled() -> str | None:
     return None
 
 
+def _remove_compiled() -> None:
+    """Delete modules an earlier in-place (editable) build compiled: they would shadow the source."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    for source in map(Path, COMPILED):
+        for built in source.parent.glob(source.stem + ".*"):
+            if built.name.endswith(suffixes):
+                built.unlink()
+    for shared in Path("src").glob("*__mypyc.*"):
+        if shared.name.endswith(suffixes):
+            shared.unlink()
+
+
 def ext_modules() -> list[object]:
     reason = _why_not_compiled()
     if reason is not None:
         print(f"newsprism: building pure Python ({reason}); extraction runs slower", file=sys.stderr)
+        _remove_compiled()
         return []
     from mypyc.build import mypycify
 
