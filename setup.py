@@ -22,6 +22,7 @@ import sysconfig
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 
 COMPILED = [
     "src/newsprism/extract/rules.py",
@@ -64,7 +65,25 @@ def ext_modules() -> list[object]:
     from mypyc.build import mypycify
 
     print("newsprism: compiling the extraction hot path with mypyc", file=sys.stderr)
-    return list(mypycify(COMPILED, opt_level="3"))
+    try:
+        return list(mypycify(COMPILED, opt_level="3"))
+    except BaseException:
+        print(SKIP_HINT, file=sys.stderr)
+        raise
 
 
-setup(ext_modules=ext_modules())
+SKIP_HINT = "newsprism: compiling failed; install with NEWSPRISM_PURE_PYTHON=1 to skip compilation"
+
+
+class BuildExt(build_ext):
+    """``build_ext`` that says how to skip compilation when the C compiler fails."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except BaseException:
+            print(SKIP_HINT, file=sys.stderr)
+            raise
+
+
+setup(ext_modules=ext_modules(), cmdclass={"build_ext": BuildExt})
