@@ -15,6 +15,12 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" =
     || echo "warning: could not install chromium; browser tests will report it" >&2
 fi
 
+# valgrind counts the instructions benchmarks/extract_instructions.py reports (smoke-tested).
+if ! command -v valgrind >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  (apt-get install -y -q valgrind >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q valgrind >/dev/null; }) \
+    || echo "warning: could not install valgrind; its benchmark smoke test will report it" >&2
+fi
+
 export NEWSPRISM_TEST_POSTGRES_URL="${NEWSPRISM_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 
 .venv/bin/ruff check src tests benchmarks

@@ -17,6 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SMOKE_RUNS = {
     "extract": (["--limit", "5", "--rounds", "1"], "pages/s"),
     "extract_eval": (["--limit", "5"], "F1"),
+    "extract_instructions": (["--limit", "3"], "M instructions"),
     "stories": (["--sizes", "1000", "--window", "200", "--skip-quality"], "articles/s"),
     "analysis_eval": (["--limit", "10"], "rouge2"),
     "sources": (["--items", "50", "--mode", "sources"], "entries_per_second"),
