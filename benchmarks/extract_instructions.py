@@ -63,10 +63,11 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found (Debian: apt-get install valgrind)")
-    from newsprism.extract import compiled
+    import newsprism.extract
 
     pages = args.limit or 181
     spent = _instructions(True, args.limit) - _instructions(False, args.limit)
+    compiled = getattr(newsprism.extract, "compiled", lambda: False)  # older versions: pure Python
     print(f"build: {'compiled by mypyc' if compiled() else 'pure Python'}")
     per_page = spent / pages / 1e6
     print(f"text path, {pages} full-page texts: {spent / 1e6:,.0f} M instructions ({per_page:.2f} M a page)")
