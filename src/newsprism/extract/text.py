@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Final
 
 from newsprism.extract import cleanup, rules
@@ -79,18 +78,25 @@ class TextResult:
 
 # Verdicts are pure functions of a line's text, and pages of one site repeat the same menus,
 # labels and footers: a bounded cache shared across pages judges each distinct line once.
+# A plain dict emptied when full is enough (no LRU bookkeeping): which verdicts survive only
+# changes speed, never a result.
 VERDICT_CACHE_SIZE: Final = 1 << 16
+_VERDICTS: Final[dict[str, tuple[str | None, bool, int, str]]] = {}
 
 
-@lru_cache(maxsize=VERDICT_CACHE_SIZE)
 def _verdict(stripped: str) -> tuple[str | None, bool, int, str]:
     """(reason, prose, word count, normalised key) of one stripped, non-empty line."""
-    return rules.judge(stripped)
+    found = _VERDICTS.get(stripped)
+    if found is None:
+        if len(_VERDICTS) >= VERDICT_CACHE_SIZE:
+            _VERDICTS.clear()
+        found = _VERDICTS[stripped] = rules.judge(stripped)
+    return found
 
 
 def clear_caches() -> None:
     """Forget cached line verdicts (benchmarks call this so every timed round starts cold)."""
-    _verdict.cache_clear()
+    _VERDICTS.clear()
 
 
 # Lines up to this many characters (menus, labels, footers: the ones pages and sites repeat) go
