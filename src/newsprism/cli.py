@@ -46,6 +46,34 @@ app = typer.Typer(
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 
+def _show_version(value: bool) -> None:
+    """Print the version and which extraction build runs (what a bug report needs), then exit."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from newsprism.extract import compiled
+
+    try:
+        number = version("newsprism")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        number = "unknown"
+    build = "compiled by mypyc" if compiled() else "pure Python"
+    typer.echo(f"newsprism {number} (extraction: {build}; Python {sys.version.split()[0]})")
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Read one news event through many outlets: extract articles, group them into stories, and
+    compare the coverage with a grounded Quick Read."""
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"

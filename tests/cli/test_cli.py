@@ -253,3 +253,14 @@ def test_show_repairs_an_analysis_a_crash_left_stale(db: str) -> None:
     code, out, _ = run("show", story_id, "--format", "json", db=db)
     assert code == 0
     assert json.loads(out)["quick_read"]["bullets"]
+
+
+def test_version_names_the_release_and_the_extraction_build() -> None:
+    from importlib.metadata import version
+
+    from newsprism.extract import compiled
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"newsprism {version('newsprism')} ")
+    assert ("compiled by mypyc" if compiled() else "pure Python") in result.output
