@@ -30,6 +30,7 @@ COMPILED = [
     "src/newsprism/extract/cleanup.py",
     "src/newsprism/extract/metadata.py",
     "src/newsprism/extract/article.py",
+    "src/newsprism/textnorm.py",
 ]
 
 

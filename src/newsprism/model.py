@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from newsprism.textnorm import ASCII_LOWER, collapse_whitespace
+
 PageKind = Literal["html", "text"]
 FactKind = Literal["consensus", "exclusive"]
 QuickReadStatus = Literal["draft", "reviewed", "published", "rejected"]
@@ -22,18 +24,10 @@ QuickReadStatus = Literal["draft", "reviewed", "published", "rejected"]
 
 def content_hash(text: str) -> str:
     """Hash of whitespace-normalised, case-folded text: the identity of an article's words."""
-    # Printable text has no whitespace but the space: without double or edge spaces it is
-    # already normalised, and skipping the split keeps hashing off extraction's profile.
-    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-        text = " ".join(text.split())
+    text = collapse_whitespace(text)
     if text.isascii():  # folding ASCII is lowering it, which a byte table does fastest
         return hashlib.sha256(text.encode("ascii").translate(ASCII_LOWER)).hexdigest()
     return hashlib.sha256(text.casefold().encode("utf-8")).hexdigest()
-
-
-# Byte table lowering ASCII letters and leaving every other byte alone (UTF-8 continuation and
-# lead bytes included), shared with extraction's byte-level fast paths.
-ASCII_LOWER = bytes(ord(chr(i).lower()) if i < 128 else i for i in range(256))
 
 
 def article_id_for(hash_hex: str) -> str:

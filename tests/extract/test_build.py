@@ -10,19 +10,19 @@ from __future__ import annotations
 import importlib.machinery
 from pathlib import Path
 
-import newsprism.extract
+import newsprism
 from newsprism.extract import compiled, rules
 
-PACKAGE = Path(newsprism.extract.__file__).parent
+PACKAGE = Path(newsprism.__file__).parent
 EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 
 
 def test_every_compiled_module_is_newer_than_its_source() -> None:
     stale = []
-    for built in PACKAGE.iterdir():
+    for built in PACKAGE.rglob("*"):
         if not built.name.endswith(EXTENSION_SUFFIXES):
             continue
-        source = PACKAGE / (built.name.split(".", 1)[0] + ".py")
+        source = built.with_name(built.name.split(".", 1)[0] + ".py")
         if source.is_file() and source.stat().st_mtime > built.stat().st_mtime:
             stale.append(source.name)
     assert not stale, (

@@ -40,10 +40,11 @@ Layout (why each piece exists):
   are U+2000-U+203F punctuation come from byte tables instead of the word regex (same tokens);
   the article core is tokenised once, not line by line; metadata regexes without a literal
   prefix run only where their opening literal occurs (``metadata._matches_at``).
-- Compiled: ``setup.py`` compiles ``rules``, ``text``, ``cleanup``, ``metadata`` and ``article``
-  with mypyc when a C compiler is present (about 1.5x faster, same results; ``compiled()`` says
-  which build runs). They are therefore written in the typed subset mypyc accepts, and their
-  annotations must be true at run time (mypyc checks them).
+- Compiled: ``setup.py`` compiles ``rules``, ``text``, ``cleanup``, ``metadata``, ``article``
+  (and the shared ``newsprism.textnorm``) with mypyc when a C compiler is present (about 1.5x
+  faster, same results; ``compiled()`` says which build runs). They are therefore written in
+  the typed subset mypyc accepts, and their annotations must be true at run time (mypyc checks
+  them).
 - ``evaluation``: the public benchmark's metric, reproduced exactly (used by tests and
   ``benchmarks/extract_eval.py``).
 """

@@ -24,6 +24,7 @@ body of either path rather than on one line at a time:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from typing import Final
 
@@ -315,14 +316,22 @@ class EdgeRules:
         return removed
 
 
-def clean_edges(body: list[str], title: str | None) -> tuple[list[str], list[tuple[str, str]], str | None]:
+def clean_edges(
+    body: list[str], title: str | None, first: Callable[[str], str | None] | None = None
+) -> tuple[list[str], list[tuple[str, str]], str | None]:
     """Apply the edge rules to a whole body: kept paragraphs, ``(line, reason)`` removals in
-    order, and the standfirst found (``None`` when there is none)."""
+    order, and the standfirst found (``None`` when there is none).
+
+    ``first`` is a line rule asked before the edge rules (the HTML path's furniture rules): a
+    line it objects to is removed with its reason and never seen by the edge rules.
+    """
     edges = EdgeRules(title)
     kept: list[str] = []
     removed: list[tuple[str, str]] = []
     for line in body:
-        reason = edges.reason(line)
+        reason = first(line) if first is not None else None
+        if reason is None:
+            reason = edges.reason(line)
         if reason is None:
             kept.append(line)
             edges.keep(line)

@@ -194,24 +194,19 @@ def _body_text(tree: HtmlElement, html: str) -> str:
 def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
     """Apply the shared furniture rules, then the edge rules (labels, repeated headline,
     standfirst, wire credits), to trafilatura's lines."""
-    edges = cleanup.EdgeRules(title)
-    kept: list[str] = []
-    for line in lines:
-        reason = rules.vocabulary_reason(line)
-        if reason is None and len(rules.words(line)) <= 40:
-            shape = rules.shape_reason(line)
-            reason = shape if shape in _HTML_SHAPES else None
-        if reason is None:
-            reason = edges.reason(line)
-        if reason is None:
-            kept.append(line)
-            edges.keep(line)
-        else:
-            result.removed.append(RemovedLine(line, reason))  # no input line numbers in HTML
-    for line, reason in edges.trailing(kept):
-        result.removed.append(RemovedLine(line, reason))
+    kept, removed, result.standfirst = cleanup.clean_edges(lines, title, _furniture_reason)
+    # no input line numbers in HTML
+    result.removed.extend(RemovedLine(line, reason) for line, reason in removed)
     result.body = kept
-    result.standfirst = edges.standfirst
+
+
+def _furniture_reason(line: str) -> str | None:
+    """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
+    reason = rules.vocabulary_reason(line)
+    if reason is None and len(rules.words(line)) <= 40:
+        shape = rules.shape_reason(line)
+        reason = shape if shape in _HTML_SHAPES else None
+    return reason
 
 
 def extract_html(html: str) -> HtmlResult | None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final
 
-from newsprism.model import ASCII_LOWER
+from newsprism.textnorm import ASCII_LOWER, collapse_whitespace
 
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 _LONG_WORD: Final = re.compile(r"\w{4,}")
@@ -124,6 +124,11 @@ def word_count(text: str) -> int:
     data = _word_bytes(text)
     if data is None:
         return len(_WORD.findall(text))
+    return _count_words(data)
+
+
+def _count_words(data: bytes) -> int:
+    """Words in ``_word_bytes`` output: each is a space-to-letter step in the byte table."""
     return (b" " + data).translate(_WORD_BYTES).count(b" a")
 
 
@@ -137,17 +142,7 @@ def folded_words(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Case-folded, whitespace-collapsed text without edge punctuation, for vocabulary lookup."""
-    return _collapse(text.strip(_PUNCT_EDGES).casefold())
-
-
-def _collapse(folded: str) -> str:
-    # The only printable whitespace is the space, and the strip took it off the edges: a
-    # printable string without a double space is already what split-and-join would make.
-    if folded.isprintable() and "  " not in folded:
-        return folded
-    return " ".join(folded.split())
-
-
+    return collapse_whitespace(text.strip(_PUNCT_EDGES).casefold())
 
 
 def judge(text: str) -> tuple[str | None, bool, int, str]:
@@ -166,9 +161,9 @@ def judge(text: str) -> tuple[str | None, bool, int, str]:
         n = len(_WORD.findall(text))
         low = text.casefold()
     else:
-        n = (b" " + data).translate(_WORD_BYTES).count(b" a")
+        n = _count_words(data)
         low = text.lower() if len(data) == len(text) else data.translate(ASCII_LOWER).decode("utf-8")
-    key = _collapse(low.strip(_PUNCT_EDGES))
+    key = collapse_whitespace(low.strip(_PUNCT_EDGES))
     reason = vocabulary_reason(text, key) or _shape_reason(text, n, low)
     return reason, is_prose(text, n), n, key
 
@@ -295,12 +290,18 @@ def _shape_reason(stripped: str, n: int, low: str) -> str | None:
     if n <= 12 and not _hinted(low):
         if n <= 8 and _DIGIT.search(low) and _READ_TIME.match(stripped):
             return "read time"
-        if n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped):
+        if _is_update_stamp(stripped, low, n):
             return "update stamp"
         if low.rstrip(". ").endswith(")") and _CREDIT.search(stripped):
             return "image caption"
         return None
     return _content_reason(stripped, low, n)
+
+
+def _is_update_stamp(stripped: str, low: str, n: int) -> bool:
+    """"Updated 10:42", "(Published 3 May)": a short line the stamp regex matches, tried only
+    when the line starts with a letter a stamp can start with."""
+    return n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped) is not None
 
 
 def _content_reason(stripped: str, low: str, n: int) -> str | None:
@@ -317,7 +318,7 @@ def _content_reason(stripped: str, low: str, n: int) -> str | None:
     )
     if n <= 12 and (ai_hint or "генер" in low or "did our" in low) and _AI_LABEL.search(stripped):
         return "summary widget"
-    if n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped):
+    if _is_update_stamp(stripped, low, n):
         return "update stamp"
     copyright_hint = "©" in low or "copyright" in low or "(c)" in low or "rights reserved" in low
     if n <= 25 and copyright_hint and _COPYRIGHT.search(stripped):
