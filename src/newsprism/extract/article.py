@@ -154,18 +154,17 @@ def _canonical(url: str | None, declared: str | None) -> str | None:
     return None
 
 
-def _outlet(page: Page, draft: Draft) -> str | None:
+def _outlet(page: Page, draft: Draft, agency: str | None) -> str | None:
     """The hint, a known domain, the page's declared site name, else the page's own words.
 
-    The wire agency a syndicated copy credits is excluded from the vote unless the page names
-    no other publisher, so a newspaper's copy of agency text is filed under the newspaper.
+    The wire ``agency`` a syndicated copy credits is excluded from the vote unless the page
+    names no other publisher, so a newspaper's copy of agency text is filed under the newspaper.
     """
     if page.outlet:
         return page.outlet
     known = metadata.outlet_from_url(page.url)
     if known or draft.outlet:
         return known or draft.outlet
-    _, agency = metadata.syndication(draft.notices, draft.body + draft.credits)
     return metadata.outlet_votes(
         notices=draft.notices,
         lines=draft.context,
@@ -180,8 +179,9 @@ def _article(page: Page, draft: Draft) -> Article:
     """Apply hints (they win), derive id, counts, read time and syndication."""
     digest = hash_text(" ".join(draft.body))  # the same hash as "\n\n".join: whitespace is normalised
     word_count = draft.word_count
-    outlet = _outlet(page, draft)
-    syndicated, agency = metadata.syndication(draft.notices, draft.body + draft.credits, outlet)
+    copy = metadata.wire_copy(draft.notices, draft.body + draft.credits)
+    outlet = _outlet(page, draft, copy[1])
+    syndicated, agency = metadata.not_by_outlet(copy, outlet)
     stated = draft.read_time_stated
     return Article(
         id=article_id_for(digest),

@@ -166,11 +166,18 @@ def agency_in(text: str) -> str | None:
 def syndication(notices: list[str], body: list[str], outlet: str | None = None) -> tuple[bool, str | None]:
     """Whether the article is a wire copy, and the agency when the text names one.
 
+    ``wire_copy`` of the text, unless the page is by the agency itself (``not_by_outlet``).
+    """
+    return not_by_outlet(wire_copy(notices, body), outlet)
+
+
+def wire_copy(notices: list[str], body: list[str]) -> tuple[bool, str | None]:
+    """Whether the text reads as a wire copy, and the agency it names, whoever published it.
+
     A syndication notice proves it; a known agency's dateline credit at the start of the body
     ("(AFP) -", "KYIV (Reuters) -") proves it too. The agency is the source the notice names
     ("syndicated feed of X", "X contributed to this report"), else a known agency in the notice's
-    or the body's credit contexts, else the dateline's own credit code. A page by the agency
-    itself (the outlet is the agency, or its initials are the credit code) is not a copy.
+    or the body's credit contexts, else the dateline's own credit code.
     """
     code = dateline_code(body)
     known_code = _known_agency(code) if code else None
@@ -179,9 +186,16 @@ def syndication(notices: list[str], body: list[str], outlet: str | None = None) 
     agency = named_source(notices) or agency_in(" ".join(notices)) or agency_in("\n".join(body))
     if agency is None and code:
         agency = known_code or code
+    return True, agency
+
+
+def not_by_outlet(copy: tuple[bool, str | None], outlet: str | None) -> tuple[bool, str | None]:
+    """``wire_copy``'s verdict, except that a page by the agency itself (the outlet is the
+    agency, or its initials are the credit code) is not a copy."""
+    agency = copy[1]
     if outlet and agency and same_org(outlet, agency):
         return False, None
-    return True, agency
+    return copy
 
 
 def outlet_from_url(url: str | None) -> str | None:
