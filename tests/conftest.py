@@ -14,35 +14,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from factories import SHARED_DIR, require_shared
 from sqlalchemy import create_engine, text
 
 from newsprism.store.database import normalise_url
 from newsprism.store.repository import Repository
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
-EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+SEEDS_DIR = SHARED_DIR / "seeds"
+EVAL_DIR = SHARED_DIR / "eval"
 EXAMPLES_DIR = REPO_ROOT / "examples"
 POSTGRES_URL = os.environ.get("NEWSPRISM_TEST_POSTGRES_URL")
 
 
-def _require_shared(path: Path) -> Path:
-    """Shared data is optional on a laptop but mandatory in CI, where its absence must fail."""
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (required under CI=true)")
-        pytest.skip(f"{path} not present")
-    return path
-
-
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    return _require_shared(SEEDS_DIR)
+    return require_shared(SEEDS_DIR)
 
 
 @pytest.fixture(scope="session")
 def eval_dir() -> Path:
-    return _require_shared(EVAL_DIR)
+    return require_shared(EVAL_DIR)
 
 
 def _backends() -> list[str]:

@@ -8,13 +8,13 @@ article the extractor must produce, so these tests judge analysis alone. Seed te
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import SHARED_DIR, require_shared
 
 from newsprism.analysis import analyse_story
 from newsprism.annotate import annotate
@@ -27,7 +27,7 @@ from newsprism.model import (
     content_hash,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
+SEEDS = SHARED_DIR / "seeds"
 
 
 def make_article(
@@ -82,11 +82,7 @@ class SeedStory:
 
 
 def load_seed_story() -> SeedStory:
-    if not (SEEDS / "gold.json").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"seed data missing at {SEEDS} (CI=true)")
-        pytest.skip("seed data not available")
-    gold = json.loads((SEEDS / "gold.json").read_text("utf-8"))
+    gold = json.loads(require_shared(SEEDS / "gold.json").read_text("utf-8"))
     event = datetime.fromisoformat(gold["story"]["event_date"])
     articles: dict[str, Article] = {}
     for name, meta in sorted(gold["articles"].items()):

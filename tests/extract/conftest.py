@@ -1,36 +1,18 @@
-"""Fixtures for the extraction tests: shared data folders and a synthetic article."""
+"""Fixtures for the extraction tests: the benchmark folder and a synthetic article."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = (REPO / "../shared").resolve()
-SEEDS = SHARED / "seeds"
-BENCH = SHARED / "eval" / "extraction"
-
-
-def shared_dir(path: Path) -> Path:
-    """The folder, or skip (locally) / fail (CI=true) when the shared data is missing."""
-    if path.is_dir():
-        return path
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"shared test data missing in CI: {path}")
-    pytest.skip(f"shared test data not found: {path}")
+from factories import require_shared
 
 
 @pytest.fixture
-def seeds_dir() -> Path:
-    return shared_dir(SEEDS)
-
-
-@pytest.fixture
-def bench_dir() -> Path:
-    return shared_dir(BENCH)
+def bench_dir(eval_dir: Path) -> Path:
+    """The public extraction benchmark (181 pages and their ground truth)."""
+    return require_shared(eval_dir / "extraction")
 
 
 PARAGRAPHS = [
