@@ -240,3 +240,8 @@ class Analysis:
     quotes: list[QuoteVariants] = field(default_factory=list)
     discrepancies: list[Discrepancy] = field(default_factory=list)
     framing: dict[str, list[FramingTerm]] = field(default_factory=dict)
+
+
+def quick_read_label(status: str) -> str:
+    """The public label: reviewed summaries say so, everything else is plainly AI-generated."""
+    return "AI-generated, newsroom-reviewed" if status in {"reviewed", "published"} else "AI-generated"

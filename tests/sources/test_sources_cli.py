@@ -9,8 +9,8 @@ import pytest
 from sources_support import LoopbackServer, article_html
 from typer.testing import CliRunner
 
+from newsprism.cli.sources import standalone_app
 from newsprism.sources.opml import FeedSubscription, build_opml
-from newsprism.sources_cli import standalone_app
 
 runner = CliRunner()
 

@@ -127,7 +127,7 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
         "NEWSPRISM_HOST_INTERVAL": "0",
         "PYTHONPATH": str(SRC),
     }
-    command = [sys.executable, "-m", "newsprism.sources_cli", "watch"]
+    command = [sys.executable, "-m", "newsprism.cli.sources", "watch"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 40
@@ -168,6 +168,6 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
 
 
 def _standalone() -> typer.Typer:
-    from newsprism.sources_cli import standalone_app
+    from newsprism.cli.sources import standalone_app
 
     return standalone_app

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from newsprism.cli.users import users_app
 from newsprism.newsroom.users import verify_password
 from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
-from newsprism.users_cli import users_app
 
 
 def test_add_list_and_change_roles(tmp_path: Path) -> None:

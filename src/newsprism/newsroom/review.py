@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsprism.model import Bullet, Citation, QuickRead
-from newsprism.render import quick_read_label
+from newsprism.model import Bullet, Citation, QuickRead, quick_read_label
 from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 

@@ -2,7 +2,7 @@
 
 Kept apart from ``cli.py`` so the sources layer can be wired in with two lines, and so the
 subscription commands work without importing the pipeline (it is imported only by ``watch`` and
-``fetch``, the two commands that ingest). ``python -m newsprism.sources_cli`` runs the same
+``fetch``, the two commands that ingest). ``python -m newsprism.cli.sources`` runs the same
 commands standalone.
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from newsprism.cli_common import (
+from newsprism.cli.common import (
     DatabaseOption,
     console,
     err_console,
@@ -303,13 +303,13 @@ async def _fetch(
 
 # ---- wiring ---------------------------------------------------------------------------------------
 def register(app: typer.Typer) -> None:
-    """Add ``sources ...``, ``watch`` and ``fetch`` to a Typer app (``newsprism.cli`` calls this)."""
+    """Add ``sources ...``, ``watch`` and ``fetch`` to a Typer app (``newsprism.cli.app`` calls this)."""
     app.add_typer(sources_app, name="sources")
     app.command("watch")(watch_command)
     app.command("fetch")(fetch_command)
 
 
-# standalone: python -m newsprism.sources_cli (same commands, usable before cli.py wires them in)
+# standalone: python -m newsprism.cli.sources (the same commands without the rest of the CLI)
 standalone_app = typer.Typer(name="newsprism-sources", no_args_is_help=True, add_completion=False)
 register(standalone_app)
 

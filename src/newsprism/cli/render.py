@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.model import Analysis, Article, Story
+from newsprism.model import Analysis, Article, Story, quick_read_label
 from newsprism.store.repository import StorySummary
 
 _BADGE_STYLES = [
@@ -37,11 +37,6 @@ def _badges(outlets: Sequence[str], palette: Sequence[str]) -> Text:
         text.append(f" {outlet} ", style=_badge_style(outlet, palette))
         text.append(" ")
     return text
-
-
-def quick_read_label(status: str) -> str:
-    """The public label: reviewed summaries say so, everything else is plainly AI-generated."""
-    return "AI-generated, newsroom-reviewed" if status in {"reviewed", "published"} else "AI-generated"
 
 
 def article(console: Console, item: Article) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from newsprism.cli_common import DatabaseOption, console, fail, open_repo, settings_for
+from newsprism.cli.common import DatabaseOption, console, fail, open_repo, settings_for
 from newsprism.newsroom.users import ROLES, UserError, check_role, check_username, hash_password
 from newsprism.store.newsroom import NewsroomStore
 

@@ -17,8 +17,8 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsprism import render
-from newsprism.cli_common import (
+from newsprism.cli import render
+from newsprism.cli.common import (
     DatabaseOption,
     console,
     err_console,
@@ -27,14 +27,14 @@ from newsprism.cli_common import (
     print_error,
     settings_for,
 )
+from newsprism.cli.sources import register as register_sources
+from newsprism.cli.users import users_app
 from newsprism.config import Settings
 from newsprism.model import ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, refresh_analyses
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
-from newsprism.sources_cli import register as register_sources
 from newsprism.store.repository import Repository
-from newsprism.users_cli import users_app
 
 app = typer.Typer(
     name="newsprism",
