@@ -20,6 +20,10 @@ from newsprism.textnorm import ASCII_LOWER, collapse_whitespace
 PageKind = Literal["html", "text"]
 FactKind = Literal["consensus", "exclusive"]
 QuickReadStatus = Literal["draft", "reviewed", "published", "rejected"]
+# "day": the page gave a date without a time of day; "time": it gave a time too.
+DatePrecision = Literal["day", "time"]
+# Who a byline names: a person, or an organisation (an outlet, an agency, "Staff").
+AuthorKind = Literal["person", "organization"]
 
 
 def content_hash(text: str) -> str:
@@ -52,6 +56,11 @@ class Page:
     title: str | None = None
     published_at: datetime | None = None
     author: str | None = None
+    # When the page was fetched or read: publication dates later than this (+ 1 day) are
+    # impossible and rejected. ``None``: extraction uses the time it runs.
+    fetched_at: datetime | None = None
+    # A structured record (JSON Lines) whose text is already the article: not a page scrape.
+    record: bool = False
 
 
 @dataclass(slots=True)
@@ -88,6 +97,12 @@ class Article:
     outlet_summary: list[str] = field(default_factory=list)
     lead_image_caption: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
+    # ``published_at`` as the page stated it: "day" (a date only: the time part is not real)
+    # or "time", and the UTC offset it wrote in minutes (``None``: none stated, read as UTC).
+    published_precision: DatePrecision | None = None
+    published_offset_minutes: int | None = None
+    # One kind per entry of ``authors``: "person" or "organization".
+    author_kinds: list[AuthorKind] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -151,13 +151,17 @@ def article_record(article: Article) -> dict[str, Any]:
     """An extracted article as ``newsprism extract`` prints it: every field, plus ``author``.
 
     ``author`` (all bylines joined) is the single-string form most users and tools expect;
-    ``authors`` keeps the list.
+    ``authors`` keeps the list. A date-only ``published_at`` (precision "day") prints as the
+    date alone, so no reader takes an invented midnight UTC for the time of publication.
     """
-    return {
+    record = {
         "path": article.source,
         **to_jsonable(article),
         "author": ", ".join(article.authors) or None,
     }
+    if article.published_at is not None and article.published_precision == "day":
+        record["published_at"] = article.published_at.date().isoformat()
+    return record
 
 
 def story_contract(story: Story, articles: list[Article], analysis: Analysis | None) -> dict[str, Any]:

@@ -76,6 +76,10 @@ def test_language(text: str, lang: str) -> None:
 
 
 def test_dates_in_text() -> None:
-    assert metadata.date_in(["Published Sept. 12, 2025"]) == datetime(2025, 9, 12, tzinfo=UTC)
-    assert metadata.date_in(["2024-03-01T10:30"]) == datetime(2024, 3, 1, 10, 30, tzinfo=UTC)
+    written = metadata.date_in(["Published Sept. 12, 2025"])
+    assert written == metadata.Dated(datetime(2025, 9, 12, tzinfo=UTC), "day", None)
+    iso = metadata.date_in(["2024-03-01T10:30"])
+    assert iso == metadata.Dated(datetime(2024, 3, 1, 10, 30, tzinfo=UTC), "time", None)
+    stated = metadata.date_in(["March 1, 2024 14:02 GMT+1"])
+    assert stated is not None and stated.offset_minutes == 60 and stated.when.hour == 14
     assert metadata.date_in(["no date here"]) is None

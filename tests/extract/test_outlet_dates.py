@@ -12,6 +12,9 @@ import pytest
 
 from newsprism.extract import extract, metadata
 from newsprism.model import Article, Page
+from newsprism.serialize import article_record
+
+FETCHED = datetime(2031, 9, 30, tzinfo=UTC)  # the synthetic pages are dated 2031
 
 
 def _text_article(
@@ -115,18 +118,26 @@ def test_masthead_and_more_from_name_the_outlet(
 
 def test_text_dates_keep_the_stated_offset() -> None:
     cet = timezone(timedelta(hours=2))
-    assert metadata.date_in(["Published: 4 May 2031, 14:05 GMT+2"]) == datetime(2031, 5, 4, 14, 5, tzinfo=cet)
-    assert metadata.date_in(["May 4, 2031 2:05 PM UTC"]) == datetime(2031, 5, 4, 14, 5, tzinfo=UTC)
-    assert metadata.date_in(["2031-05-04T14:05:00+02:00"]) == datetime(2031, 5, 4, 14, 5, tzinfo=cet)
-    assert metadata.date_in(["4 May 2031"]) == datetime(2031, 5, 4, tzinfo=UTC)
+    assert metadata.date_in(["Published: 4 May 2031, 14:05 GMT+2"]) == metadata.Dated(
+        datetime(2031, 5, 4, 14, 5, tzinfo=cet), "time", 120
+    )
+    assert metadata.date_in(["May 4, 2031 2:05 PM UTC"]) == metadata.Dated(
+        datetime(2031, 5, 4, 14, 5, tzinfo=UTC), "time", 0
+    )
+    assert metadata.date_in(["2031-05-04T14:05:00+02:00"]) == metadata.Dated(
+        datetime(2031, 5, 4, 14, 5, tzinfo=cet), "time", 120
+    )
+    # a date alone stays a date (no invented midnight) and states no offset
+    assert metadata.date_in(["4 May 2031"]) == metadata.Dated(datetime(2031, 5, 4, tzinfo=UTC), "day", None)
 
 
 def test_parse_iso() -> None:
-    assert metadata.parse_iso("2031-05-04T07:15:00+02:00") == datetime(
-        2031, 5, 4, 7, 15, tzinfo=timezone(timedelta(hours=2))
+    assert metadata.parse_iso("2031-05-04T07:15:00+02:00") == metadata.Dated(
+        datetime(2031, 5, 4, 7, 15, tzinfo=timezone(timedelta(hours=2))), "time", 120
     )
-    assert metadata.parse_iso("2031-05-04") == datetime(2031, 5, 4, tzinfo=UTC)
-    assert metadata.parse_iso("2031-05-04Tgarbage") == datetime(2031, 5, 4, tzinfo=UTC)
+    day = metadata.Dated(datetime(2031, 5, 4, tzinfo=UTC), "day", None)
+    assert metadata.parse_iso("2031-05-04") == day
+    assert metadata.parse_iso("2031-05-04Tgarbage") == day
     assert metadata.parse_iso("soon") is None
 
 
@@ -140,20 +151,41 @@ def _html(head: str, byline: str, paragraphs: list[str]) -> bytes:
 
 def test_html_keeps_the_declared_offset(article_lines: list[str]) -> None:
     head = '<meta property="article:published_time" content="2031-09-24T07:15:00+02:00">'
-    result = extract(Page("h", _html(head, "", article_lines), "html"))
+    result = extract(Page("h", _html(head, "", article_lines), "html", fetched_at=FETCHED))
     assert isinstance(result, Article)
     assert result.published_at == datetime(2031, 9, 24, 7, 15, tzinfo=timezone(timedelta(hours=2)))
+    assert (result.published_precision, result.published_offset_minutes) == ("time", 120)
     byline = '<p class="meta"><time datetime="2031-09-25T06:00:00-04:00">25 Sept</time></p>'
-    result = extract(Page("h", _html("", byline, article_lines), "html"))
+    result = extract(Page("h", _html("", byline, article_lines), "html", fetched_at=FETCHED))
     assert isinstance(result, Article)
     assert result.published_at == datetime(2031, 9, 25, 6, 0, tzinfo=timezone(timedelta(hours=-4)))
+    assert result.published_offset_minutes == -240
 
 
-def test_html_date_only_is_utc(article_lines: list[str]) -> None:
+def test_html_date_only_stays_a_date(article_lines: list[str]) -> None:
     head = '<meta name="date" content="2031-09-24">'
-    result = extract(Page("h", _html(head, "", article_lines), "html"))
+    result = extract(Page("h", _html(head, "", article_lines), "html", fetched_at=FETCHED))
     assert isinstance(result, Article)
     assert result.published_at == datetime(2031, 9, 24, tzinfo=UTC)
+    assert (result.published_precision, result.published_offset_minutes) == ("day", None)
+    assert article_record(result)["published_at"] == "2031-09-24"
+
+
+def test_impossible_dates_fall_back_to_the_next_evidence(article_lines: list[str]) -> None:
+    """A CMS placeholder (0001-01-01) or a date after the fetch is no date: the next source wins."""
+    head = (
+        '<meta property="article:published_time" content="0001-01-01T00:00:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2032-01-01"}</script>'
+    )
+    byline = '<p class="meta"><time datetime="2031-09-20T06:00:00+08:00">20 Sept</time></p>'
+    result = extract(Page("h", _html(head, byline, article_lines), "html", fetched_at=FETCHED))
+    assert isinstance(result, Article)
+    assert result.published_at == datetime(2031, 9, 20, 6, 0, tzinfo=timezone(timedelta(hours=8)))
+    assert result.published_at.isoformat().endswith("+08:00")
+    only_bad = extract(Page("h", _html(head, "", article_lines), "html", fetched_at=FETCHED))
+    assert isinstance(only_bad, Article) and only_bad.published_at is None
+    hinted = extract(Page("t", "\n\n".join(article_lines), "text", published_at=datetime(1, 1, 1)))
+    assert isinstance(hinted, Article) and hinted.published_at is None
 
 
 def test_html_byline_role(article_lines: list[str]) -> None:

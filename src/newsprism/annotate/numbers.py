@@ -124,11 +124,9 @@ def _absolute(match: re.Match[str], published: date | None) -> str:
     year = int(year_text) if year_text else _year_for(month, published)
     if year is None:
         return f"--{month:02d}-{int(day):02d}" if day else f"--{month:02d}"
-    if not day:
-        return _month_interval(year, month)
     try:
-        return date(year, month, int(day)).isoformat()
-    except ValueError:
+        return date(year, month, int(day)).isoformat() if day else _month_interval(year, month)
+    except (ValueError, OverflowError):  # no such day, or a year outside 1..9999
         return f"{year}-{month:02d}"
 
 
@@ -164,8 +162,14 @@ def _relative(text: str, published: date | None, future: bool = False) -> str:
     key = " ".join(text.casefold().split())
     if published is None:
         return "relative:" + key
-    if published is None:
+    try:
+        return _resolve(key, published, future)
+    except (OverflowError, ValueError):  # the date arithmetic left the years 1..9999
         return "relative:" + key
+
+
+def _resolve(key: str, published: date, future: bool) -> str:
+    """A relative date ("last week", "Tuesday") as an ISO date or interval from ``published``."""
     if key in ("today", "yesterday", "tomorrow"):
         delta = {"today": 0, "yesterday": -1, "tomorrow": 1}[key]
         return (published + timedelta(days=delta)).isoformat()

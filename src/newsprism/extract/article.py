@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Final
+from datetime import UTC, datetime
+from typing import Final, cast
 from urllib.parse import urljoin
 
-from newsprism.extract import encoding, metadata, rules
+from newsprism.extract import encoding, metadata, pagemeta, rules
 from newsprism.extract.html import HtmlResult, extract_html
+from newsprism.extract.metadata import Dated
 from newsprism.extract.text import TextResult, clean_text
-from newsprism.model import Article, ExtractionFailure, Page, RemovedLine, article_id_for
+from newsprism.model import (
+    Article,
+    AuthorKind,
+    DatePrecision,
+    ExtractionFailure,
+    Page,
+    RemovedLine,
+    article_id_for,
+)
 from newsprism.model import content_hash as hash_text
 from newsprism.sources.urls import InvalidURL, canonical_url
 
 DEFAULT_MAX_BYTES: Final = 5_000_000
 # Fewer body words than this is a stub, an error page or a section front, not an article.
+# Chinese, Japanese and Thai do not space their words: there CJK_CHARS_PER_WORD characters
+# count as one word (about the mean word length in those scripts).
 MIN_ARTICLE_WORDS: Final = 40
-# A body without sentence-shaped paragraphs is a list of links or labels. Plain text has no
-# markup to vouch for it, so a short text body needs two prose paragraphs, HTML needs one.
+CJK_CHARS_PER_WORD: Final = 2.5
+# A body without a sentence-shaped paragraph is a list of links or labels. Plain text has no
+# markup to vouch for it, so a short plain-text body (under SHORT_TEXT_WORDS) needs two prose
+# paragraphs, HTML one. A structured record (JSON Lines) is the article its producer extracted:
+# the word minimum is its only rule.
 MIN_PROSE_PARAGRAPHS: Final = {"html": 1, "text": 2}
 SHORT_TEXT_WORDS: Final = 120
+_PROSE_RULE: Final = {
+    "html": "an article needs at least one",
+    "text": f"scraped text under {SHORT_TEXT_WORDS} words needs two (a JSONL record needs only the words)",
+}
 
 
 @dataclass
@@ -32,10 +50,11 @@ class Draft:
     title: str | None = None
     standfirst: str | None = None
     authors: list[str] = field(default_factory=list)
+    author_kinds: list[str] = field(default_factory=list)
     author_role: str | None = None
     outlet: str | None = None
     canonical_url: str | None = None
-    published_at: datetime | None = None
+    published: Dated | None = None
     language: str | None = None
     read_time_stated: int | None = None
     notices: list[str] = field(default_factory=list)
@@ -47,7 +66,8 @@ class Draft:
     # wire credit lines cut from the body ("(Reporting by ...; Editing by ...)", "With AFP"):
     # not article text, but they still name the agency for syndication
     credits: list[str] = field(default_factory=list)
-    word_count: int = 0
+    word_count: int = 0  # words, with each CJK/Thai character counted as one
+    cjk_chars: int = 0  # of which CJK/Thai characters
     prose_paragraphs: int = 0
 
 
@@ -83,9 +103,11 @@ def _from_text(result: TextResult) -> Draft:
     if not authors:
         found = metadata.byline(context[:40])
         authors = [found] if found else []
+    words, cjk = _measure(body, sum(line.n_words for line in result.body))
     return Draft(
         body=body,
-        word_count=sum(line.n_words for line in result.body),
+        word_count=words,
+        cjk_chars=cjk,
         prose_paragraphs=sum(1 for line in result.body if line.prose),
         removed=result.removed,
         title=result.title,
@@ -95,7 +117,7 @@ def _from_text(result: TextResult) -> Draft:
         context=result.context,
         bios=result.bios,
         masthead=result.masthead,
-        published_at=metadata.date_in(context[:40]),
+        published=metadata.date_in(context[:40]),
         language=metadata.language(" ".join(body[:5])),
         read_time_stated=metadata.stated_read_time(result.read_time_lines),
         notices=result.notices,
@@ -111,20 +133,23 @@ def _from_html(result: HtmlResult) -> Draft:
     if standfirst and result.body and rules.near_duplicate(standfirst, [rules.shingle_set(result.body[0])]):
         standfirst = None
     standfirst = standfirst or result.standfirst
+    words, cjk = _measure(result.body, None)
     return Draft(
         body=result.body,
-        word_count=sum(len(rules.words(p)) for p in result.body),
+        word_count=words,
+        cjk_chars=cjk,
         prose_paragraphs=sum(1 for p in result.body if rules.is_prose(p)),
         removed=result.removed,
         title=result.title,
         standfirst=standfirst,
         authors=result.authors,
+        author_kinds=result.author_kinds,
         author_role=result.author_role,
         outlet=result.sitename,
         context=[r.text for r in result.removed],
         canonical_url=result.canonical_url,
-        published_at=result.published_at,
-        language=result.language or metadata.language(" ".join(result.body[:5])),
+        published=result.published,
+        language=result.language,
         read_time_stated=metadata.stated_read_time(read_lines),
         notices=notices,
         caption=result.caption,
@@ -132,12 +157,39 @@ def _from_html(result: HtmlResult) -> Draft:
     )
 
 
+def _measure(body: list[str], spaced_words: int | None) -> tuple[int, int]:
+    """(words, CJK/Thai characters) of a body: those scripts count one unit per character."""
+    cjk = sum(rules.cjk_chars(p) for p in body)
+    if cjk == 0:
+        words = spaced_words if spaced_words is not None else sum(len(rules.words(p)) for p in body)
+        return words, 0
+    return sum(rules.word_count(rules.without_cjk(p)) for p in body) + cjk, cjk
+
+
+def _word_equivalents(draft: Draft) -> float:
+    """Words, with CJK/Thai characters converted at CJK_CHARS_PER_WORD (for the length rules)."""
+    return draft.word_count - draft.cjk_chars + draft.cjk_chars / CJK_CHARS_PER_WORD
+
+
 def _not_article(page: Page, draft: Draft) -> ExtractionFailure | None:
-    """Too little prose to be an article: a section front, an error page, a stub."""
-    words, prose = draft.word_count, draft.prose_paragraphs
-    short = words < SHORT_TEXT_WORDS or page.kind == "html"
-    if words < MIN_ARTICLE_WORDS or (prose < MIN_PROSE_PARAGRAPHS[page.kind] and short):
-        return ExtractionFailure(page.source, f"not an article: only {words} words of article text found")
+    """Too little text, or too little prose, to be an article: a section front, an error page, a
+    stub. The reason names the rule that refused the page."""
+    size = _word_equivalents(draft)
+    shown = f"{draft.word_count} words" if not draft.cjk_chars else f"{draft.word_count} words and characters"
+    if size < MIN_ARTICLE_WORDS:
+        return ExtractionFailure(
+            page.source,
+            f"not an article: {shown} of article text found; an article needs {MIN_ARTICLE_WORDS} words",
+        )
+    if page.record:
+        return None
+    needed = MIN_PROSE_PARAGRAPHS[page.kind] if size < SHORT_TEXT_WORDS else 1
+    if draft.prose_paragraphs < needed:
+        return ExtractionFailure(
+            page.source,
+            f"not an article: {draft.prose_paragraphs} sentence-shaped paragraphs in {shown}; "
+            f"{_PROSE_RULE[page.kind]}",
+        )
     return None
 
 
@@ -162,10 +214,10 @@ def _outlet(page: Page, draft: Draft, agency: str | None) -> str | None:
     """
     if page.outlet:
         return page.outlet
-    known = metadata.outlet_from_url(page.url)
+    known = metadata.outlet_from_url(page.url or draft.canonical_url)
     if known or draft.outlet:
         return known or draft.outlet
-    return metadata.outlet_votes(
+    voted = metadata.outlet_votes(
         notices=draft.notices,
         lines=draft.context,
         bios=draft.bios,
@@ -173,6 +225,23 @@ def _outlet(page: Page, draft: Draft, agency: str | None) -> str | None:
         url=page.url,
         exclude=agency,
     )
+    # the domain itself ("floridatoday.com") rather than nothing, never a bare fragment of it
+    return voted or pagemeta.host_of(page.url or draft.canonical_url) or None
+
+
+def _published(page: Page, draft: Draft) -> Dated | None:
+    """The caller's date when it is possible, else the page's (already bounded by extraction)."""
+    hint = metadata.stamp(page.published_at) if page.published_at is not None else None
+    return metadata.plausible(hint, _latest(page)) or draft.published
+
+
+def _latest(page: Page) -> datetime:
+    """The latest possible publication instant: the fetch time (else now) plus a day.
+
+    The only clock read in extraction, and only when the caller does not say when the page was
+    fetched: a page cannot be published after it was read.
+    """
+    return metadata.latest_plausible(page.fetched_at or datetime.now(UTC))
 
 
 def _article(page: Page, draft: Draft) -> Article:
@@ -183,6 +252,9 @@ def _article(page: Page, draft: Draft) -> Article:
     outlet = _outlet(page, draft, copy[1])
     syndicated, agency = metadata.not_by_outlet(copy, outlet)
     stated = draft.read_time_stated
+    published = _published(page, draft)
+    authors = [page.author] if page.author else draft.authors
+    kinds = draft.author_kinds if not page.author and len(draft.author_kinds) == len(authors) else []
     return Article(
         id=article_id_for(digest),
         source=page.source,
@@ -193,12 +265,16 @@ def _article(page: Page, draft: Draft) -> Article:
         canonical_url=_canonical(page.url, draft.canonical_url),
         outlet=outlet,
         standfirst=draft.standfirst,
-        authors=[page.author] if page.author else draft.authors,
+        authors=authors,
+        author_kinds=cast(list[AuthorKind], kinds or [pagemeta.author_kind(a) for a in authors]),
         author_role=draft.author_role,
-        published_at=metadata.aware(page.published_at) or draft.published_at,
+        published_at=published.when if published else None,
+        published_precision=cast(DatePrecision, published.precision) if published else None,
+        published_offset_minutes=published.offset_minutes if published else None,
         language=draft.language,
         word_count=word_count,
-        read_time_minutes=stated or metadata.estimated_read_time(word_count),
+        read_time_minutes=stated
+        or metadata.estimated_read_time(word_count - draft.cjk_chars, draft.cjk_chars),
         read_time_stated=stated is not None,
         syndicated=syndicated,
         agency=agency,
@@ -218,13 +294,26 @@ def _extract(page: Page, max_bytes: int) -> Article | ExtractionFailure:
     if isinstance(text, ExtractionFailure):
         return text
     if page.kind == "html":
-        result = extract_html(text)
+        result = extract_html(text, _latest(page))
         if result is None:
             return ExtractionFailure(page.source, "not an article: the HTML could not be parsed")
         draft = _from_html(result)
     else:
         draft = _from_text(clean_text(text))
+        if page.record:
+            _keep_record_text(draft, text)
     return _not_article(page, draft) or _article(page, draft)
+
+
+def _keep_record_text(draft: Draft, text: str) -> None:
+    """A structured record's text is the article its producer extracted: when the line
+    classifier (built for whole-page scrapes) cuts most of it, keep the record's paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
+    words, cjk = _measure(paragraphs, None)
+    if draft.word_count * 2 >= words:
+        return
+    draft.body, draft.word_count, draft.cjk_chars = paragraphs, words, cjk
+    draft.removed = []
 
 
 def extract(page: Page, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | ExtractionFailure:

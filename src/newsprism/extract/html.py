@@ -11,6 +11,7 @@ wire credit lines).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
@@ -19,9 +20,11 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
-from newsprism.extract import cleanup, metadata, rules
+from newsprism.extract import cleanup, metadata, pagemeta, rules
+from newsprism.extract.metadata import Dated
 from newsprism.model import RemovedLine
 
 # Below this many words precision mode has probably cut the article: retry in default mode
@@ -33,8 +36,6 @@ FALLBACK_WORDS = 30
 _HTML_SHAPES = frozenset({"read time", "syndication notice", "summary widget", "update stamp"})
 _FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-# htmldate compares against "today" unless told otherwise; a fixed bound keeps it pure.
-_MAX_DATE = "2100-12-31"
 
 
 @dataclass
@@ -47,14 +48,16 @@ class HtmlResult:
     description: str | None = None
     standfirst: str | None = None  # the sub-headline found at the top of the body
     authors: list[str] = field(default_factory=list)
+    author_kinds: list[str] = field(default_factory=list)
     sitename: str | None = None
     canonical_url: str | None = None
-    published_at: datetime | None = None
+    published: Dated | None = None
     language: str | None = None
     caption: str | None = None
     pagetype: str | None = None
     author_role: str | None = None
     bylines: list[str] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)
 
 
 def _head_values(tree: HtmlElement) -> dict[str, str]:
@@ -81,22 +84,49 @@ def _pick(values: dict[str, str], *keys: str) -> str | None:
     return next((values[k] for k in keys if k in values), None)
 
 
-def _metadata(tree: HtmlElement, result: HtmlResult) -> dict[str, str]:
-    """What the page declares about itself: title, description, site, canonical URL, author."""
+def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> dict[str, str]:
+    """What the page declares about itself: title, description, site, canonical URL, language."""
     values = _head_values(tree)
-    result.title = _pick(values, "og:title", "twitter:title", "title")
     result.description = _pick(values, "og:description", "description", "twitter:description")
-    result.sitename = _pick(values, "og:site_name", "application-name")
     result.canonical_url = _pick(values, "link:canonical", "og:url")
     result.pagetype = _pick(values, "og:type")
-    lang = tree.get("lang") or _pick(values, "content-language", "og:locale")
+    host = pagemeta.host_of(result.canonical_url)
+    result.sitename = pagemeta.plausible_outlet(
+        values.get("og:site_name"), host
+    ) or pagemeta.plausible_outlet(ld.publisher, host)
+    names = [n for n in (values.get("og:site_name"), ld.publisher, values.get("application-name")) if n]
+    known = metadata.outlet_from_url(result.canonical_url)
+    names += [n for n in (known, host, host.split(".")[0] if host else None) if n]
+    title = _pick(values, "og:title", "twitter:title") or ld.headline or values.get("title")
+    result.title = pagemeta.clean_title(title, names)
+    result.site_names = names
+    lang = tree.get("lang") or _pick(values, "content-language", "og:locale") or ld.language
     if lang:
         result.language = lang.replace("_", "-").split("-")[0].lower() or None
-    author = _pick(values, "author", "article:author", "dc.creator", "byl")
-    if author and not author.startswith("http"):
-        author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
-        result.authors = [a for a in re.split(r"\s*(?:;|,| and | & )\s*", author) if a]
     return values
+
+
+def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> None:
+    """The byline from every place pages put it (see ``pagemeta``), trafilatura's as the floor."""
+    sources = (
+        pagemeta.meta_authors(tree),
+        pagemeta.marked_authors(tree),
+        pagemeta.byline_authors(result.bylines),
+    )
+    chosen = pagemeta.choose_authors(ld.authors, sources, result.site_names)
+    if not chosen:
+        found = trafilatura_author(tree)
+        chosen = [(n, pagemeta.author_kind(n, result.site_names)) for n in pagemeta.split_names(found or "")]
+    result.authors = [n for n, _k in chosen]
+    result.author_kinds = [k for _n, k in chosen]
+
+
+def trafilatura_author(tree: HtmlElement) -> str | None:
+    """trafilatura's author finder (it copies the tree, so it runs only when nothing else named one)."""
+    try:
+        return extract_author(tree)
+    except Exception:  # a library bug on an odd tree must not stop extraction
+        return None
 
 
 # Declared publication times, most specific first; their offsets are kept (htmldate drops them).
@@ -110,7 +140,6 @@ _DATE_KEYS = (
     "publishdate",
     "date",
 )
-_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 # Elements that carry a byline or an author's job title, by class name.
 # Selecting class attributes, then their elements, is several times cheaper than testing every
 # element's class ("uthor"/"yline" cover Author, author, Byline, byline).
@@ -119,20 +148,31 @@ _ROLE_CLASS = re.compile(r"role|title|position|job", re.IGNORECASE)
 MAX_BYLINE_ELEMENTS = 12
 
 
-def _declared_date(tree: HtmlElement, html: str, values: dict[str, str]) -> datetime | None:
-    """The page's own timestamp (meta, JSON-LD, first ``<time datetime>``), offset intact."""
+def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData) -> Iterator[Dated]:
+    """The page's own timestamps (meta, JSON-LD, ``<time datetime>``), offsets intact, in order."""
     for key in _DATE_KEYS:
         found = metadata.parse_iso(values.get(key))
         if found is not None:
-            return found
-    m = _LD_DATE.search(html)
-    if m and (found := metadata.parse_iso(m.group(1))) is not None:
-        return found
+            yield found
+    found = metadata.parse_iso(ld.published)
+    if found is not None:
+        yield found
     for el in tree.iter("time"):
         found = metadata.parse_iso(el.get("datetime"))
         if found is not None:
+            yield found
+            break
+
+
+def _published(
+    tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData, latest: datetime
+) -> Dated | None:
+    """The first possible publication date: declared ones, then htmldate (which reads the URL and
+    the page's text too). Impossible dates (before 1990, after ``latest``) are skipped."""
+    for found in _declared_dates(tree, values, ld):
+        if metadata.plausible(found, latest) is not None:
             return found
-    return None
+    return metadata.plausible(_date(tree, values, latest), latest)
 
 
 def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
@@ -162,14 +202,16 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
         result.author_role = metadata.byline_role(result.bylines, result.sitename)
 
 
-def _date(tree: HtmlElement) -> datetime | None:
+def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated | None:
+    """htmldate's guess, bounded by ``latest`` (so it never reads the clock)."""
+    url = _pick(values, "link:canonical", "og:url")
     try:
-        found = find_date(tree, extensive_search=False, original_date=True, max_date=_MAX_DATE)
+        found = find_date(
+            tree, url=url, extensive_search=False, original_date=True, max_date=latest.strftime("%Y-%m-%d")
+        )
     except Exception:  # htmldate is defensive but a broken tree must not stop extraction
         return None
-    if not found:
-        return None
-    return metadata.parse_iso(found)
+    return metadata.parse_iso(found) if found else None
 
 
 def _caption(html: str) -> str | None:
@@ -209,17 +251,23 @@ def _furniture_reason(line: str) -> str | None:
     return reason
 
 
-def extract_html(html: str) -> HtmlResult | None:
-    """Body and metadata of an HTML page, or ``None`` when the markup cannot be parsed."""
+def extract_html(html: str, latest: datetime) -> HtmlResult | None:
+    """Body and metadata of an HTML page, or ``None`` when the markup cannot be parsed.
+
+    ``latest`` bounds the publication date (the fetch time plus a day): later dates are impossible.
+    """
     tree = load_html(html)
     if tree is None:
         return None
     result = HtmlResult()
-    values = _metadata(tree, result)
-    result.published_at = _declared_date(tree, html, values) or _date(tree)
+    ld = pagemeta.linked_data(tree)
+    values = _metadata(tree, result, ld)
+    result.published = _published(tree, values, ld, latest)
     _bylines(tree, result)
+    _authors(tree, result, ld)
     result.caption = _caption(html)
     text = _body_text(tree, html)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result)
+    result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

@@ -127,6 +127,23 @@ def word_count(text: str) -> int:
     return _count_words(data)
 
 
+# Scripts written without spaces between words: Thai, kana, CJK ideographs (and their
+# compatibility forms). Hangul is spaced, so Korean counts in words like Latin text.
+_CJK: Final = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def cjk_chars(text: str) -> int:
+    """Characters of unspaced scripts (Chinese, Japanese, Thai) in ``text``: their length unit."""
+    if text.isascii():
+        return 0
+    return len(_CJK.findall(text))
+
+
+def without_cjk(text: str) -> str:
+    """``text`` with its unspaced-script characters blanked, to count the spaced words left."""
+    return _CJK.sub(" ", text)
+
+
 def _count_words(data: bytes) -> int:
     """Words in ``_word_bytes`` output: each is a space-to-letter step in the byte table."""
     return (b" " + data).translate(_WORD_BYTES).count(b" a")

@@ -1,0 +1,399 @@
+"""What an HTML page says about itself: authors, headline, outlet and language.
+
+Pages state these in several places, each with its own failure mode, so every field is read from
+the most explicit source first and falls back in order:
+
+- **authors**: the article's JSON-LD ``author`` (``@graph``, arrays, ``@id`` references,
+  Person/Organization), then ``<meta>`` bylines (``author``, ``article:author``, ``dc.creator``,
+  ``parsely-author`` …; never a profile URL), then ``rel=author`` links and microdata
+  ``itemprop=author``, then byline blocks ("By X and Y"), then trafilatura's own author finder.
+  Each name is told apart as a person or an organisation; an organisation stays when it is the
+  only byline, and a lone byline naming the outlet itself gives way to a person named elsewhere.
+- **headline**: ``og:title``/JSON-LD ``headline``/``<title>`` with the site's name cut off
+  ("… | DW | 28.04.2023", "– TechCrunch", "：朝日新聞デジタル").
+- **outlet**: ``og:site_name``, JSON-LD ``publisher.name``, a curated domain table, else the
+  domain itself; never a section label, a URL or a bare host fragment.
+- **language**: ``<html lang>`` when the text agrees, else what the text is (py3langid).
+
+Only the HTML path uses this module (it is not compiled: it runs once per page, not per line).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newsprism.extract import metadata, rules
+
+# --- JSON-LD ---------------------------------------------------------------------------------
+
+_ORG_TYPES: Final = ("Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization")
+MAX_LD_OBJECTS: Final = 2_000  # a page cannot make the walk unbounded
+
+
+@dataclass
+class LinkedData:
+    """The article object of a page's JSON-LD, reduced to the fields extraction uses."""
+
+    headline: str | None = None
+    authors: list[tuple[str, str]] = field(default_factory=list)  # (name, "person"|"organization")
+    publisher: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    tp = obj.get("@type")
+    return [t for t in (tp if isinstance(tp, list) else [tp]) if isinstance(t, str)]
+
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    return any("Article" in t or "Posting" in t or t in ("Report", "WebPage") for t in _types(obj))
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in ``data``, outer first (arrays and ``@graph`` included)."""
+    stack = [data]
+    seen = 0
+    while stack and seen < MAX_LD_OBJECTS:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            seen += 1
+            yield item
+            graph = item.get("@graph")
+            if graph is not None:
+                stack[:0] = graph if isinstance(graph, list) else [graph]
+
+
+def _ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        try:
+            data = json.loads(script.text_content(), strict=False)
+        except (ValueError, RecursionError):
+            continue  # broken JSON-LD is common; the other sources still count
+        objects.extend(_walk(data))
+    return objects
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def _ld_person(value: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """Names and kinds in one JSON-LD ``author`` value (string, object, reference, array)."""
+    if isinstance(value, list):
+        return [found for item in value for found in _ld_person(item, by_id)]
+    if isinstance(value, str):
+        return [(name, "") for name in split_names(value)]
+    if not isinstance(value, dict):
+        return []
+    if set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        value = by_id.get(value["@id"], value)
+    name = _text(value.get("name")) or _text(value.get("byline"))
+    if not name and (value.get("givenName") or value.get("familyName")):
+        name = " ".join(str(value.get(k) or "") for k in ("givenName", "familyName")).strip()
+    if not name:
+        return []
+    kind = (
+        "organization"
+        if any(t in _ORG_TYPES for t in _types(value)) and "Person" not in _types(value)
+        else ""
+    )
+    return [(n, kind) for n in split_names(name)]
+
+
+def linked_data(tree: HtmlElement) -> LinkedData:
+    """The page's article as JSON-LD describes it (the first article-like object with an author)."""
+    objects = _ld_objects(tree)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and len(o) > 2}
+    articles = [o for o in objects if _is_article(o)]
+    ranked = sorted(articles, key=lambda o: ("author" not in o, "WebPage" in _types(o)))
+    found = LinkedData()
+    for obj in ranked:
+        found.headline = found.headline or _text(obj.get("headline"))
+        found.published = found.published or _text(obj.get("datePublished"))
+        found.language = found.language or _text(obj.get("inLanguage"))
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and set(publisher) <= {"@id", "@type"}:
+            publisher = by_id.get(str(publisher.get("@id")), publisher)
+        found.publisher = found.publisher or _text(publisher)
+        if not found.authors and "author" in obj:
+            found.authors = _ld_person(obj["author"], by_id)
+    if found.publisher is None:
+        orgs = [o for o in objects if any(t in ("NewsMediaOrganization",) for t in _types(o))]
+        found.publisher = _text(orgs[0].get("name")) if orgs else None
+    return found
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+# "By", "Von", "Par", … before a byline, and the conjunctions between its names.
+_BY: Final = re.compile(
+    r"^(?:by|von|par|por|di|da|door|af|av|от|автор[ы]?:?|text:?|texte:?)\s+", re.IGNORECASE
+)
+_AND: Final = re.compile(
+    r"\s*(?:,|;|\s&\s|\s(?:and|und|y|e|et|en|og|och|ve|i|и|та|a)\s|、|，|/)\s*", re.IGNORECASE
+)
+# Words that make a byline an organisation rather than a person.
+_ORG_WORDS: Final = re.compile(
+    r"(?i:\b(?:redaktion|rédaction|redacción|redazione|redactie|redaksjon|staff|desk|team|newsroom|"
+    r"editors?|editorial|agency|agencia|agentur|agenzia|ajansı|press|news|nachrichten|noticias|"
+    r"online|media|times|zeitung|post|tribune|herald|journal|magazin|magazine|radio|tv|channel|"
+    r"reuters|inc|ltd|gmbh|group)\b)|新聞|신문|일보|通信|日報|\.(?:com|de|co|org|net|ch|at|be|fr|es|it|no|uk|in|jp)\b"
+)
+_SLUG: Final = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_NOT_NAME: Final = re.compile(r"https?://|www\.|@|\d{3,}|[<>{}]")
+# A job title after the name: "Mathias Hagen / Journalist", "신현주 기자".
+_TRAILING_ROLE: Final = re.compile(r"\s*(?:/|\||–|—)\s*[^/|]{2,40}$|\s+기자$|\s+記者$")
+MAX_NAME_WORDS: Final = 6
+
+
+def split_names(text: str) -> list[str]:
+    """Names in one byline string: "By Jane Roe and John Doe" -> ["Jane Roe", "John Doe"].
+
+    "Family, Given" (as ``dc.creator`` writes one name) stays one name, turned around.
+    """
+    text = _BY.sub("", " ".join(text.split())).strip(" ,;:")
+    text = _TRAILING_ROLE.sub("", text) if len(text.split()) > 1 else text
+    if not text or _NOT_NAME.search(text):
+        return []
+    parts = [p.strip(" .,;:") for p in _AND.split(text)]
+    parts = [p for p in parts if p]
+    if _family_given(text, parts):
+        return [f"{parts[1]} {parts[0]}"]
+    return [p for p in parts if _plausible_name(p)]
+
+
+def _family_given(text: str, parts: list[str]) -> bool:
+    """ "Brazil, Rachel": one name, family first (how ``dc.creator`` writes it)."""
+    if len(parts) != 2 or text.count(",") != 1 or any(len(p.split()) != 1 for p in parts):
+        return False
+    return not (_ORG_WORDS.search(parts[0]) or parts[1].isupper())
+
+
+def _plausible_name(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS or _SLUG.match(name):
+        return False
+    return any(ch.isalpha() for ch in name)
+
+
+def author_kind(name: str, outlet_names: Iterable[str] = ()) -> str:
+    """ "organization" for an outlet, agency or desk ("dpa", "BR24 Redaktion"), else "person"."""
+    if _ORG_WORDS.search(name) or metadata.known_agency(name):
+        return "organization"
+    key = _fold(name)
+    for outlet in outlet_names:
+        other = _fold(outlet)
+        if other and (key in other or other in key):
+            return "organization"
+    return "person"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+# --- Authors ---------------------------------------------------------------------------------
+
+_META_AUTHOR_KEYS: Final = (
+    "article:author",
+    "author",
+    "dc.creator",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+)
+
+
+def meta_authors(tree: HtmlElement) -> list[str]:
+    """Bylines the head's ``<meta>`` tags state (every tag, not only the first; never a URL)."""
+    names: list[str] = []
+    for el in tree.iter("meta"):
+        key = (el.get("name") or el.get("property") or "").lower()
+        if key in _META_AUTHOR_KEYS:
+            names.extend(split_names(el.get("content") or ""))
+    return _unique(names)
+
+
+def marked_authors(tree: HtmlElement) -> list[str]:
+    """Names marked up as the author in the body: ``rel=author`` links, ``itemprop=author``."""
+    names: list[str] = []
+    for el in tree.xpath('//a[contains(@rel, "author")] | //*[@itemprop="author"]'):
+        if not isinstance(el, HtmlElement):
+            continue
+        named = el.xpath('.//*[@itemprop="name"]/@content | .//*[@itemprop="name"]')
+        text = named[0] if named else el
+        value = text if isinstance(text, str) else " ".join(text.text_content().split())
+        if 0 < len(value) <= 80:
+            names.extend(split_names(value))
+    return _unique(names)
+
+
+def byline_authors(bylines: Iterable[str]) -> list[str]:
+    """Names in byline blocks that say "By …" (or start with a name and stay short)."""
+    for line in bylines:
+        if _BY.match(line) and len(line.split()) <= 16:
+            names = split_names(re.split(r"\s[|·•]\s|\s(?:–|—|-)\s|\d", line)[0])
+            if names:
+                return names
+    return []
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(_fold(name), name)
+    return [v for k, v in seen.items() if k]
+
+
+def choose_authors(
+    ld: list[tuple[str, str]], sources: Iterable[list[str]], outlet_names: list[str]
+) -> list[tuple[str, str]]:
+    """The byline: JSON-LD's, else the first other source naming anyone.
+
+    A byline that names only organisations (often the outlet itself) gives way to the first
+    source naming a person; when none does, the organisation stays.
+    """
+    kinded = [(n, k or author_kind(n, outlet_names)) for n, k in _unique_pairs(ld)]
+    if any(k == "person" for _n, k in kinded):
+        return kinded
+    for names in sources:
+        found = [(n, author_kind(n, outlet_names)) for n in names]
+        if any(k == "person" for _n, k in found):
+            return found
+        kinded = kinded or found
+    return kinded
+
+
+def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: dict[str, tuple[str, str]] = {}
+    for name, kind in pairs:
+        seen.setdefault(_fold(name), (name, kind))
+    return [v for k, v in seen.items() if k]
+
+
+# --- Headline --------------------------------------------------------------------------------
+
+# Separators between a headline and the site's name in <title>/og:title.
+_TITLE_SEP: Final = re.compile(r"\s+[|–—-]\s+|\s*[|｜]\s*|\s*[：:]\s*(?=\S+$)|\s+::\s+|\s+·\s+|\s+/\s+")
+_DATE_PART: Final = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}-\d{2}-\d{2}$")
+
+
+def clean_title(title: str | None, site_names: list[str]) -> str | None:
+    """``title`` without the site's name and the date some sites append, at either end."""
+    if not title:
+        return title
+    parts = _TITLE_SEP.split(title)
+    if len(parts) < 2:
+        return title
+    keys = [k for k in (_fold(n) for n in site_names) if k]
+
+    def is_site(part: str) -> bool:
+        key = _fold(part)
+        if not key or _DATE_PART.match(part.strip()):
+            return True
+        short = len(part.split()) <= 5
+        return any(key == k or (short and len(key) >= 2 and (key in k or k in key)) for k in keys)
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    if len(parts) == len(_TITLE_SEP.split(title)):
+        return title
+    # keep the separators inside what is left: cut at the first dropped part's boundary
+    start = title.find(parts[0])
+    last = parts[-1]
+    end = title.rfind(last) + len(last)
+    return title[start:end].strip() if start >= 0 and end > start else title
+
+
+# --- Outlet ----------------------------------------------------------------------------------
+
+_SECTION_LABEL: Final = re.compile(r"^[A-Z]\.[A-Z]\.?$|^(?i:home|news|world|politics|business|sport|sports)$")
+
+
+def plausible_outlet(name: str | None, host: str) -> str | None:
+    """``name`` as an outlet's display name, or ``None`` for a URL, section label or host fragment."""
+    if not name:
+        return None
+    name = " ".join(name.split()).lstrip("@")
+    if not name or len(name) > 80 or "://" in name or name.startswith("www.") or _SECTION_LABEL.match(name):
+        return None
+    label = host.split(".")[0] if host else ""
+    if label and name.casefold() == label and name.islower():
+        return None  # "nj", "floridatoday": a host fragment, not a display name
+    return name
+
+
+def host_of(url: str | None) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+
+
+# --- Language --------------------------------------------------------------------------------
+
+# The declared language is trusted when this share of the text's words are its frequent words.
+MIN_STOPWORD_SHARE: Final = 0.08
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def text_language(text: str) -> str | None:
+    """The language of ``text`` by py3langid (ships its model; loaded on first use)."""
+    sample = text[:2000]
+    if len(sample) < 40:
+        return None
+    lang, prob = _identifier().classify(sample)
+    return str(lang) if prob >= 0.9 else None
+
+
+def _share(words: list[str], listed: frozenset[str]) -> float:
+    return sum(1 for w in words if w in listed) / len(words) if words else 0.0
+
+
+def page_language(declared: str | None, text: str) -> str | None:
+    """``<html lang>`` when the text agrees with it, else the text's own language.
+
+    Agreement is cheap to see for the languages with a stopword list (a share of their frequent
+    words); another declared language is trusted unless the text is plainly in a listed one
+    (a template left at "en" on a Zulu page). The statistical identifier (py3langid, whose model
+    takes seconds to load) runs only when that cheap evidence disagrees or nothing is declared.
+    """
+    words = rules.folded_words(text[:4000])
+    table = metadata.stopwords()
+    if declared and len(words) < 20:
+        return declared
+    if declared:
+        listed = table.get(declared)
+        if listed is not None and _share(words, listed) >= MIN_STOPWORD_SHARE:
+            return declared
+        plain = any(_share(words, other) >= 2 * MIN_STOPWORD_SHARE for other in table.values())
+        if listed is None and not plain:
+            return declared
+    return text_language(text) or declared or metadata.language(text)
