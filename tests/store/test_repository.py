@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -26,7 +27,12 @@ T0 = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
 
 
 def make_article(
-    body: list[str], *, url: str | None = None, outlet: str = "Harbour Ledger", when: datetime = T0
+    body: list[str],
+    *,
+    url: str | None = None,
+    outlet: str = "Harbour Ledger",
+    when: datetime = T0,
+    **fields: Any,
 ) -> Article:
     return article_from_paragraphs(
         body,
@@ -36,6 +42,7 @@ def make_article(
         url=url,
         source=url or "file.txt",
         removed=[RemovedLine("Advertisement", "advertisement", 3)],
+        **fields,
     )
 
 
@@ -63,6 +70,38 @@ def test_round_trip_keeps_every_field(repo: Repository) -> None:
     loaded = repo.get_article(article.id)
     assert loaded == article
     assert loaded is not None and loaded.published_at == T0
+
+
+def test_dates_keep_their_offset_and_precision(repo: Repository) -> None:
+    """#16 item 8: SQLite stored 08:30+01:00 as 08:30+00:00. The instant is stored in UTC with
+    the page's offset and precision beside it; a round trip returns all three on every store."""
+    plus_one = timezone(timedelta(hours=1))
+    timed = make_article(
+        ["Ferries resumed at dawn.", "Crews cleared the harbour mouth."],
+        url="https://ledger.example/ferries",
+        when=datetime(2026, 9, 14, 8, 30, tzinfo=plus_one),
+        published_offset_minutes=60,
+        published_precision="time",
+        author_kinds=["person"],
+        authors=["Ada Lume"],
+    )
+    dated = make_article(
+        ["The council met on Monday.", "It approved the tram budget."],
+        url="https://ledger.example/council",
+        when=datetime(2026, 9, 14, tzinfo=UTC),
+        published_precision="day",
+    )
+    for article in (timed, dated):
+        assert repo.ingest(article, StoryChange([story_of(article.id, article)], {}, []))
+        loaded = repo.get_article(article.id)
+        assert loaded == article
+        assert loaded is not None and loaded.published_at is not None and article.published_at is not None
+        assert loaded.published_at.utcoffset() == article.published_at.utcoffset()
+        assert loaded.published_at.isoformat() == article.published_at.isoformat()
+    with repo.engine.connect() as conn:
+        stored = conn.execute(select(schema.articles.c.published_at).where(schema.articles.c.id == timed.id))
+        instant = stored.scalar_one()
+    assert instant.replace(tzinfo=None) == datetime(2026, 9, 14, 7, 30)  # UTC on SQLite and PostgreSQL
 
 
 def test_ingest_is_idempotent_by_content_hash_and_canonical_url(repo: Repository) -> None:

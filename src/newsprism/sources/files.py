@@ -111,6 +111,7 @@ def page_from_record(record: Any, source: str) -> LoadResult:
         title=_str(record.get("title")),
         published_at=published_at,
         author=_str(record.get("author")),
+        record=True,
     )
 
 

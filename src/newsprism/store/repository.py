@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -574,18 +574,33 @@ def _first_bullets(conn: Connection, story_ids: Sequence[str]) -> dict[str, tupl
 
 
 def _article_row(article: Article) -> dict[str, Any]:
+    """The row of an article; ``published_at`` as the UTC instant (SQLite drops offsets), the
+    page's own offset kept in ``published_offset_minutes``."""
     data = to_jsonable(article)
     row = {k: data[k] for k in _ARTICLE_COLUMNS}
-    row["published_at"] = article.published_at
+    published = article.published_at
+    row["published_at"] = _in_offset(published, 0) if published is not None else None
     return row
 
 
 def _article_from_row(row: Row[Any]) -> Article:
     data = {k: getattr(row, k) for k in _ARTICLE_COLUMNS}
     published = as_utc(data.pop("published_at"))
+    data["author_kinds"] = data.get("author_kinds") or []
     article = from_jsonable(Article, data)
+    offset = article.published_offset_minutes
+    if published is not None and offset is not None:
+        published = _in_offset(published, offset)
     article.published_at = published
     return article
+
+
+def _in_offset(when: datetime, minutes: int) -> datetime:
+    """``when`` shown in the UTC offset the page stated (the instant is unchanged)."""
+    try:
+        return when.astimezone(timezone(timedelta(minutes=minutes)))
+    except (ValueError, OverflowError):  # an offset beyond ±24 h, or the calendar's edge
+        return when
 
 
 def _story_from_row(row: Row[Any], article_ids: list[str]) -> Story:

@@ -52,6 +52,8 @@ articles = Table(
     Column("standfirst", Text),
     Column("authors", JSON, nullable=False),
     Column("author_role", String(200)),
+    # the publication instant in UTC (SQLite keeps no offset), with the offset the page stated
+    # (minutes) and its precision ("day" or "time") beside it, so a round trip returns all three
     Column("published_at", DateTime(timezone=True)),
     Column("language", String(16)),
     Column("body", JSON, nullable=False),
@@ -65,6 +67,9 @@ articles = Table(
     Column("removed", JSON, nullable=False),
     Column("story_id", String(32), ForeignKey("stories.id")),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("published_offset_minutes", Integer),
+    Column("published_precision", String(8)),
+    Column("author_kinds", JSON),  # null on rows stored before revision 0002
     Index("ix_articles_story_id", "story_id"),
     Index("ix_articles_published_at", "published_at"),
 )
