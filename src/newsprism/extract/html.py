@@ -112,6 +112,7 @@ def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> 
         pagemeta.meta_authors(tree),
         pagemeta.marked_authors(tree),
         pagemeta.byline_authors(result.bylines),
+        pagemeta.labelled_authors(tree),
     )
     chosen = pagemeta.choose_authors(ld.authors, sources, result.site_names)
     if not chosen:
@@ -222,14 +223,27 @@ def _caption(html: str) -> str | None:
     return text or None
 
 
-def _body_text(tree: HtmlElement, html: str) -> str:
-    """trafilatura in precision mode, default mode when precision keeps too little."""
+def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
+    """trafilatura in precision mode, default mode when precision keeps too little; on a page
+    that renders its article by script (nothing left either way), the text its data carries:
+    JSON-LD ``articleBody``, else the longest HTML fragment in its scripts' JSON."""
     doc = trafilatura.bare_extraction(tree, favor_precision=True, include_comments=False)
     text = str(getattr(doc, "text", None) or "")
     if len(text.split()) < FALLBACK_WORDS:
         retry = trafilatura.extract(html, include_comments=False) or ""
         if len(retry.split()) > len(text.split()):
             text = retry
+    if len(text.split()) < FALLBACK_WORDS and ld.body and len(ld.body.split()) > len(text.split()):
+        text = ld.body
+    if len(text.split()) < FALLBACK_WORDS:
+        fragment = pagemeta.scripted_html(tree)
+        scripted = (
+            trafilatura.extract(f"<html><body><article>{fragment}</article></body></html>")
+            if fragment
+            else None
+        )
+        if scripted and len(scripted.split()) > len(text.split()):
+            text = scripted
     return text
 
 
@@ -266,7 +280,7 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     _bylines(tree, result)
     _authors(tree, result, ld)
     result.caption = _caption(html)
-    text = _body_text(tree, html)
+    text = _body_text(tree, html, ld)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))

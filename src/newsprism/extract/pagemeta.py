@@ -48,6 +48,7 @@ class LinkedData:
     publisher: str | None = None
     published: str | None = None
     language: str | None = None
+    body: str | None = None  # ``articleBody``: the text itself, on pages that render it by script
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
@@ -132,6 +133,8 @@ def linked_data(tree: HtmlElement) -> LinkedData:
         found.headline = found.headline or _text(obj.get("headline"))
         found.published = found.published or _text(obj.get("datePublished"))
         found.language = found.language or _text(obj.get("inLanguage"))
+        body = obj.get("articleBody")
+        found.body = found.body or (body if isinstance(body, str) and body.strip() else None)
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and set(publisher) <= {"@id", "@type"}:
             publisher = by_id.get(str(publisher.get("@id")), publisher)
@@ -142,6 +145,34 @@ def linked_data(tree: HtmlElement) -> LinkedData:
         orgs = [o for o in objects if any(t in ("NewsMediaOrganization",) for t in _types(o))]
         found.publisher = _text(orgs[0].get("name")) if orgs else None
     return found
+
+
+# --- Text rendered by script --------------------------------------------------------------
+
+# A JSON string holding HTML markup (``"contentHtml":"\u003cp\u003e…"``), as script-rendered
+# pages (Next.js, Nuxt) ship their article inside the page's data.
+_JSON_HTML: Final = re.compile(r'"((?:[^"\\]|\\.){400,})"')
+_MARKUP: Final = ("\\u003cp", "\\u003cbr", "<p>", "<p ", "<br")
+
+
+def scripted_html(tree: HtmlElement) -> str | None:
+    """The longest HTML fragment a page's scripts carry as JSON string data, if any."""
+    best = ""
+    for script in tree.iter("script"):
+        code = script.text or ""
+        if len(code) < 400 or not any(m in code for m in _MARKUP):
+            continue
+        for m in _JSON_HTML.finditer(code):
+            raw = m.group(1)
+            if len(raw) <= len(best) or not any(mark in raw for mark in _MARKUP):
+                continue
+            try:
+                value = json.loads(f'"{raw}"')
+            except ValueError:
+                continue
+            if isinstance(value, str) and len(value) > len(best):
+                best = value
+    return best or None
 
 
 # --- Names -----------------------------------------------------------------------------------
@@ -236,11 +267,23 @@ def meta_authors(tree: HtmlElement) -> list[str]:
     return _unique(names)
 
 
+_MARKED: Final = '//a[contains(@rel, "author")] | //*[@itemprop="author"]'
+
+
 def marked_authors(tree: HtmlElement) -> list[str]:
-    """Names marked up as the author in the body: ``rel=author`` links, ``itemprop=author``."""
+    """Names marked up as the author: ``rel=author`` links, microdata ``itemprop=author``.
+
+    Only the first byline's marks count (those sharing the first mark's byline box, its
+    grandparent): the same marks on teasers further down name other articles' authors.
+    """
+    found = [el for el in tree.xpath(_MARKED) if isinstance(el, HtmlElement)]
+    if not found:
+        return []
+    box = found[0].getparent()
+    box = box.getparent() if box is not None and box.getparent() is not None else box
     names: list[str] = []
-    for el in tree.xpath('//a[contains(@rel, "author")] | //*[@itemprop="author"]'):
-        if not isinstance(el, HtmlElement):
+    for el in found:
+        if box is not None and el is not found[0] and box not in el.iterancestors():
             continue
         named = el.xpath('.//*[@itemprop="name"]/@content | .//*[@itemprop="name"]')
         text = named[0] if named else el
@@ -248,6 +291,30 @@ def marked_authors(tree: HtmlElement) -> list[str]:
         if 0 < len(value) <= 80:
             names.extend(split_names(value))
     return _unique(names)
+
+
+# A labelled author field: "<strong>Autorin/Autor</strong> Roman Goncharenko", "Author: Jane Roe".
+_AUTHOR_LABEL: Final = re.compile(
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|auteur|autore|autor|forfatter|författare|"
+    r"tekst|texto|text)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def labelled_authors(tree: HtmlElement) -> list[str]:
+    """Names after an "Author:" label element (``<strong>``, ``<b>``, ``<dt>``, ``<span>``)."""
+    for el in tree.iter("strong", "b", "dt", "span", "th"):
+        label = " ".join((el.text or "").split())
+        if not label or len(label) > 24 or not _AUTHOR_LABEL.match(label):
+            continue
+        after = el.tail if el.tail and el.tail.strip() else None
+        if after is None:
+            nxt = el.getnext()
+            after = nxt.text_content() if nxt is not None else ""
+        names = split_names(after)
+        if names:
+            return names
+    return []
 
 
 def byline_authors(bylines: Iterable[str]) -> list[str]:
@@ -296,7 +363,7 @@ def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 # --- Headline --------------------------------------------------------------------------------
 
 # Separators between a headline and the site's name in <title>/og:title.
-_TITLE_SEP: Final = re.compile(r"\s+[|–—-]\s+|\s*[|｜]\s*|\s*[：:]\s*(?=\S+$)|\s+::\s+|\s+·\s+|\s+/\s+")
+_TITLE_SEP: Final = re.compile(r"\s+[|–—-]\s+|\s*[|｜ㅣ]\s*|\s*[：:]\s*(?=\S+$)|\s+::\s+|\s+·\s+|\s+/\s+")
 _DATE_PART: Final = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}-\d{2}-\d{2}$")
 
 

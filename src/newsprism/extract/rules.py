@@ -316,7 +316,7 @@ def _shape_reason(stripped: str, n: int, low: str) -> str | None:
 
 
 def _is_update_stamp(stripped: str, low: str, n: int) -> bool:
-    """"Updated 10:42", "(Published 3 May)": a short line the stamp regex matches, tried only
+    """ "Updated 10:42", "(Published 3 May)": a short line the stamp regex matches, tried only
     when the line starts with a letter a stamp can start with."""
     return n <= 8 and low[:1] in _STAMP_FIRST and _STAMP.match(stripped) is not None
 

@@ -478,7 +478,7 @@ def clean_text(text: str) -> TextResult:
         if reason is None:
             result.body.append(line)
         else:
-                result.removed.append(RemovedLine(line.text, reason, line.number))
+            result.removed.append(RemovedLine(line.text, reason, line.number))
     _post_core(lines, end, result.body, result, core_words, promos)
     for idx in teasers:
         _relabel(result, lines[idx], "related-story teaser (low overlap with the article)")
