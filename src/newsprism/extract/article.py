@@ -28,7 +28,7 @@ DEFAULT_MAX_BYTES: Final = 5_000_000
 # Chinese, Japanese and Thai do not space their words: there CJK_CHARS_PER_WORD characters
 # count as one word (about the mean word length in those scripts).
 MIN_ARTICLE_WORDS: Final = 40
-CJK_CHARS_PER_WORD: Final = 2.5
+CJK_CHARS_PER_WORD: Final = rules.CJK_CHARS_PER_WORD
 # A body without a sentence-shaped paragraph is a list of links or labels. Plain text has no
 # markup to vouch for it, so a short plain-text body (under SHORT_TEXT_WORDS) needs two prose
 # paragraphs, HTML one. A structured record (JSON Lines) is the article its producer extracted:

@@ -119,14 +119,6 @@ def _word_bytes(text: str) -> bytes | None:
     return None
 
 
-def word_count(text: str) -> int:
-    """``len(words(text))``, without building the tokens when the text allows it."""
-    data = _word_bytes(text)
-    if data is None:
-        return len(_WORD.findall(text))
-    return _count_words(data)
-
-
 # Scripts written without spaces between words: Thai, kana, CJK ideographs (and their
 # compatibility forms). Hangul is spaced, so Korean counts in words like Latin text.
 _CJK: Final = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -142,6 +134,27 @@ def cjk_chars(text: str) -> int:
 def without_cjk(text: str) -> str:
     """``text`` with its unspaced-script characters blanked, to count the spaced words left."""
     return _CJK.sub(" ", text)
+
+
+CJK_CHARS_PER_WORD: Final = 2.5  # about the mean word length of Chinese and Japanese
+
+
+def _unicode_word_count(text: str) -> int:
+    """Words of non-ASCII text. Chinese, Japanese and Thai are written without spaces, so a
+    regex word token there is a whole clause: those characters count CJK_CHARS_PER_WORD to a word
+    instead, and their lines weigh like the same text in a spaced language."""
+    if _CJK.search(text) is None:
+        return len(_WORD.findall(text))
+    chars = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + round(chars / CJK_CHARS_PER_WORD)
+
+
+def word_count(text: str) -> int:
+    """``len(words(text))`` (CJK/Thai in word equivalents), without building tokens when it can."""
+    data = _word_bytes(text)
+    if data is None:
+        return _unicode_word_count(text)
+    return _count_words(data)
 
 
 def _count_words(data: bytes) -> int:
@@ -175,7 +188,7 @@ def judge(text: str) -> tuple[str | None, bool, int, str]:
     """
     data = _word_bytes(text)
     if data is None:
-        n = len(_WORD.findall(text))
+        n = _unicode_word_count(text)
         low = text.casefold()
     else:
         n = _count_words(data)
