@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from newsprism.model import QuickRead
 from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
 from newsprism.newsroom.review import ReviewError, status_label
-from newsprism.newsroom.users import verify_password
 from newsprism.serialize import story_contract, to_jsonable
 from newsprism.store.repository import StorySummary
 from newsprism.web.app import context
@@ -24,6 +23,9 @@ from newsprism.web.pages import load_story
 from newsprism.web.security import CSRF_HEADER
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+# integers from clients are bounded to what every store column holds (a 64-bit offset overflowed
+# SQLite's and PostgreSQL's binding and came back as a 500)
+MAX_INT = 2**31 - 1
 CsrfHeader = Annotated[
     str | None, Header(alias=CSRF_HEADER, description="CSRF token from GET /api/v1/session")
 ]
@@ -55,11 +57,13 @@ CsrfChecked = Depends(csrf_header)
 class FeedbackIn(BaseModel):
     helpful: bool
     comment: str | None = Field(default=None, max_length=2000)
-    version: int | None = Field(default=None, description="Quick Read version voted on (default: latest)")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_INT, description="Quick Read version voted on (default: latest)"
+    )
 
 
 class VersionIn(BaseModel):
-    version: int | None = Field(default=None, description="The version the editor reviewed")
+    version: int | None = Field(default=None, ge=1, le=MAX_INT, description="The version the editor reviewed")
 
 
 class EditIn(VersionIn):
@@ -104,7 +108,7 @@ def list_stories(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 30,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> dict[str, Any]:
     rows = context(request).repo.list_stories(
         limit=limit, offset=offset, outlet=outlet, since=since, until=until, query=q
@@ -204,13 +208,9 @@ def get_session(request: Request) -> JSONResponse:
 @router.post("/session", dependencies=[CsrfChecked], summary="Sign in (sets the session cookie)")
 def post_session(request: Request, body: LoginIn) -> JSONResponse:
     ctx = context(request)
-    if not ctx.login_limiter.allow(ctx.security.client_key(request)):
-        raise HTTPException(429, "too many sign-in attempts; wait a minute")
-    record = ctx.store.get_user(body.username)
-    if record is None or not verify_password(record.password_hash, body.password):
+    record = ctx.security.sign_in(request, body.username, body.password, ctx.login_limiter)
+    if record is None:
         raise HTTPException(401, "wrong username or password")
-    ctx.security.login(request, record.username, record.role)
-    ctx.store.log(record.username, "login")
     response = JSONResponse(
         {"user": record.username, "role": record.role, "csrf_token": ctx.security.csrf_token(request)}
     )
