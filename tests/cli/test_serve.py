@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -22,7 +23,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def serving(tmp_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """``newsprism serve`` on a free port; yields the process and its base URL, then stops it."""
     port = free_port()
     script = Path(sys.executable).parent / "newsprism"
@@ -32,6 +33,7 @@ def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **env},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -95,3 +97,19 @@ def test_a_300_megabyte_post_does_not_grow_the_server(tmp_path: Path) -> None:
         assert status == 413 and declared.startswith("HTTP/1.1 413"), declared
         assert (peak - baseline) * 1024 <= 64 * MB, f"server peak grew {(peak - baseline) / 1024:.0f} MB"
         assert httpx.get(base + "/api/v1/stories", timeout=5).status_code == 200  # still serving
+
+
+def test_slow_headers_are_cut_off_but_normal_requests_pass(tmp_path: Path) -> None:
+    """Also seen in issue #16: nothing closed a connection that sent its headers slowly."""
+    with serving(tmp_path, NEWSPRISM_HEADER_TIMEOUT="1") as (_proc, base):
+        port = int(base.rsplit(":", 1)[1])
+        slow = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
+        for sock in slow:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # ...and the rest never comes
+        assert httpx.get(base + "/api/v1/stories", timeout=5).status_code == 200
+        time.sleep(2.5)
+        for sock in slow:
+            assert sock.recv(100) == b""  # closed by the server
+            sock.close()
+        with httpx.Client(timeout=5) as client:  # a kept-alive connection still serves requests
+            assert [client.get(base + "/api/v1/stories").status_code for _ in range(3)] == [200] * 3

@@ -184,3 +184,24 @@ def test_backoff_doubles_and_resets() -> None:
     assert backoff.wait("bob", now=100.0) == 0.0  # other accounts are not affected
     backoff.succeeded("ada")
     assert backoff.wait("ada", now=100.0) == 0.0
+
+
+# ---- the API's caches (benchmark fix) never serve stale content after a change -----------------
+def test_cached_api_reads_follow_review_actions(world: World, web_config: WebConfig) -> None:
+    config = WebConfig(**{**web_config.__dict__, "page_cache_seconds": 60})
+    app = create_app(Settings(database_url="sqlite://"), repo=world.repo, web=config)
+    with TestClient(app) as client:
+        story = client.get("/api/v1/stories/s-strike").json()
+        listed = client.get("/api/v1/stories").json()["stories"]
+        assert story["quick_read"]["status"] == "draft"
+        assert {s["id"]: s["quick_read_status"] for s in listed}["s-strike"] == "draft"
+        token = login(client, EDITOR)
+        approved = client.post(
+            "/api/v1/stories/s-strike/quick-read/approve",
+            json={"version": 1},
+            headers={"X-CSRF-Token": token},
+        )
+        assert approved.status_code == 200
+        assert client.get("/api/v1/stories/s-strike").json()["quick_read"]["status"] == "published"
+        listed = client.get("/api/v1/stories").json()["stories"]
+        assert {s["id"]: s["quick_read_status"] for s in listed}["s-strike"] == "published"

@@ -45,6 +45,7 @@ class WebContext:
     page_cache: TTLCache
     data_cache: TTLCache
     story_pages: TTLCache
+    api_stories: TTLCache
 
 
 def context(request: Request) -> WebContext:
@@ -93,6 +94,9 @@ def create_app(
         data_cache=TTLCache(60.0, max_entries=64),  # outlet list for the filter: staleness is harmless
         # anonymous story pages, keyed by the story's content stamp: no expiry, only eviction
         story_pages=TTLCache(math.inf if config.page_cache_seconds > 0 else 0, max_entries=2048),
+        api_stories=TTLCache(
+            math.inf if config.page_cache_seconds > 0 else 0, max_entries=2048
+        ),  # same, JSON
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
