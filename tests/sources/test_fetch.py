@@ -9,13 +9,16 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import brotli
+import peak_memory
 import pytest
+from peak_memory import peak_growth
 from sources_support import Handler, LoopbackServer, QuietServer, gzipped
 
 from newsprism.sources.fetch import (
@@ -229,6 +232,55 @@ def test_gzip_bomb_stops_at_the_cap(server: LoopbackServer, fetch_config: FetchC
         fetch(fetch_config, server.url("/bomb"), max_bytes=1_000_000)
 
 
+def _bomb(compressor: Any, finish: Callable[[], bytes], size: int = 1 << 30) -> bytes:
+    """``size`` zero bytes compressed in 1 MiB steps (the test never holds the expansion)."""
+    block = bytes(1 << 20)
+    return b"".join(compressor(block) for _ in range(size >> 20)) + finish()
+
+
+@pytest.fixture(scope="module")
+def bombs() -> dict[str, tuple[str, bytes]]:
+    """1 GiB of brotli in ~1.6 KB (as the probe sent); deflate tops out near 1000:1, so its bombs
+    are 256 MiB in ~260 KB (generating 1 GiB costs seconds and proves nothing more)."""
+    gz = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    deflate = zlib.compressobj(6)
+    br = brotli.Compressor(quality=3)
+    gzip_body = _bomb(gz.compress, gz.flush, 256 << 20)
+    return {
+        "gzip": ("gzip", gzip_body),
+        "deflate": ("deflate", _bomb(deflate.compress, deflate.flush, 256 << 20)),
+        "br": ("br", _bomb(br.process, br.finish)),
+        # two codings, gzip applied first: the br of a gzip bomb
+        "gzip-br": ("gzip, br", brotli.compress(gzip_body)),
+    }
+
+
+@pytest.mark.parametrize("name", ["gzip", "deflate", "br", "gzip-br"])
+def test_decompression_bombs_stop_at_the_cap_in_bounded_memory(
+    server: LoopbackServer, fetch_config: FetchConfig, bombs: dict[str, tuple[str, bytes]], name: str
+) -> None:
+    """Issue #16 item 2: a 1 GiB expansion used to be decoded chunk by chunk before the cap was
+    checked (brotli: 2 GB RSS). Each coding now decodes in bounded steps."""
+    coding, body = bombs[name]
+    assert len(body) < 2_000_000  # a small download...
+    server.routes["/bomb"] = lambda h: h.reply(200, body, {"Content-Encoding": coding})
+    fetch(fetch_config, server.url("/robots.txt"))  # warm up: imports, TLS context, pools
+    outcome, growth = peak_growth(lambda: fetch(fetch_config, server.url("/bomb")))
+    assert isinstance(outcome, TooLarge), outcome  # ...stopped at the default 10 MB cap
+    assert growth <= peak_memory.LIMIT, f"{name}: peak RSS grew {growth / peak_memory.MB:.0f} MB"
+
+
+def test_corrupt_or_unknown_coding_is_a_clear_fetch_error(
+    server: LoopbackServer, fetch_config: FetchConfig
+) -> None:
+    server.routes["/bad"] = lambda h: h.reply(200, b"not gzip at all", {"Content-Encoding": "gzip"})
+    server.routes["/zz"] = lambda h: h.reply(200, b"whatever", {"Content-Encoding": "compress"})
+    with pytest.raises(FetchError, match="corrupt gzip"):
+        fetch(fetch_config, server.url("/bad"))
+    with pytest.raises(FetchError, match="unsupported Content-Encoding 'compress'"):
+        fetch(fetch_config, server.url("/zz"))
+
+
 def test_redirects_are_followed_with_a_limit(server: LoopbackServer, fetch_config: FetchConfig) -> None:
     server.redirect("/old", "/new", 301)
     server.static("/new", "moved here")
@@ -289,6 +341,26 @@ def test_address_classification() -> None:
     guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1:8080"}))
     assert guard.permits("127.0.0.1", 8080, "127.0.0.1")
     assert not guard.permits("127.0.0.1", 8081, "127.0.0.1")
+
+
+def test_ipv6_forms_embedding_a_private_ipv4_are_refused() -> None:
+    """Issue #16 item 7: translators and tunnels deliver these to the IPv4 address inside."""
+    for private in [
+        "64:ff9b::a9fe:a9fe",  # NAT64 to 169.254.169.254 (cloud metadata)
+        "64:ff9b::7f00:1",  # NAT64 to 127.0.0.1
+        "64:ff9b:1::7f00:1",  # local-use NAT64 prefix
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a00:1::1",  # 6to4 of 10.0.0.1
+        "::127.0.0.1",  # IPv4-compatible
+        "::ffff:0:7f00:1",  # SIIT
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "fec0::1",  # site-local
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+    ]:
+        assert not is_public_address(private), private
+    # the same translations of a public address stay public
+    for public in ["64:ff9b::5db8:d822", "2002:5db8:d822::1", "::ffff:93.184.216.34"]:
+        assert is_public_address(public), public
 
 
 def test_config_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -333,6 +333,7 @@ def serve(
     import uvicorn
 
     from newsprism.web.app import create_app
+    from newsprism.web.server import server_options
 
     settings = settings_for(database)
     web_app = create_app(settings)
@@ -341,7 +342,7 @@ def serve(
         f"Newsroom sign-in: http://{host}:{port}/login  "
         "(create an account: newsprism users add NAME --role editor)"
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+    uvicorn.run(web_app, host=host, port=port, log_level="info", **server_options())
 
 
 register_sources(app)

@@ -1,4 +1,4 @@
-"""``newsprism users add|list|role``: newsroom accounts from the command line.
+"""``newsprism users add|list|role|password|remove|logout``: newsroom accounts from the command line.
 
 Passwords are read from a hidden prompt or, for scripts, from standard input
 (``--password-stdin``) so they never appear in the process list or shell history.
@@ -22,6 +22,15 @@ users_app = typer.Typer(
 )
 
 
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
 def _store(database: str | None) -> NewsroomStore:
     return NewsroomStore(open_repo(settings_for(database)).engine)
 
@@ -30,20 +39,14 @@ def _store(database: str | None) -> NewsroomStore:
 def add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "editor",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
-    ] = False,
+    password_stdin: PasswordStdin = False,
     database: DatabaseOption = None,
 ) -> None:
     """Create an account (argon2id-hashed password)."""
     try:
         check_username(username)
         check_role(role)
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        hashed = hash_password(password)
+        hashed = hash_password(_read_password(password_stdin))
     except UserError as exc:
         raise fail(str(exc)) from exc
     if not _store(database).add_user(username, hashed, role):
@@ -94,3 +97,49 @@ def set_role(
         raise fail(f"no user {username!r}")
     store.log("cli", "role", after={"username": username, "role": role})
     console.print(f"{username} is now {role}")
+
+
+@users_app.command("password")
+def change_password(
+    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    password_stdin: PasswordStdin = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Set a new password; every session of the account ends (sign in again)."""
+    try:
+        hashed = hash_password(_read_password(password_stdin))
+    except UserError as exc:
+        raise fail(str(exc)) from exc
+    store = _store(database)
+    ended = store.change_password(username, hashed)
+    if ended is None:
+        raise fail(f"no user {username!r}")
+    store.log("cli", "password", after={"username": username, "sessions_ended": ended})
+    console.print(f"password of {username} changed; {ended} session(s) ended")
+
+
+@users_app.command("remove")
+def remove(
+    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Delete an account; its sessions end at once (the audit log keeps its past actions)."""
+    store = _store(database)
+    if not store.remove_user(username):
+        raise fail(f"no user {username!r}")
+    store.log("cli", "remove_user", after={"username": username})
+    console.print(f"removed {username}")
+
+
+@users_app.command("logout")
+def logout_everywhere(
+    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    database: DatabaseOption = None,
+) -> None:
+    """End every session of an account (a lost laptop, a copied cookie) without other changes."""
+    store = _store(database)
+    if store.get_user(username) is None:
+        raise fail(f"no user {username!r}")
+    ended = store.end_user_sessions(username)
+    store.log("cli", "logout", after={"username": username, "sessions_ended": ended})
+    console.print(f"{ended} session(s) of {username} ended")

@@ -7,6 +7,8 @@ can, plus manage accounts.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -61,3 +63,41 @@ def needs_rehash(password_hash: str) -> bool:
 def has_role(role: str | None, needed: Role) -> bool:
     """Whether ``role`` is at least ``needed`` (unknown or missing roles have none)."""
     return role in _RANK and _RANK[role] >= _RANK[needed]
+
+
+class LoginBackoff:
+    """Per-account back-off after failed sign-ins, on top of the per-address limit.
+
+    A password guesser spread over many addresses passes a per-IP limit; this one follows the
+    account instead: ``free`` failures in a row cost nothing, each further one doubles the wait
+    before the next attempt (1 s, 2 s, 4 s... capped at ``cap``). A success resets it. Unknown
+    usernames are tracked the same way, so the answer does not reveal which accounts exist.
+    In-process state, like the other limiters: each server worker keeps its own.
+    """
+
+    def __init__(self, free: int = 5, base: float = 1.0, cap: float = 900.0, max_keys: int = 100_000) -> None:
+        self.free, self.base, self.cap, self.max_keys = free, base, cap, max_keys
+        self._state: dict[str, tuple[int, float]] = {}  # username -> (failures, not before)
+        self._lock = threading.Lock()
+
+    def wait(self, username: str, now: float | None = None) -> float:
+        """Seconds before ``username`` may try again (0 when it may now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            _failures, not_before = self._state.get(username, (0, 0.0))
+        return max(0.0, not_before - now)
+
+    def failed(self, username: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            failures = self._state.get(username, (0, 0.0))[0] + 1
+            delay = (
+                0.0 if failures <= self.free else min(self.cap, self.base * 2 ** (failures - self.free - 1))
+            )
+            self._state[username] = (failures, now + delay)
+            if len(self._state) > self.max_keys:  # a flood of invented names: keep the locked ones
+                self._state = {k: v for k, v in self._state.items() if v[1] > now}
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._state.pop(username, None)

@@ -5,12 +5,11 @@ and one request start per ``per_host_interval`` seconds for each host, condition
 unchanged feed costs a 304, exponential backoff with jitter when a server struggles.
 
 Defensive: every response body is streamed and abandoned past a size cap (after decompression,
-so a gzip bomb stops at the cap too), every request has connect/read/total timeouts, redirects
-are followed by hand with a limit, and the SSRF guard runs *inside the connection layer*: the
-host is resolved, every address is checked, and only a vetted address is connected to. That makes
-the check apply to every hop of a redirect chain and to robots.txt, and leaves no window for DNS
-rebinding between the check and the connect.
-"""
+which runs in bounded steps, see ``decoding.py``, so a gzip or brotli bomb stops at the cap),
+every request has connect/read/total timeouts, redirects are followed by hand with a limit, and
+the SSRF guard runs *inside the connection layer*: the host is resolved, every address is checked,
+and only a vetted address is connected to. That makes the check apply to every hop of a redirect
+chain and to robots.txt, and leaves no window for DNS rebinding between the check and the connect."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ import random
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
@@ -33,6 +32,7 @@ import anyio
 import httpcore
 import httpx
 
+from newsprism.sources.decoding import ACCEPT_ENCODING, DecodingError, StreamDecoder
 from newsprism.sources.robots import RobotsCache
 from newsprism.sources.urls import InvalidURL, check_url, host_key
 
@@ -126,11 +126,43 @@ class FetchConfig:
 
 
 # ---- SSRF guard ---------------------------------------------------------------------------------
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: IPv4 in the low 32 bits
+_SIIT = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765: ::ffff:0:a.b.c.d
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated ::a.b.c.d
+# never globally routable, though CPython 3.11's ``is_global`` says otherwise:
+_NOT_PUBLIC_V6 = (
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # RFC 8215 local-use NAT64 (embedding varies)
+    ipaddress.IPv6Network("fec0::/10"),  # site-local (deprecated, still routed inside some sites)
+)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 address carries (mapped, SIIT, compatible, 6to4, Teredo, NAT64).
+
+    A translator or tunnel on the path delivers such an address to its IPv4 inside, so the
+    guard must judge those too: ``64:ff9b::a9fe:a9fe`` is the cloud metadata service.
+    """
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if any(ip in net for net in (_NAT64_WELL_KNOWN, _SIIT, _IPV4_COMPATIBLE)):
+        found.append(low32)
+    return [v4 for v4 in found if v4 is not None]
+
+
 def is_public_address(address: str) -> bool:
-    """True for globally routable unicast addresses (IPv4-mapped IPv6 judged as its IPv4)."""
+    """True for globally routable unicast addresses; an IPv6 address that embeds an IPv4 one is
+    public only if every embedded IPv4 address is too."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _NOT_PUBLIC_V6):
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded:
+            return all(_public(v4) for v4 in embedded)
+    return _public(ip)
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
@@ -296,7 +328,7 @@ class Fetcher:
             timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self.limiter = HostLimiter(cfg.per_host_concurrency, cfg.per_host_interval)
         self.robots = RobotsCache(ROBOTS_AGENT, cfg.robots_ttl)
@@ -441,15 +473,31 @@ class Fetcher:
         if declared.isdigit() and int(declared) > max_bytes:
             message = f"{url} declares {int(declared):,} bytes, over the {max_bytes:,}-byte cap"
             raise TooLarge(message, url=url)
+        try:
+            decoder = StreamDecoder(response.headers.get("content-encoding", ""))
+        except DecodingError as exc:
+            raise FetchError(f"{url}: {exc}", url=url) from exc
         chunks: list[bytes] = []
         total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            self.stats.bytes_received += len(chunk)
+        async for raw in response.aiter_raw():
+            self.stats.bytes_received += len(raw)
+            total = _collect(decoder.feed(raw), chunks, total, url, max_bytes)
+        _collect(decoder.finish(), chunks, total, url, max_bytes)
+        return b"".join(chunks)
+
+
+def _collect(pieces: Iterator[bytes], into: list[bytes], total: int, url: str, max_bytes: int) -> int:
+    """Append decoded pieces until the cap; the decoder yields bounded pieces, so at most one
+    step beyond the cap is ever held in memory."""
+    try:
+        for piece in pieces:
+            total += len(piece)
             if total > max_bytes:
                 raise TooLarge(f"{url} is larger than the {max_bytes:,}-byte cap (stopped reading)", url=url)
-            chunks.append(chunk)
-        return b"".join(chunks)
+            into.append(piece)
+    except DecodingError as exc:
+        raise FetchError(f"{url}: {exc}", url=url) from exc
+    return total
 
 
 def _retry_after(value: str | None) -> float:

@@ -8,10 +8,10 @@ can never miss an action nor record one that did not happen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism.model import Bullet, QuickRead, Story
@@ -115,6 +115,58 @@ class NewsroomStore:
         u = schema.users
         with self.engine.begin() as conn:
             conn.execute(update(u).where(u.c.username == username).values(password_hash=password_hash))
+
+    def remove_user(self, username: str) -> bool:
+        """Delete an account and end all its sessions (one transaction); False if unknown."""
+        u = schema.users
+        with self.engine.begin() as conn:
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.username == username))
+            done = conn.execute(delete(u).where(u.c.username == username)).rowcount
+        return bool(done)
+
+    def change_password(self, username: str, password_hash: str) -> int | None:
+        """New password hash and every session of the user ended; the number of sessions ended,
+        or None if the user is unknown."""
+        u = schema.users
+        with self.engine.begin() as conn:
+            done = conn.execute(update(u).where(u.c.username == username).values(password_hash=password_hash))
+            if not done.rowcount:
+                return None
+            return _end_sessions(conn, username)
+
+    # ---- sessions --------------------------------------------------------------------------------
+    def start_session(self, sid_hash: str, username: str, max_age: timedelta) -> None:
+        """Record a signed-in session; expired rows are swept here, so the table stays small."""
+        s = schema.sessions
+        now = utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(delete(s).where(s.c.expires_at < now))
+            conn.execute(
+                insert(s).values(
+                    sid_hash=sid_hash, username=username, created_at=now, expires_at=now + max_age
+                )
+            )
+
+    def session_user(self, sid_hash: str) -> UserRecord | None:
+        """The account of a live session (one query); None if ended, expired or the user is gone."""
+        s, u = schema.sessions, schema.users
+        query = (
+            select(u)
+            .join(s, s.c.username == u.c.username)
+            .where(s.c.sid_hash == sid_hash, s.c.expires_at > utcnow())
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return UserRecord(row.username, row.password_hash, row.role, as_utc(row.created_at)) if row else None
+
+    def end_session(self, sid_hash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.sid_hash == sid_hash))
+
+    def end_user_sessions(self, username: str) -> int:
+        """End every session of ``username`` (e.g. a stolen laptop); the number ended."""
+        with self.engine.begin() as conn:
+            return _end_sessions(conn, username)
 
     # ---- quick reads -----------------------------------------------------------------------------
     def set_status(self, qr: QuickRead, status: str, actor: str, action: str) -> QuickRead:
@@ -334,3 +386,8 @@ def _qr_json(qr: QuickRead) -> dict[str, Any]:
         "method": qr.method,
         "bullets": [b.text for b in qr.bullets],
     }
+
+
+def _end_sessions(conn: Connection, username: str) -> int:
+    done = conn.execute(delete(schema.sessions).where(schema.sessions.c.username == username))
+    return int(done.rowcount or 0)

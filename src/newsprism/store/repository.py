@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    exists,
     func,
     insert,
     literal_column,
@@ -286,9 +287,10 @@ class Repository:
         if until is not None:
             stmt = stmt.where(s.c.last_updated < until)
         if outlet:
-            stmt = stmt.where(
-                s.c.id.in_(select(schema.articles.c.story_id).where(schema.articles.c.outlet == outlet))
-            )
+            # EXISTS, not IN (subquery): the planner walks stories newest first and stops at the
+            # page, instead of collecting every story of the outlet and sorting them (100 ms at 10k)
+            a = schema.articles
+            stmt = stmt.where(exists().where(a.c.story_id == s.c.id, a.c.outlet == outlet))
         if query:
             stmt = stmt.where(self.search_clause(query))
         stmt = stmt.order_by(s.c.last_updated.desc().nulls_last(), s.c.id).limit(limit).offset(offset)

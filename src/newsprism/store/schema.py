@@ -127,6 +127,19 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Signed-in sessions, so sign-out, account removal and password changes end them server-side
+# (a signed cookie alone stays valid until it expires). Keyed by a hash of the cookie's session
+# id: a copy of this table does not let anyone impersonate a session.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("sid_hash", String(64), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sessions_username", "username"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import DataError
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,6 +27,7 @@ from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 from newsprism.web import filters
 from newsprism.web.cache import TTLCache
+from newsprism.web.limits import RequestLimits
 from newsprism.web.security import Security, WebConfig
 
 HERE = Path(__file__).parent
@@ -43,6 +45,7 @@ class WebContext:
     page_cache: TTLCache
     data_cache: TTLCache
     story_pages: TTLCache
+    api_stories: TTLCache
 
 
 def context(request: Request) -> WebContext:
@@ -91,13 +94,18 @@ def create_app(
         data_cache=TTLCache(60.0, max_entries=64),  # outlet list for the filter: staleness is harmless
         # anonymous story pages, keyed by the story's content stamp: no expiry, only eviction
         story_pages=TTLCache(math.inf if config.page_cache_seconds > 0 else 0, max_entries=2048),
+        api_stories=TTLCache(
+            math.inf if config.page_cache_seconds > 0 else 0, max_entries=2048
+        ),  # same, JSON
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.add_middleware(RequestLimits, max_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _data_error)  # type: ignore[arg-type]
     return app
 
 
@@ -158,6 +166,14 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     )
     ctx.security.save(request, response)
     return response
+
+
+async def _data_error(request: Request, exc: DataError) -> Response:
+    """The database refused a value from the request (a NUL byte in a form field on PostgreSQL,
+    an out-of-range number): the client's fault, so 400, not 500."""
+    return await _http_error(
+        request, HTTPException(400, "a value in the request cannot be stored or searched")
+    )
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -16,13 +16,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from newsprism.model import Analysis, Article, Story
 from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
-from newsprism.newsroom.users import verify_password
 from newsprism.web.app import WebContext, context
 from newsprism.web.cache import CSRF_PLACEHOLDER, TTLCache
 from newsprism.web.security import CSRF_FIELD
 from newsprism.web.views import build_story_view
 
 router = APIRouter(include_in_schema=False)
+VersionForm = Annotated[int, Form(ge=1, le=2**31 - 1)]  # bounded: a 64-bit value was a 500
 PAGE_SIZE = 30
 
 
@@ -212,7 +212,7 @@ def feedback_form(
     request: Request,
     story_id: str,
     helpful: Annotated[str, Form()],
-    version: Annotated[int, Form()],
+    version: VersionForm,
     comment: Annotated[str, Form()] = "",
 ) -> Response:
     from newsprism.web.api import record_feedback
@@ -245,15 +245,10 @@ def login(
     next: Annotated[str, Form()] = "/review",
 ) -> Response:
     ctx = context(request)
-    if not ctx.login_limiter.allow(ctx.security.client_key(request)):
-        raise HTTPException(429, "too many sign-in attempts; wait a minute")
-    record = ctx.store.get_user(username.strip())
-    if not verify_password(record.password_hash if record else None, password) or record is None:
+    if ctx.security.sign_in(request, username.strip(), password, ctx.login_limiter) is None:
         return render(
             request, "login.html", {"next": _safe_next(next), "error": "Wrong username or password."}, 401
         )
-    ctx.security.login(request, record.username, record.role)
-    ctx.store.log(record.username, "login")
     return redirect(request, _safe_next(next))
 
 
@@ -301,7 +296,7 @@ def _review_page(
 
 
 @router.post("/review/stories/{story_id}/approve")
-def approve(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
+def approve(request: Request, story_id: str, editor: Editor, version: VersionForm) -> Response:
     return _decide(request, story_id, version, editor, "approve")
 
 
@@ -322,7 +317,7 @@ def edit(
     request: Request,
     story_id: str,
     editor: Editor,
-    version: Annotated[int, Form()],
+    version: VersionForm,
     bullet: Annotated[list[str], Form()],
 ) -> Response:
     ctx = context(request)
@@ -339,7 +334,7 @@ def edit(
 
 
 @router.post("/review/stories/{story_id}/reject")
-def reject(request: Request, story_id: str, editor: Editor, version: Annotated[int, Form()]) -> Response:
+def reject(request: Request, story_id: str, editor: Editor, version: VersionForm) -> Response:
     return _decide(request, story_id, version, editor, "reject")
 
 
@@ -383,7 +378,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 def atom(request: Request) -> Response:
     """Stories whose Quick Read an editor approved, newest approval first."""
     ctx = context(request)
-    base = str(request.base_url).rstrip("/")
+    base = ctx.security.config.public_base(request)
     items = ctx.store.published_stories()
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")

@@ -2,8 +2,10 @@
 
 * The session is one signed cookie (itsdangerous, HMAC-SHA1 over a JSON payload with a timestamp):
   HttpOnly, SameSite=Lax, ``Secure`` when ``NEWSPRISM_COOKIE_SECURE`` is on (behind HTTPS).
-  It holds a random session id, a random voter token and, after login, the username; the role is
-  read from the store on every request so a role change or removal takes effect at once.
+  It holds a random session id, a random voter token and, after login, the username. A signed-in
+  session also has a row in the ``sessions`` table (keyed by a hash of its id), read with the
+  user's role on every request: sign-out, account removal and a password change delete the rows,
+  so a copied cookie stops working at once, as does a role change.
 * The CSRF token is an HMAC of the session id: forms carry it in a hidden field, API writes in the
   ``X-CSRF-Token`` header. SameSite=Lax already blocks most cross-site posts; the token covers
   the rest (older browsers, same-site subdomains).
@@ -15,17 +17,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import sys
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from fastapi import HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from newsprism.newsroom.users import Role, has_role
-from newsprism.store.newsroom import NewsroomStore
+from newsprism.newsroom.feedback import RateLimiter
+from newsprism.newsroom.users import LoginBackoff, Role, has_role, verify_password
+from newsprism.store.newsroom import NewsroomStore, UserRecord
+from newsprism.web.limits import max_body_from_env
 
 SESSION_COOKIE = "np_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -51,6 +57,19 @@ class WebConfig:
     page_cache_seconds: float = field(
         default_factory=lambda: float(os.environ.get("NEWSPRISM_PAGE_CACHE_SECONDS", "2"))
     )
+    # public address for absolute links (Atom); never taken from the client's Host header
+    base_url: str = field(default_factory=lambda: os.environ.get("NEWSPRISM_BASE_URL", "").strip())
+    max_body_bytes: int = field(default_factory=max_body_from_env)
+
+    def public_base(self, request: Request) -> str:
+        """``NEWSPRISM_BASE_URL``, else the address this server listens on (the socket, not the
+        ``Host`` header, which any client can set to ``evil.example``)."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+        host = f"[{host}]" if ":" in str(host) else str(host)
+        default = {"http": 80, "https": 443}.get(request.url.scheme)
+        return f"{request.url.scheme}://{host}" + ("" if port == default else f":{port}")
 
     def resolved(self) -> WebConfig:
         """A config with a secret: without one, a random per-process key (sessions end on restart)."""
@@ -85,6 +104,11 @@ class Session:
         self.dirty = True
 
 
+def sid_hash(sid: str) -> str:
+    """What the sessions table stores: a leaked table row cannot be turned back into a cookie."""
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
 class Security:
     """Loads and saves sessions, issues and checks CSRF tokens, enforces roles."""
 
@@ -92,6 +116,7 @@ class Security:
         self.config = config
         self.store = store
         self._serializer = URLSafeTimedSerializer(config.secret_key, salt="newsprism.session")
+        self.backoff = LoginBackoff()
 
     # ---- sessions ------------------------------------------------------------------------------
     def session(self, request: Request) -> Session:
@@ -119,9 +144,12 @@ class Security:
                 if isinstance(voted, list):
                     session.voted = [v for v in voted if isinstance(v, str)][-50:]
                 if session.user:
-                    record = self.store.get_user(session.user)
-                    session.role = record.role if record else None
-                    session.user = record.username if record else None
+                    # the server-side row decides: signed out, removed or re-passworded users
+                    # lose the session although the cookie's signature is still valid
+                    record = self.store.session_user(sid_hash(session.sid))
+                    if record is None or record.username != session.user:
+                        session.user, session.dirty = None, True
+                    session.role = record.role if session.user and record else None
                 return session
         return Session(secrets.token_urlsafe(18), secrets.token_urlsafe(18), dirty=True)
 
@@ -143,10 +171,40 @@ class Security:
         session = self.session(request)
         session.sid = secrets.token_urlsafe(18)
         session.user, session.role, session.dirty = username, role, True
+        self.store.start_session(
+            sid_hash(session.sid), username, timedelta(seconds=self.config.session_max_age)
+        )
         return session
 
+    def sign_in(
+        self, request: Request, username: str, password: str, per_address: RateLimiter
+    ) -> UserRecord | None:
+        """Check a password under both throttles (429 when either refuses); on success the
+        session is signed in and the login logged. The form and the API share this."""
+        if not per_address.allow(self.client_key(request)):
+            raise HTTPException(429, "too many sign-in attempts; wait a minute")
+        wait = self.backoff.wait(username)
+        if wait > 0:
+            raise HTTPException(
+                429,
+                f"too many failed sign-ins for this account; try again in {math.ceil(wait)} s",
+                headers={"Retry-After": str(math.ceil(wait))},
+            )
+        record = self.store.get_user(username)
+        # the hash is verified even for unknown names, so timing does not reveal which exist
+        if not verify_password(record.password_hash if record else None, password) or record is None:
+            self.backoff.failed(username)
+            return None
+        self.backoff.succeeded(username)
+        self.login(request, record.username, record.role)
+        self.store.log(record.username, "login")
+        return record
+
     def logout(self, request: Request) -> None:
+        """End the session server-side (a copied cookie stops working) and rotate the id."""
         session = self.session(request)
+        if session.user:
+            self.store.end_session(sid_hash(session.sid))
         session.sid = secrets.token_urlsafe(18)
         session.user, session.role, session.dirty = None, None, True
 
