@@ -21,6 +21,9 @@ class Settings:
     dask_threshold: int = int(os.environ.get("NEWSPRISM_DASK_THRESHOLD", "200"))
     dask_scheduler: str | None = os.environ.get("NEWSPRISM_DASK_SCHEDULER") or None
     max_page_bytes: int = int(os.environ.get("NEWSPRISM_MAX_PAGE_BYTES", str(5_000_000)))
+    # analysis reads at most this many characters of one article's body (whole paragraphs;
+    # the stored article stays whole): bounds the cost of one odd, huge page
+    analysis_max_chars: int = int(os.environ.get("NEWSPRISM_ANALYSIS_MAX_CHARS", str(100_000)))
     # optional model-assisted Quick Read: any OpenAI-compatible /chat/completions endpoint
     llm_base_url: str | None = os.environ.get("NEWSPRISM_LLM_BASE_URL") or None
     llm_api_key: str | None = os.environ.get("NEWSPRISM_LLM_API_KEY") or None

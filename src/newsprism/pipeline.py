@@ -14,10 +14,11 @@ its cost per article is flat, so it is never the bottleneck.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.annotate import annotate
@@ -40,6 +41,46 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
+# ---- failures as values ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ItemError:
+    """One item (a page, an article or a story) that a stage could not process.
+
+    Carried back as a value, never raised: one odd page or story must not take a run (or a
+    Dask graph) down. ``reason`` is the one line users see; ``trace`` is for ``--debug``.
+    """
+
+    what: str
+    reason: str
+    trace: str = ""
+
+    @classmethod
+    def capture(cls, what: str, doing: str, exc: BaseException) -> ItemError:
+        """The error for ``exc`` raised while ``doing`` something to ``what``."""
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        reason = f"{doing} failed: {type(exc).__name__}" + (f": {first}" if first else "")
+        return cls(what, reason, "".join(traceback.format_exception(exc)))
+
+
+def _default_label(item: Any) -> str:
+    return type(item).__name__
+
+
+@dataclass(frozen=True)
+class _Guarded(Generic[T, R]):
+    """``fn`` that returns an ``ItemError`` instead of raising (picklable for Dask workers)."""
+
+    fn: Callable[[T], R]
+    label: Callable[[T], str]
+    doing: str
+
+    def __call__(self, item: T) -> R | ItemError:
+        try:
+            return self.fn(item)
+        except Exception as exc:  # one item must not take the run down; reported, not hidden
+            return ItemError.capture(self.label(item), self.doing, exc)
+
+
 # ---- parallel map: in-process for small batches, Dask for large ones ----------------------------
 def parallel_map(
     fn: Callable[[T], R],
@@ -48,21 +89,27 @@ def parallel_map(
     settings: Settings,
     stage: str,
     progress: Progress = _no_progress,
-) -> list[R]:
-    """Map a pure function over items, on Dask once the batch is large enough to pay for it."""
+    label: Callable[[T], str] = _default_label,
+) -> list[R | ItemError]:
+    """Map a pure function over items, on Dask once the batch is large enough to pay for it.
+
+    Per-item isolation: an item whose ``fn`` raises comes back as an ``ItemError`` in its
+    place (so do the items of a chunk whose Dask worker died), and every other item is kept.
+    """
+    guarded = _Guarded(fn, label, stage)
     total = len(items)
     if total < settings.dask_threshold and settings.dask_scheduler is None:
-        out = []
+        out: list[R | ItemError] = []
         for done, item in enumerate(items, start=1):
-            out.append(fn(item))
+            out.append(guarded(item))
             progress(stage, done, total)
         return out
-    return _dask_map(fn, items, settings=settings, stage=stage, progress=progress)
+    return _dask_map(guarded, items, settings=settings, stage=stage, progress=progress)
 
 
 def _dask_map(
-    fn: Callable[[T], R], items: Sequence[T], *, settings: Settings, stage: str, progress: Progress
-) -> list[R]:
+    fn: _Guarded[T, R], items: Sequence[T], *, settings: Settings, stage: str, progress: Progress
+) -> list[R | ItemError]:
     from distributed import Client, LocalCluster, as_completed
 
     chunk = max(1, min(100, len(items) // ((os.cpu_count() or 1) * 4) or 1))
@@ -78,11 +125,15 @@ def _dask_map(
     try:
         futures = client.map(_map_chunk, [fn] * len(chunks), chunks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[list[R]] = [[] for _ in chunks]
+        results: list[list[R | ItemError]] = [[] for _ in chunks]
         done = 0
         for future in as_completed(futures):
-            results[index[future.key]] = future.result()
-            done += len(results[index[future.key]])
+            i = index[future.key]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # the worker died or the chunk could not travel
+                results[i] = [ItemError.capture(fn.label(item), stage, exc) for item in chunks[i]]
+            done += len(results[i])
             progress(stage, done, len(items))
         return [r for part in results for r in part]
     finally:
@@ -106,12 +157,34 @@ class _Extractor:
         return extract(page, max_bytes=self.max_bytes)
 
 
+def _page_label(page: Page) -> str:
+    return page.source
+
+
 def extract_pages(
     pages: Sequence[Page], *, settings: Settings, progress: Progress = _no_progress
 ) -> list[Article | ExtractionFailure]:
-    return parallel_map(
-        _Extractor(settings.max_page_bytes), pages, settings=settings, stage="extract", progress=progress
+    """Extract every page; a page whose extraction raises becomes an ``ExtractionFailure``.
+
+    The crash's traceback is kept in ``ItemError``s by ``extract_with_errors`` for ``--debug``.
+    """
+    return extract_with_errors(pages, settings=settings, progress=progress)[0]
+
+
+def extract_with_errors(
+    pages: Sequence[Page], *, settings: Settings, progress: Progress = _no_progress
+) -> tuple[list[Article | ExtractionFailure], list[ItemError]]:
+    results = parallel_map(
+        _Extractor(settings.max_page_bytes),
+        pages,
+        settings=settings,
+        stage="extract",
+        progress=progress,
+        label=_page_label,
     )
+    errors = [r for r in results if isinstance(r, ItemError)]
+    out = [ExtractionFailure(r.what, r.reason) if isinstance(r, ItemError) else r for r in results]
+    return out, errors
 
 
 def by_publication(articles: Iterable[Article]) -> list[Article]:
@@ -126,12 +199,78 @@ def analysis_settings(settings: Settings) -> AnalysisSettings:
     )
 
 
+def analysis_view(article: Article, max_chars: int) -> Article:
+    """The part of an article that analysis reads: whole paragraphs up to ``max_chars``.
+
+    Why: analysis compares clauses and quotes across a story, and one pathological page (a
+    5 MB wall of text) must not cost minutes and gigabytes. A news article is far below the
+    default cap (100,000 characters, ~16,000 words), so real stories are analysed whole.
+    A first paragraph longer than the cap is cut at a word boundary. The result is a prefix
+    of the body, so every sentence analysis cites is still an exact substring of the article.
+    """
+    if sum(len(p) for p in article.body) <= max_chars:
+        return article
+    kept: list[str] = []
+    used = 0
+    for paragraph in article.body:
+        if used + len(paragraph) > max_chars:
+            if not kept:
+                cut = paragraph[:max_chars]
+                kept.append(cut[: cut.rfind(" ")] if " " in cut else cut)
+            break
+        kept.append(paragraph)
+        used += len(paragraph) + 2
+    return replace(article, body=kept)
+
+
 def analyse_one(
-    story: Story, articles: Sequence[Article], settings: AnalysisSettings | None = None
+    story: Story,
+    articles: Sequence[Article],
+    settings: AnalysisSettings | None = None,
+    max_chars: int | None = None,
 ) -> Analysis:
-    """Annotate a story's articles and analyse them (pure; runs on Dask workers unchanged)."""
-    annotated: list[AnnotatedArticle] = [annotate(a) for a in articles]
+    """Annotate a story's articles and analyse them (pure; runs on Dask workers unchanged).
+
+    Raises what the stages raise; ``analyse_isolated`` is the variant that cannot.
+    """
+    cap = max_chars if max_chars is not None else Settings.analysis_max_chars
+    annotated: list[AnnotatedArticle] = [annotate(analysis_view(a, cap)) for a in articles]
     return analyse_story(story, annotated, settings=settings)
+
+
+@dataclass
+class AnalysisOutcome:
+    """One story's analysis, or why there is none; articles that could not be annotated are
+    left out of the analysis and reported."""
+
+    story_id: str
+    analysis: Analysis | None
+    errors: list[ItemError] = field(default_factory=list)
+
+
+def analyse_isolated(
+    story: Story, articles: Sequence[Article], settings: AnalysisSettings | None, max_chars: int
+) -> AnalysisOutcome:
+    """``analyse_one`` with failures isolated: an article whose annotation raises is reported
+    (by its source) and the story analysed without it; a story whose analysis raises is
+    reported by its id and has no analysis."""
+    annotated: list[AnnotatedArticle] = []
+    errors: list[ItemError] = []
+    for article in articles:
+        try:
+            annotated.append(annotate(analysis_view(article, max_chars)))
+        except Exception as exc:  # one article must not sink its story
+            errors.append(ItemError.capture(article.source, "annotation", exc))
+    what = f"story {story.id}"
+    if not annotated:
+        errors.append(ItemError(what, "analysis skipped: no article of the story could be annotated"))
+        return AnalysisOutcome(story.id, None, errors)
+    try:
+        analysis = analyse_story(story, annotated, settings=settings)
+    except Exception as exc:  # one story must not sink the run
+        errors.append(ItemError.capture(what, "analysis", exc))
+        return AnalysisOutcome(story.id, None, errors)
+    return AnalysisOutcome(story.id, analysis, errors)
 
 
 @dataclass(frozen=True)
@@ -139,9 +278,28 @@ class _Analyser:
     """Picklable analysis job with the operator's analysis settings bound."""
 
     settings: AnalysisSettings
+    max_chars: int
 
-    def __call__(self, job: tuple[Story, list[Article]]) -> Analysis:
-        return analyse_one(job[0], job[1], self.settings)
+    def __call__(self, job: tuple[Story, list[Article]]) -> AnalysisOutcome:
+        return analyse_isolated(job[0], job[1], self.settings, self.max_chars)
+
+
+def _job_label(job: tuple[Story, list[Article]]) -> str:
+    return f"story {job[0].id}"
+
+
+def analyse_jobs(
+    jobs: Sequence[tuple[Story, list[Article]]], settings: Settings, progress: Progress = _no_progress
+) -> list[AnalysisOutcome]:
+    """Analyse stories (on Dask for many); never raises for one story's sake."""
+    analyser = _Analyser(analysis_settings(settings), settings.analysis_max_chars)
+    results = parallel_map(
+        analyser, jobs, settings=settings, stage="analyse", progress=progress, label=_job_label
+    )
+    return [
+        AnalysisOutcome(story.id, None, [r]) if isinstance(r, ItemError) else r
+        for (story, _), r in zip(jobs, results, strict=True)
+    ]
 
 
 # ---- one shot -------------------------------------------------------------------------------
@@ -149,7 +307,7 @@ class _Analyser:
 class StoryResult:
     story: Story
     articles: list[Article]
-    analysis: Analysis
+    analysis: Analysis | None
 
 
 @dataclass
@@ -157,28 +315,48 @@ class BatchResult:
     stories: list[StoryResult]
     failures: list[ExtractionFailure] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+    """Items a stage crashed on (extraction crashes are also in ``failures``), with traces."""
 
 
 def analyse_pages(
     pages: Sequence[Page], *, settings: Settings | None = None, progress: Progress = _no_progress
 ) -> BatchResult:
-    """Extract, group and analyse pages without storing anything."""
+    """Extract, group and analyse pages without storing anything.
+
+    A story whose analysis fails is still returned (with ``analysis`` None) and its error is
+    in ``errors``; the other stories are analysed as usual.
+    """
     settings = settings or Settings()
-    extracted = extract_pages(pages, settings=settings, progress=progress)
+    extracted, errors = extract_with_errors(pages, settings=settings, progress=progress)
     articles, failures, duplicates = _split_results(extracted)
     grouper = StoryGrouper()
+    grouped: list[Article] = []
     for article in by_publication(articles):
-        grouper.add(article)
+        try:
+            grouper.add(article)
+        except Exception as exc:  # the grouper may be left mid-update: rebuild it without this one
+            errors.append(ItemError.capture(article.source, "grouping", exc))
+            failures.append(ExtractionFailure(article.source, errors[-1].reason))
+            grouper = _regroup(grouped)
+            continue
+        grouped.append(article)
     by_id = {a.id: a for a in articles}
     jobs = [(s, [by_id[i] for i in s.article_ids]) for s in grouper.stories()]
-    analyser = _Analyser(analysis_settings(settings))
-    analyses = parallel_map(analyser, jobs, settings=settings, stage="analyse", progress=progress)
-    results = [
-        StoryResult(story, members, analysis)
-        for (story, members), analysis in zip(jobs, analyses, strict=True)
-    ]
+    outcomes = analyse_jobs(jobs, settings, progress)
+    results = []
+    for (story, members), outcome in zip(jobs, outcomes, strict=True):
+        results.append(StoryResult(story, members, outcome.analysis))
+        errors.extend(outcome.errors)
     results.sort(key=lambda r: (-(len(r.articles)), r.story.id))
-    return BatchResult(results, failures, duplicates)
+    return BatchResult(results, failures, duplicates, errors)
+
+
+def _regroup(articles: Sequence[Article]) -> StoryGrouper:
+    grouper = StoryGrouper()
+    for article in articles:
+        grouper.add(article)
+    return grouper
 
 
 def _split_results(
@@ -199,11 +377,27 @@ def _split_results(
 
 # ---- incremental, stored --------------------------------------------------------------------
 @dataclass
+class RefreshReport:
+    """What re-analysing the stale stories did.
+
+    ``errors`` are stories whose analysis failed this time: they stay stale (the next run
+    retries them) and the failure is recorded on the story (``Repository.analysis_error``).
+    """
+
+    analysed: list[str] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+
+
+@dataclass
 class IngestReport:
     added: list[Article] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[ExtractionFailure] = field(default_factory=list)
     stories: set[str] = field(default_factory=set)
+    errors: list[ItemError] = field(default_factory=list)
+    """Items of this run a stage crashed on (extraction crashes are also in ``failures``)."""
+    earlier_errors: list[ItemError] = field(default_factory=list)
+    """Stories this run did not touch whose analysis failed before and still fails."""
 
 
 class Ingestor:
@@ -219,14 +413,19 @@ class Ingestor:
         self.grouper = StoryGrouper()
         self.grouper.restore(repo.iter_memberships())
 
+    def _rebuild_grouper(self) -> None:
+        self.grouper = StoryGrouper()
+        self.grouper.restore(self.repo.iter_memberships())
+
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
     ) -> IngestReport:
-        extracted = extract_pages(pages, settings=self.settings, progress=progress)
+        extracted, errors = extract_with_errors(pages, settings=self.settings, progress=progress)
         articles, failures, duplicates = _split_results(extracted)
         report = self.ingest_articles(articles, progress=progress, analyse=analyse)
         report.failures[:0] = failures
         report.duplicates[:0] = duplicates
+        report.errors[:0] = errors
         return report
 
     def ingest_articles(
@@ -237,12 +436,26 @@ class Ingestor:
         for done, article in enumerate(ordered, start=1):
             self._ingest_one(article, report)
             progress("group", done, len(ordered))
-        if analyse:
-            self.refresh_analyses(progress=progress)
         report.stories = {self.repo.resolve_story_id(s) for s in report.stories}
+        if analyse:
+            refreshed = self.refresh_analyses(progress=progress)
+            for error in refreshed.errors:
+                mine = error.what.removeprefix("story ") in report.stories or not error.what.startswith(
+                    "story "
+                )
+                (report.errors if mine else report.earlier_errors).append(error)
         return report
 
     def _ingest_one(self, article: Article, report: IngestReport) -> None:
+        try:
+            self._group_and_store(article, report)
+        except Exception as exc:  # one article must not sink the batch; nothing half-written
+            error = ItemError.capture(article.source, "storing", exc)
+            report.errors.append(error)
+            report.failures.append(ExtractionFailure(article.source, error.reason))
+            self._rebuild_grouper()  # the grouper saw an article the store did not keep
+
+    def _group_and_store(self, article: Article, report: IngestReport) -> None:
         if self.repo.find_duplicate(article) is not None:
             report.duplicates.append(article.source)
             return
@@ -253,29 +466,49 @@ class Ingestor:
             report.stories.update(s.id for s in change.stories)
         else:  # another writer stored it between our check and our write
             report.duplicates.append(article.source)
-            self.grouper = StoryGrouper()
-            self.grouper.restore(self.repo.iter_memberships())
+            self._rebuild_grouper()
 
-    def refresh_analyses(self, *, progress: Progress = _no_progress) -> list[str]:
+    def refresh_analyses(self, *, progress: Progress = _no_progress) -> RefreshReport:
         return refresh_analyses(self.repo, self.settings, progress=progress)
 
 
-def refresh_analyses(repo: Repository, settings: Settings, *, progress: Progress = _no_progress) -> list[str]:
-    """Re-analyse every story whose articles changed since its last analysis.
+def refresh_analyses(
+    repo: Repository,
+    settings: Settings,
+    *,
+    progress: Progress = _no_progress,
+    story_ids: Sequence[str] | None = None,
+) -> RefreshReport:
+    """Re-analyse every story whose articles changed since its last analysis (or just
+    ``story_ids``, if given and stale).
 
     Needs no grouper, so readers (``show``, the web app) can repair a story whose analysis a
-    crash left stale without paying for a grouper rebuild.
+    crash left stale without paying for a grouper rebuild. A story whose analysis fails stays
+    stale, so the next run retries it; its error is reported and recorded on the story.
     """
+    stale = repo.stale_story_ids()
+    if story_ids is not None:
+        wanted = set(story_ids)
+        stale = [s for s in stale if s in wanted]
     jobs: list[tuple[Story, list[Article]]] = []
-    for story_id in repo.stale_story_ids():
+    for story_id in stale:
         story = repo.get_story(story_id)
         if story is not None:
             jobs.append((story, repo.articles_for_story(story.id)))
-    analyser = _Analyser(analysis_settings(settings))
-    analyses = parallel_map(analyser, jobs, settings=settings, stage="analyse", progress=progress)
-    for analysis in analyses:
-        repo.save_analysis(analysis)
-    return [story.id for story, _ in jobs]
+    report = RefreshReport()
+    for outcome in analyse_jobs(jobs, settings, progress):
+        report.errors.extend(outcome.errors)
+        if outcome.analysis is not None:
+            try:
+                repo.save_analysis(outcome.analysis)
+            except Exception as exc:  # e.g. a value the database refuses: this story only
+                what = f"story {outcome.story_id}"
+                report.errors.append(ItemError.capture(what, "saving the analysis", exc))
+            else:
+                report.analysed.append(outcome.story_id)
+                continue
+        repo.record_analysis_error(outcome.story_id, report.errors[-1].reason)
+    return report
 
 
 def _story_change(grouper: StoryGrouper, assignment: Assignment) -> StoryChange:

@@ -88,15 +88,38 @@ def _edges(units: list[Unit], settings: AlignSettings) -> tuple[dict[tuple[int, 
     if not units:
         return {}, np.zeros(0)
     matrix, binary = unit_matrix(units)
-    sims = sparse.triu(matrix @ matrix.T, k=1).tocoo()
-    voice = np.asarray([u.voice for u in units])
-    keep = (sims.data >= settings.link_threshold) & (voice[sims.row] != voice[sims.col])
-    rows, cols, vals = sims.row[keep], sims.col[keep], sims.data[keep]
+    rows, cols, vals = _cross_voice_pairs(matrix, [u.voice for u in units], settings.link_threshold)
     # shared non-name concepts of just the candidate pairs: a row-wise product, no n x n matrix
     shared = np.asarray(binary[rows].multiply(binary[cols]).sum(axis=1)).ravel()
     ok = (vals >= settings.strong_link) | (shared >= settings.min_shared)
     edges = {(int(r), int(c)): float(v) for r, c, v in zip(rows[ok], cols[ok], vals[ok], strict=True)}
     return edges, _centrality(matrix)
+
+
+def _cross_voice_pairs(
+    matrix: sparse.csr_matrix, voices: list[str], threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit pairs (row < col) of different voices with similarity >= threshold.
+
+    Only the blocks between two voices are multiplied: the whole ``matrix @ matrix.T`` also
+    compared every clause of a long article with every other clause of the same article,
+    which is quadratic in one page's size (a 250 KB page took 1.5 GB) and always discarded.
+    """
+    voice = np.asarray(voices)
+    groups = [np.flatnonzero(voice == v) for v in sorted(set(voices))]
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for i, left in enumerate(groups):
+        for right in groups[i + 1 :]:
+            block = (matrix[left] @ matrix[right].T).tocoo()
+            keep = block.data >= threshold
+            r, c = left[block.row[keep]], right[block.col[keep]]
+            found.append((np.minimum(r, c), np.maximum(r, c), block.data[keep]))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order], vals[order]
 
 
 def _cross_pairs(a: Counter[str], b: Counter[str]) -> int:

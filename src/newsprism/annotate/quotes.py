@@ -97,17 +97,23 @@ def find_quotes(article_id: str, sentences: list[Sentence], entities: list[Entit
     quotes: list[Quote] = []
     previous: str | None = None
     last: Quote | None = None
+    # Indexed by sentence once: scanning every entity for every sentence made long pages
+    # quadratic (a 200 KB page spent 35 s here).
+    persons: dict[int, list[tuple[int, Entity]]] = {}
+    for position, e in enumerate(entities):
+        if _personish(e):
+            persons.setdefault(e.sentence_index, []).append((position, e))
+    by_index = {s.index: s for s in sentences}
     for sentence in sentences:
+        if not _QUOTE.search(sentence.text):
+            continue  # no quote: nothing below would change
         quoted = " ".join(m.group() for m in _QUOTE.finditer(sentence.text))
-        people = [
-            e.text if e.label == "PERSON" else _strip_titles(e.text)
-            for e in entities
-            if _personish(e)
-            and (
-                e.sentence_index == sentence.index - 1
-                or (e.sentence_index == sentence.index and e.text not in quoted)
-            )
-        ]
+        nearby = sorted(
+            persons.get(sentence.index - 1, [])
+            + [(p, e) for p, e in persons.get(sentence.index, []) if e.text not in quoted],
+            key=lambda pair: pair[0],
+        )
+        people = [e.text if e.label == "PERSON" else _strip_titles(e.text) for _, e in nearby]
         for match in _QUOTE.finditer(sentence.text):
             text = (match.group(1) or match.group(2) or "").strip()
             if len(text.split()) < 3:
@@ -115,7 +121,7 @@ def find_quotes(article_id: str, sentences: list[Sentence], entities: list[Entit
             raw = _speaker_near(sentence.text, match.start(), match.end())
             # "he/she said": the person just named (outside quotes), or else the last speaker
             speaker = _resolve(raw, (people[-1] if people else None) or previous, names)
-            if not raw and last is not None and _continues(sentence, match, last, sentences):
+            if not raw and last is not None and _continues(sentence, match, last, by_index):
                 # a sentence that is only a quote, right after a quoted sentence of the same
                 # paragraph, continues that speaker ("...," he said. "We will ...")
                 speaker = last.speaker
@@ -127,11 +133,13 @@ def find_quotes(article_id: str, sentences: list[Sentence], entities: list[Entit
     return quotes
 
 
-def _continues(sentence: Sentence, match: re.Match[str], last: Quote, sentences: list[Sentence]) -> bool:
+def _continues(
+    sentence: Sentence, match: re.Match[str], last: Quote, by_index: dict[int, Sentence]
+) -> bool:
     """The whole sentence is this quote and the previous sentence of the paragraph quoted
     someone."""
     whole = not sentence.text[: match.start()].strip() and not sentence.text[match.end() :].strip(" .")
     if not whole or last.speaker is None or last.sentence_index != sentence.index - 1:
         return False
-    before = next((s for s in sentences if s.index == sentence.index - 1), None)
+    before = by_index.get(sentence.index - 1)
     return before is not None and before.paragraph == sentence.paragraph

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -21,22 +21,49 @@ from newsprism.cli import render
 from newsprism.cli.common import (
     DatabaseOption,
     console,
+    debug,
     err_console,
     fail,
     open_repo,
     print_error,
+    print_trace,
     settings_for,
 )
 from newsprism.cli.sources import register as register_sources
 from newsprism.cli.users import users_app
 from newsprism.config import Settings
 from newsprism.model import ExtractionFailure, Page
-from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, refresh_analyses
+from newsprism.pipeline import (
+    Ingestor,
+    IngestReport,
+    ItemError,
+    analyse_pages,
+    extract_pages,
+    refresh_analyses,
+)
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.store.repository import Repository
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The entry point: an unexpected exception becomes one ``error:`` line and exit 1.
+
+    Stages already isolate failures per item; this is the last guard (a database gone away,
+    a full disk), so no traceback reaches a user unless they ask with ``--debug``.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if debug.on:
+                raise
+            print_error(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            sys.exit(1)
+
+
+app = _App(
     name="newsprism",
     help="Read one news event through many outlets: extract articles, group them into stories, "
     "and compare the coverage with a grounded Quick Read.",
@@ -69,9 +96,13 @@ def _root(
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
     ] = False,
+    debug_: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of the failures reported as `error:` lines.")
+    ] = False,
 ) -> None:
     """Read one news event through many outlets: extract articles, group them into stories, and
     compare the coverage with a grounded Quick Read."""
+    debug.on = debug_
 
 
 class Format(StrEnum):
@@ -126,9 +157,33 @@ def _load(
     return pages, failures
 
 
-def _report_failures(failures: list[ExtractionFailure]) -> None:
+def _report_failures(failures: list[ExtractionFailure], errors: Sequence[ItemError] = ()) -> None:
+    """One ``error:`` line per failed item (crashes of a stage included); tracebacks only
+    under ``--debug``."""
+    printed = {(f.source, f.reason) for f in failures}
     for failure in failures:
         print_error(f"{failure.source}: {failure.reason}")
+    for error in errors:
+        if (error.what, error.reason) not in printed:
+            print_error(f"{error.what}: {error.reason}")
+        print_trace(error.trace)
+
+
+def _report_earlier(errors: list[ItemError]) -> None:
+    """Stories an earlier run could not analyse and this run retried in vain: reported, but
+    they do not fail a run that did not touch them."""
+    for error in errors:
+        print_error(f"{error.what}: {error.reason} (failing since an earlier run; retried on every run)")
+        print_trace(error.trace)
+
+
+def _ingest_errors(failures: list[ExtractionFailure], report: IngestReport) -> list[dict[str, str]]:
+    """The JSON ``errors`` list: refusals and crashes of this run, one entry per item."""
+    seen = {(f.source, f.reason) for f in failures}
+    extra = [e for e in report.errors if (e.what, e.reason) not in seen]
+    return [{"source": f.source, "reason": f.reason} for f in failures] + [
+        {"source": e.what, "reason": e.reason} for e in extra
+    ]
 
 
 def _emit_json(data: Any) -> None:
@@ -156,16 +211,19 @@ def ingest(
                 "added": [a.id for a in report.added],
                 "duplicates": report.duplicates,
                 "stories": sorted(report.stories),
-                "errors": [{"source": f.source, "reason": f.reason} for f in failures],
+                "errors": _ingest_errors(failures, report),
+                "earlier_errors": [{"source": e.what, "reason": e.reason} for e in report.earlier_errors],
             }
         )
     else:
+        failed = len({f.source for f in failures} | {e.what for e in report.errors})
         console.print(
             f"ingested {len(report.added)} article(s) into {len(report.stories)} "
-            f"story(ies); {len(report.duplicates)} duplicate(s) skipped"
+            f"story(ies); {len(report.duplicates)} duplicate(s) skipped; {failed} failed"
         )
-    _report_failures(failures if fmt is Format.text else [])
-    if failures:
+        _report_failures(failures, report.errors)
+        _report_earlier(report.earlier_errors)
+    if failures or report.errors:
         raise typer.Exit(1)
 
 
@@ -212,8 +270,8 @@ def analyse(
     else:
         for result in batch.stories:
             render.story(console, result.story, result.articles, result.analysis)
-    _report_failures(failures)
-    if failures:
+    _report_failures(failures, batch.errors)
+    if failures or batch.errors:
         raise typer.Exit(1)
 
 
@@ -266,13 +324,22 @@ def show(
         raise fail(f"no story {story_id!r}; `newsprism stories` lists them")
     articles = repo.articles_for_story(found.id)
     analysis = repo.get_analysis(found.id)
-    if analysis is None:
-        refresh_analyses(repo, settings)
+    errors: list[ItemError] = []
+    if analysis is None:  # repair this story only: another story's failure is not ours to show
+        errors = refresh_analyses(repo, settings, story_ids=[found.id]).errors
         analysis = repo.get_analysis(found.id)
     if fmt is Format.json:
         _emit_json(story_contract(found, articles, analysis))
-        return
-    render.story(console, found, articles, analysis)
+    else:
+        render.story(console, found, articles, analysis)
+    if analysis is None:
+        _report_failures([], errors or [ItemError(f"story {found.id}", _no_analysis(repo, found.id))])
+        raise typer.Exit(1)
+
+
+def _no_analysis(repo: Repository, story_id: str) -> str:
+    last = repo.analysis_error(story_id)
+    return f"no analysis: {last}" if last else "no analysis yet"
 
 
 def _examples_dir(given: Path | None) -> Path:
@@ -305,7 +372,8 @@ def demo(
     repo = open_repo(settings)
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
-    _report_failures(failures + report.failures)
+    _report_failures(failures + report.failures, report.errors)
+    _report_earlier(report.earlier_errors)
     story_ids = sorted({repo.article_story_id(a.id) or "" for a in report.added} - {""}) or [
         r.story.id for r in repo.list_stories(limit=20)
     ]

@@ -28,6 +28,21 @@ DatabaseOption = Annotated[
 ]
 
 
+class _Debug:
+    """Whether ``--debug`` was given: tracebacks are for developers, one-line errors for users."""
+
+    on = False
+
+
+debug = _Debug()
+
+
+def print_trace(trace: str) -> None:
+    """A traceback on stderr, only under ``--debug``."""
+    if debug.on and trace:
+        err_console.print(Text(trace.rstrip()), soft_wrap=True, highlight=False)
+
+
 def print_error(message: str) -> None:
     """One unwrapped line on stderr; the message is plain text (paths may contain markup)."""
     err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)

@@ -421,6 +421,33 @@ class Repository:
             rows = conn.execute(select(e).where(e.c.story_id == story_id).order_by(e.c.id)).all()
         return [{"kind": r.kind, "detail": r.detail, "at": as_utc(r.created_at)} for r in rows]
 
+    def record_analysis_error(self, story_id: str, reason: str) -> None:
+        """Note why a story's analysis failed (a story event); the story stays stale, so the
+        next run retries it, and ``show`` can say why it has no analysis."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(schema.story_events).values(
+                    story_id=story_id, kind="analysis_error", detail={"reason": reason}, created_at=utcnow()
+                )
+            )
+
+    def analysis_error(self, story_id: str) -> str | None:
+        """The last analysis failure of a story still waiting for a good analysis, if any."""
+        e, s = schema.story_events, schema.stories
+        with self.engine.connect() as conn:
+            story_id = self._resolve(conn, story_id)
+            stale = conn.execute(select(s.c.analysis_stale).where(s.c.id == story_id)).scalar_one_or_none()
+            if not stale:
+                return None
+            detail = conn.execute(
+                select(e.c.detail)
+                .where(and_(e.c.story_id == story_id, e.c.kind == "analysis_error"))
+                .where(e.c.created_at >= select(s.c.updated_at).where(s.c.id == story_id).scalar_subquery())
+                .order_by(e.c.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+        return str(detail.get("reason")) if isinstance(detail, dict) else None
+
     # ---- analyses and quick reads ------------------------------------------------------------
     def save_analysis(self, analysis: Analysis) -> QuickRead:
         """Store an analysis; a Quick Read whose bullets changed becomes a new draft version.
