@@ -57,6 +57,7 @@ UNITS = {
     "week": ("time", 168.0), "month": ("time", 730.5), "year": ("time", 8766.0),
 }  # fmt: skip
 CONVERSION_SLACK = 0.03
+_CLOCK = re.compile(r"\s*(?:[ap]\.m\.|[ap]m\b)", re.IGNORECASE)
 PEOPLE = frozenset(stem(w) for w in ("people", "persons", "person", "residents", "individuals", "civilians"))
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -159,6 +160,8 @@ def parse_quantity(text: str, sentence: str = "") -> Quantity | None:
     tail = text[match.end() :]
     if sentence and text in sentence:
         tail = sentence[sentence.index(text) + match.end() :]
+    if _CLOCK.match(tail):
+        return None  # "2.40 a.m." is a time of day, not a quantity
     if match.group("vague"):
         low, high = VAGUE[match.group("vague").casefold()]
         unit, counted = _unit_and_thing(tail, None, False)
