@@ -24,11 +24,8 @@ def test_loaded_words_carry_their_lexicon_entry() -> None:
     assert by_text["slammed"] == ("slammed", "newsprism")
     assert by_text["maximalist"][1] == "newsprism"
     assert by_text["bizarre"][1] in {"pattern-subjectivity", "vader"}
-    assert all(
-        found_text == "Critics slammed the bizarre, maximalist demands of the regime."[t.start : t.end]
-        for t in found
-        for found_text in [t.text]
-    )
+    text = "Critics slammed the bizarre, maximalist demands of the regime."
+    assert all(text[t.start : t.end] == t.text for t in found)
 
 
 def test_social_distancing_is_not_socialist() -> None:
