@@ -140,6 +140,9 @@ class Quote:
     speaker: str | None
     article_id: str
     sentence_index: int
+    cue: str | None = None  # the reporting verb ("said", "according to")
+    speaker_as_written: str | None = None  # the cue's words before resolution ("he", "Sen. Kerry")
+    resolved_by: str | None = None  # explicit | title | pronoun | continuation | context | description
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,18 @@ class NumberMention:
     qualifier: str | None = None  # "at least", "about", "more than" ...
 
 
+@dataclass(frozen=True)
+class LoadedWord:
+    """An evaluative word or phrase of a sentence and the lexicon entry that flagged it."""
+
+    text: str
+    sentence_index: int
+    start: int  # offsets into the sentence text
+    end: int
+    entry: str
+    lexicon: str  # newsprism | pattern-subjectivity | vader
+
+
 @dataclass
 class AnnotatedArticle:
     article: Article
@@ -160,6 +175,7 @@ class AnnotatedArticle:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     numbers: list[NumberMention] = field(default_factory=list)
+    loaded: list[LoadedWord] = field(default_factory=list)
 
 
 @dataclass

@@ -10,10 +10,12 @@ different events' numbers in one long sentence are never compared.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from newsprism.analysis.counts import noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.paraphrase import concepts
+from newsprism.annotate.quantities import compatible, parse_quantity
 from newsprism.model import AnnotatedArticle, Discrepancy, NumberMention, Quote, QuoteVariants
 
 LOWER_BOUND = {"at least", "more than", "over", "as many as"}
@@ -60,6 +62,10 @@ def _best_speaker(quotes: list[Quote]) -> str | None:
 
 def counts_agree(a: NumberMention, b: NumberMention) -> bool:
     """Two counts of one thing can both be true (qualifiers respected)."""
+    qa, qb = parse_quantity(a.text), parse_quantity(b.text)
+    if qa is not None and qb is not None:  # intervals with approximation (annotate.quantities);
+        # the caller has already matched what is counted, by concept
+        return compatible(replace(qa, counted=None), replace(qb, counted=None))
     assert isinstance(a.value, float) and isinstance(b.value, float)
     if a.value == b.value:
         return True

@@ -7,8 +7,9 @@ Quinn 2008, "Fightin' Words"), outlet vs the other outlets of the story, prior =
 story's word counts scaled to ``alpha0``; z = delta / sqrt(variance). Words above ``min_z`` are
 shown as phrases: adjacent distinctive words join (bridging up to two function words, "amount
 to a surrender") and a distinctive modifier takes the head noun the others share ("hardline
-demands" vs "maximalist demands"). A curated lexicon of loaded terms (``loaded_terms.txt``)
-only sets ``loaded=True``; it never adds or ranks a term.
+demands" vs "maximalist demands"). A term is ``loaded`` when the loaded-language
+lexicons of ``annotate.loaded`` flag one of its words; loaded terms rank one point higher, so an
+outlet's evaluative wording ("crooked", "slammed") comes before its topic words.
 
 Framing is the outlet's wording, not its sources': text inside direct quotes (the speaker's
 words, which every outlet may render differently in translation) is left out of the counts, the
@@ -22,24 +23,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.paraphrase import concepts
 from newsprism.annotate.entities import CALENDAR
 from newsprism.annotate.language import is_stopword, stem, words
+from newsprism.annotate.loaded import find_loaded
 from newsprism.annotate.numbers import WORD_NUMBERS
 from newsprism.model import AnnotatedArticle, FramingTerm
 
 Token = tuple[str, str]  # (surface, stem); stem "" for a function word
 
 
-@lru_cache(maxsize=1)
-def loaded_lexicon() -> frozenset[str]:
-    """The curated loaded terms, stemmed, one phrase per line."""
-    text = resources.files("newsprism.analysis").joinpath("loaded_terms.txt").read_text("utf-8")
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return frozenset(" ".join(stem(w) for w in words(line)) for line in lines if line)
+# Framing is evaluative word choice: a loaded term (annotate.loaded) outranks a topic word
+# that one outlet merely happens to use more.
+LOADED_BONUS = 1.0
 
 
 _QUOTED = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|^[^“”]*”")
@@ -228,7 +226,6 @@ def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
     distinctive modifier of a head noun, less a half where the outlet alternates the
     word with the others' own (style, not framing); ties go to earlier use (leads carry the
     framing a reader meets first)."""
-    lexicon = loaded_lexicon()
     best: dict[str, FramingTerm] = {}
     first: dict[str, int] = {}
     for text in texts:
@@ -242,7 +239,8 @@ def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
                 score += 1.0 if ctx.substitution(run) else 0.0
                 score += 0.5 if ctx.modifies(run) else 0.0
                 score -= 0.5 if ctx.variation(run) else 0.0
-                loaded = " ".join(stems) in lexicon or any(s in lexicon for s in stems)
+                loaded = bool(find_loaded(" ".join(run)))
+                score += LOADED_BONUS if loaded else 0.0
                 first[term] = len(first)
                 best[term] = FramingTerm(term, round(score, 4), loaded)
     ordered = sorted(best.values(), key=lambda t: (-round(t.score, 2), first[t.term]))

@@ -7,22 +7,28 @@ resolve relative dates ("Friday", "last week").
 from __future__ import annotations
 
 from newsprism.annotate.entities import find_entities
+from newsprism.annotate.loaded import find_loaded
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import find_quotes
 from newsprism.annotate.sentences import split_sentences
-from newsprism.model import AnnotatedArticle, Article, Entity, NumberMention
+from newsprism.model import AnnotatedArticle, Article, Entity, LoadedWord, NumberMention
 
 __all__ = ["annotate"]
 
 
 def annotate(article: Article) -> AnnotatedArticle:
-    """Sentences (exact substrings of the body), entities, quotes with speakers, numbers."""
+    """Sentences (exact substrings of the body), entities, quotes with speakers, numbers,
+    loaded words."""
     sentences = split_sentences(article)
     entities: list[Entity] = []
     numbers: list[NumberMention] = []
+    loaded: list[LoadedWord] = []
     published = article.published_at.date() if article.published_at else None
     for sentence in sentences:
         entities.extend(find_entities(sentence))
         numbers.extend(find_numbers(sentence, published))
+        for term in find_loaded(sentence.text):
+            where = (sentence.index, term.start, term.end)
+            loaded.append(LoadedWord(term.text, *where, term.entry, term.lexicon))
     quotes = find_quotes(article.id, sentences, entities)
-    return AnnotatedArticle(article, sentences, entities, quotes, numbers)
+    return AnnotatedArticle(article, sentences, entities, quotes, numbers, loaded)

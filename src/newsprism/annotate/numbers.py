@@ -99,7 +99,8 @@ _RELATIVE = re.compile(
 )
 _QUAL = "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS)
 _NUMBER = re.compile(
-    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<num>\$?\d+(?:[.,]\d+)*%?|"
+    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?"
+    r"(?P<num>(?i:\b(?:a|one|two|three|four|five|six)[- ]dozen\b)|\$?\d+(?:[.,]\d+)*%?|"
     rf"(?i:\b(?:{'|'.join(WORD_NUMBERS)})\b))(?:\s+(?P<scale>(?i:{'|'.join(SCALES)})))?"
     r"(?P<unit>\s+[A-Z][\w-]*\s+[a-z][\w-]*|\s+[a-z][\w-]*)?"
 )
@@ -211,6 +212,9 @@ def _dates(sentence: Sentence, published: date | None) -> list[tuple[int, int, N
 
 
 def _value(num: str, scale: str | None) -> float | None:
+    if num.casefold().endswith("dozen") and num[:-5].strip(" -"):  # "two-dozen", "a dozen"
+        count = num[:-5].strip(" -").casefold()
+        return 12.0 * (1 if count == "a" else WORD_NUMBERS[count]) * SCALES.get((scale or "").casefold(), 1.0)
     cleaned = num.replace("$", "").replace("%", "").replace(",", "")
     try:
         value = float(cleaned)

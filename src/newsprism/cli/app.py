@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from newsprism.annotate import annotate
+from newsprism.annotate.report import annotation_record
 from newsprism.cli import render
 from newsprism.cli.common import (
     DatabaseOption,
@@ -249,6 +251,32 @@ def extract(
     else:
         for article in articles:
             render.article(console, article)
+    _report_failures(failures)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("annotate")
+def annotate_command(
+    paths: PathsArgument,
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="json or jsonl.")] = ExtractFormat.json,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for these pages.")] = None,
+    url: Annotated[str | None, typer.Option(help="Original URL (for a single page).")] = None,
+) -> None:
+    """Print what annotation finds in each article (sentences, entities, quotes and speakers,
+    quantities, dates, loaded words), one article at a time, without grouping or storing."""
+    if fmt is ExtractFormat.text:
+        raise fail("annotate prints json or jsonl (use --format json or --format jsonl)", code=2)
+    settings = Settings()
+    pages, failures = _load(paths, settings, outlet, url)
+    results = extract_pages(pages, settings=settings)
+    failures += [r for r in results if isinstance(r, ExtractionFailure)]
+    records = [annotation_record(annotate(a)) for a in results if not isinstance(a, ExtractionFailure)]
+    if fmt is ExtractFormat.jsonl:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        _emit_json(records)
     _report_failures(failures)
     if failures:
         raise typer.Exit(1)
