@@ -408,9 +408,8 @@ def plausible_outlet(name: str | None, host: str) -> str | None:
     name = " ".join(name.split()).lstrip("@")
     if not name or len(name) > 80 or "://" in name or name.startswith("www.") or _SECTION_LABEL.match(name):
         return None
-    label = host.split(".")[0] if host else ""
-    if label and name.casefold() == label and name.islower():
-        return None  # "nj", "floridatoday": a host fragment, not a display name
+    if name.islower() and name in host.split("."):
+        return None  # "nj", "floridatoday", "canada": a host fragment, not a display name
     return name
 
 
