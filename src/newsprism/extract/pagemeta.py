@@ -248,13 +248,17 @@ def _fold(text: str) -> str:
 
 # --- Authors ---------------------------------------------------------------------------------
 
+# Head tags that carry a byline: the standard ones, then the analytics tags (Parse.ly, Sailthru,
+# Cxense) many newsrooms fill from their CMS.
 _META_AUTHOR_KEYS: Final = (
     "article:author",
     "author",
     "dc.creator",
+    "dcterms.creator",
     "byl",
     "parsely-author",
     "sailthru.author",
+    "cxenseparse:author",
 )
 
 
