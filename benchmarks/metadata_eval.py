@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/metadata_eval.py                 # ../shared/eval/metadata/gold.jsonl
     .venv/bin/python benchmarks/metadata_eval.py --gold OTHER.jsonl --json out.json
+    .venv/bin/python benchmarks/metadata_eval.py --limit 6            # smoke run on six pages
 
 Runs the set's reference scorer (``score.py`` beside ``gold.jsonl``: it runs ``newsprism extract``
 and the baseline in the same run) once, then re-aggregates its per-page scores on two halves of
@@ -67,10 +68,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--json", type=Path, help="also keep the scorer's full per-page JSON here")
+    ap.add_argument("--limit", type=int, help="first N pages only (a smoke run)")
     args = ap.parse_args()
     gold_path = args.gold.resolve()
     scorer_path = gold_path.parent / "score.py"
     gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
+    if args.limit:
+        gold = [{**g, "file": str(gold_path.parent / g["file"])} for g in gold[: args.limit]]
+        gold_path = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+        gold_path.write_text("".join(json.dumps(g) + "\n" for g in gold), "utf-8")
     out = args.json or Path(tempfile.mkstemp(suffix=".json")[1])
     run = subprocess.run(
         [

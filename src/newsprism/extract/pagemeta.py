@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -247,13 +248,17 @@ def _fold(text: str) -> str:
 
 # --- Authors ---------------------------------------------------------------------------------
 
+# Head tags that carry a byline: the standard ones, then the analytics tags (Parse.ly, Sailthru,
+# Cxense) many newsrooms fill from their CMS.
 _META_AUTHOR_KEYS: Final = (
     "article:author",
     "author",
     "dc.creator",
+    "dcterms.creator",
     "byl",
     "parsely-author",
     "sailthru.author",
+    "cxenseparse:author",
 )
 
 
@@ -301,11 +306,24 @@ _AUTHOR_LABEL: Final = re.compile(
 )
 
 
+# Label elements pre-selected in C: short text holding "aut", "text", "tekst" or "forf(att)".
+_LABEL_XPATH: Final = (
+    "//*[self::strong or self::b or self::dt or self::span or self::th]"
+    "[string-length(normalize-space(text())) <= 24]"
+    "[contains(translate(text(), 'AUTEXKSFOR', 'autexksfor'), 'aut') or "
+    "contains(translate(text(), 'AUTEXKSFOR', 'autexksfor'), 'tex') or "
+    "contains(translate(text(), 'AUTEXKSFOR', 'autexksfor'), 'teks') or "
+    "contains(translate(text(), 'AUTEXKSFOR', 'autexksfor'), 'forf')]"
+)
+
+
 def labelled_authors(tree: HtmlElement) -> list[str]:
     """Names after an "Author:" label element (``<strong>``, ``<b>``, ``<dt>``, ``<span>``)."""
-    for el in tree.iter("strong", "b", "dt", "span", "th"):
+    for el in tree.xpath(_LABEL_XPATH):
+        if not isinstance(el, HtmlElement):
+            continue
         label = " ".join((el.text or "").split())
-        if not label or len(label) > 24 or not _AUTHOR_LABEL.match(label):
+        if not _AUTHOR_LABEL.match(label):
             continue
         after = el.tail if el.tail and el.tail.strip() else None
         if after is None:
@@ -408,9 +426,8 @@ def plausible_outlet(name: str | None, host: str) -> str | None:
     name = " ".join(name.split()).lstrip("@")
     if not name or len(name) > 80 or "://" in name or name.startswith("www.") or _SECTION_LABEL.match(name):
         return None
-    label = host.split(".")[0] if host else ""
-    if label and name.casefold() == label and name.islower():
-        return None  # "nj", "floridatoday": a host fragment, not a display name
+    if name.islower() and name in host.split("."):
+        return None  # "nj", "floridatoday", "canada": a host fragment, not a display name
     return name
 
 
@@ -440,8 +457,8 @@ def text_language(text: str) -> str | None:
     return str(lang) if prob >= 0.9 else None
 
 
-def _share(words: list[str], listed: frozenset[str]) -> float:
-    return sum(1 for w in words if w in listed) / len(words) if words else 0.0
+def _share(counts: Counter[str], total: int, listed: frozenset[str]) -> float:
+    return sum(counts[w] for w in listed.intersection(counts)) / total if total else 0.0
 
 
 def page_language(declared: str | None, text: str) -> str | None:
@@ -457,10 +474,11 @@ def page_language(declared: str | None, text: str) -> str | None:
     if declared and len(words) < 20:
         return declared
     if declared:
+        counts, total = Counter(words), len(words)
         listed = table.get(declared)
-        if listed is not None and _share(words, listed) >= MIN_STOPWORD_SHARE:
+        if listed is not None and _share(counts, total, listed) >= MIN_STOPWORD_SHARE:
             return declared
-        plain = any(_share(words, other) >= 2 * MIN_STOPWORD_SHARE for other in table.values())
+        plain = any(_share(counts, total, other) >= 2 * MIN_STOPWORD_SHARE for other in table.values())
         if listed is None and not plain:
             return declared
     return text_language(text) or declared or metadata.language(text)
