@@ -78,7 +78,9 @@ def test_encoding_detection_never_raises(data: bytes) -> None:
 @FUZZ
 @given(DATEISH, st.lists(st.one_of(WILD, DATEISH), max_size=5))
 def test_date_parsers_never_raise(value: str, lines: list[str]) -> None:
-    for parsed in (parse_iso(value), date_in(lines), date_in([value]), parse_day(value)):
-        assert parsed is None or (isinstance(parsed, datetime) and parsed.tzinfo is not None)
+    for dated in (parse_iso(value), date_in(lines), date_in([value])):
+        assert dated is None or (isinstance(dated.when, datetime) and dated.when.tzinfo is not None)
+    day = parse_day(value)
+    assert day is None or day.tzinfo is not None
     record = page_from_record({"text": "Some words here.", "published_at": value}, "fuzz")
     assert isinstance(record, Page | ExtractionFailure)
