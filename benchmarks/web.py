@@ -444,7 +444,7 @@ def main() -> None:
         r = results["soak"]
         print(
             f"soak {args.soak:g} min: {r['requests']} requests, {r['rps']:.1f} req/s, p95 {r['p95']:.1f} ms, "
-            f"errors {r['errors']}; server RSS {r['rss_mb_minute_2']:.1f} MB at minute 2 -> "
+            f"errors {r['errors']}; server RSS {r['rss_mb_minute_2']:.1f} MB at minute 2 (or 1st sample) -> "
             f"{r['rss_mb_end']:.1f} MB at the end ({r['rss_growth_from_minute_2']:+.1%}; flat if <= +10 %)"
         )
         return

@@ -38,3 +38,17 @@ def test_benchmark_runs(name: str, eval_dir: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert expected in done.stdout
+
+
+def test_web_soak_mode_runs() -> None:
+    """The soak mode of the web benchmark (a few seconds here; 10 minutes when run for real)."""
+    args = ["--stories", "100", "--tool", "python", "--clients", "3", "--soak", "0.05"]
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "web.py"), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "server RSS" in done.stdout and "errors 0" in done.stdout

@@ -94,6 +94,8 @@ def test_a_300_megabyte_post_does_not_grow_the_server(tmp_path: Path) -> None:
             )
             declared = sock.recv(200).decode("latin-1")
         peak = _memory_kb(proc.pid, "VmHWM")
+        growth_mb, baseline_mb = (peak - baseline) / 1024, baseline / 1024
+        print(f"300 MB POST: server peak RSS growth {growth_mb:.1f} MB over {baseline_mb:.0f} MB")
         assert status == 413 and declared.startswith("HTTP/1.1 413"), declared
         assert (peak - baseline) * 1024 <= 64 * MB, f"server peak grew {(peak - baseline) / 1024:.0f} MB"
         assert httpx.get(base + "/api/v1/stories", timeout=5).status_code == 200  # still serving

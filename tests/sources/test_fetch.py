@@ -266,6 +266,7 @@ def test_decompression_bombs_stop_at_the_cap_in_bounded_memory(
     server.routes["/bomb"] = lambda h: h.reply(200, body, {"Content-Encoding": coding})
     fetch(fetch_config, server.url("/robots.txt"))  # warm up: imports, TLS context, pools
     outcome, growth = peak_growth(lambda: fetch(fetch_config, server.url("/bomb")))
+    print(f"{name}: {len(body):,} bytes on the wire, peak RSS growth {growth / peak_memory.MB:.1f} MB")
     assert isinstance(outcome, TooLarge), outcome  # ...stopped at the default 10 MB cap
     assert growth <= peak_memory.LIMIT, f"{name}: peak RSS grew {growth / peak_memory.MB:.0f} MB"
 

@@ -22,6 +22,7 @@ users_app = typer.Typer(
 )
 
 
+ExistingUser = Annotated[str, typer.Argument(help="Existing login name.")]
 PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")]
 
 
@@ -83,7 +84,7 @@ def list_users(
 
 @users_app.command("role")
 def set_role(
-    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    username: ExistingUser,
     role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}.")],
     database: DatabaseOption = None,
 ) -> None:
@@ -101,7 +102,7 @@ def set_role(
 
 @users_app.command("password")
 def change_password(
-    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    username: ExistingUser,
     password_stdin: PasswordStdin = False,
     database: DatabaseOption = None,
 ) -> None:
@@ -120,7 +121,7 @@ def change_password(
 
 @users_app.command("remove")
 def remove(
-    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    username: ExistingUser,
     database: DatabaseOption = None,
 ) -> None:
     """Delete an account; its sessions end at once (the audit log keeps its past actions)."""
@@ -133,7 +134,7 @@ def remove(
 
 @users_app.command("logout")
 def logout_everywhere(
-    username: Annotated[str, typer.Argument(help="Existing login name.")],
+    username: ExistingUser,
     database: DatabaseOption = None,
 ) -> None:
     """End every session of an account (a lost laptop, a copied cookie) without other changes."""
