@@ -24,12 +24,14 @@ from newsprism.analysis.compare import counts_agree
 from newsprism.analysis.compress import compress, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
 from newsprism.analysis.facts import FactGroup
-from newsprism.analysis.grounding import check_bullet
+from newsprism.analysis.grounding import check_bullet, support_problem
+from newsprism.analysis.meaning import keeps_meaning
 from newsprism.analysis.paraphrase import concepts
+from newsprism.analysis.quantities import quantities, unsupported_numbers
 from newsprism.analysis.units import Unit
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import VERBS
-from newsprism.model import Bullet, Citation, Fact, NumberMention, Sentence
+from newsprism.model import Bullet, Citation, DateNote, Disagreement, Fact, NumberMention, Sentence
 
 _SUBJECT = re.compile(r"^(?:[A-Z\"“]|(?:the|a|an|its|his|her|their|both|many|some|several)\s)")
 _DANGLING = re.compile(
@@ -40,6 +42,7 @@ _DANGLING = re.compile(
 )
 _QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
 _ANY_QUOTE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+_TEASER_END = re.compile(r"(?:\.\.\.|…)\W*$")  # a cut-off teaser line is no bullet
 _ATTRIBUTION = re.compile(rf"\b(?:{VERBS})\b|:\s*$")
 
 
@@ -63,13 +66,14 @@ LENGTH_WEIGHT = 0.2  # prefer the fuller of two equally central wordings
 KEPT_POWER = 1.0  # centrality scaled by the share of concepts compression kept
 FRAME_SHARE = 0.7  # two bullets with one count frame: redundant from this share of the limit
 OUTVOTED_PENALTY = 1.0  # a count most other outlets contradict is not the bullet's figure
+SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
 
 
 @dataclass(frozen=True)
 class QuickReadSettings:
     min_bullets: int = 3
     max_bullets: int = 5
-    max_words: int = 30
+    max_words: int = 35
     redundancy: float = 0.7
     target_words: int = 100  # keep adding (up to max_bullets) until this much to read
 
@@ -149,11 +153,13 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     for unit in group.units:
         others = [o for o in group.units if o.voice != unit.voice] or group.units
         text = _clause_text(unit)
-        if text is None or _DANGLING.match(light(text)):
+        if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
             continue
-        short = compress(text, budget)
+        short = compress(text, min(budget, SOFT_WORDS)) or compress(text, budget)
         if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
             short = compress(finish(unit.text), budget)
+        if short is not None and not keeps_meaning(unit.sentence.text, short):
+            short = None  # a clause cut from its sentence must not drop what qualifies it
         if short is not None and not attributed(short):
             short = _with_speaker(short, unit, group, budget)
         if short is None or _DANGLING.match(short):
@@ -172,40 +178,85 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     return scored
 
 
-def _citations(text: str, unit: Unit, group: FactGroup) -> list[Citation]:
-    """The source sentence, plus the closest sentence of every other voice in the fact."""
+def _outlet(group: FactGroup, article_id: str) -> str:
+    return group.outlet_of.get(article_id, article_id)
+
+
+def _support(text: str, unit: Unit, group: FactGroup) -> tuple[list[Citation], list[Disagreement]]:
+    """The source sentence, plus for every other voice of the fact its sentence that states
+    the bullet's claim (same figures, polarity, speaker, most concepts). A voice with no such
+    sentence is not cited; if its closest sentence gives other figures, another polarity or
+    another speaker, it is listed as disagreeing."""
     cites = [Citation(unit.article_id, unit.sentence.text)]
+    against: list[Disagreement] = []
     bullet = set(concepts(text))
     for voice in dict.fromkeys(u.voice for u in group.units):
         if voice == unit.voice:
             continue
-        best = max(
+        ranked = sorted(
             (u for u in group.units if u.voice == voice),
-            key=lambda u: (len(bullet & set(concepts(u.text))), -u.sentence.index),
+            key=lambda u: (-len(bullet & set(concepts(u.text))), u.sentence.index),
         )
-        cite = Citation(best.article_id, best.sentence.text)
-        if cite not in cites:
-            cites.append(cite)
-    return cites
+        problems = [(support_problem(text, u.sentence.text), u) for u in ranked]
+        good = next((u for p, u in problems if p is None), None)
+        if good is not None:
+            cite = Citation(good.article_id, good.sentence.text)
+            if cite not in cites:
+                cites.append(cite)
+            continue
+        reason, closest = problems[0]
+        if reason in {"number", "negation", "attribution"}:
+            says = [m.text for m in quantities(closest.sentence.text) if m.unit != "date"]
+            against.append(
+                Disagreement(
+                    _outlet(group, closest.article_id),
+                    closest.article_id,
+                    closest.sentence.text,
+                    reason or "",
+                    says,
+                )
+            )
+    return cites, against
+
+
+_RELATIVE_DATE = re.compile(
+    r"^(?:(?:last|this|next)\s+)?(?:week|month|year|yesterday|today|tomorrow|Monday|Tuesday|Wednesday"
+    r"|Thursday|Friday|Saturday|Sunday)$",
+    re.IGNORECASE,
+)
+
+
+def _date_notes(text: str, unit: Unit, group: FactGroup) -> list[DateNote]:
+    """Relative dates of the bullet resolved against its source's publication date."""
+    found = group.dates.get((unit.article_id, unit.sentence.index), [])
+    return [
+        DateNote(m.text, str(m.value))
+        for m in found
+        if _RELATIVE_DATE.match(m.text.strip()) and re.search(rf"\b{re.escape(m.text)}\b", text)
+    ]
 
 
 def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> list[Draft]:
-    """Grounded bullets for one fact, best first, at most one per voice."""
+    """Grounded bullets for one fact, best first, at most one per voice. A bullet is tagged
+    only with the outlets whose cited sentences support it."""
     out: list[Draft] = []
     seen: set[str] = set()
     mean = sum(u.position for u in group.units) / len(group.units)
     for _, text, unit in _candidates(group, settings.max_words):
         if unit.voice in seen:
             continue
-        cites = _citations(text, unit, group)
+        cites, against = _support(text, unit, group)
         named = group.speakers.get((unit.article_id, unit.sentence.index))
         source = Citation(unit.article_id, named[1]) if named else None
         if named and source and text.startswith(named[0] + " said: ") and source not in cites:
+            if unsupported_numbers(text, source.sentence):
+                continue
             cites.insert(1, source)
         if check_bullet(text, cites):
             continue
         seen.add(unit.voice)
-        bullet = Bullet(text, cites, [fact.id], list(fact.outlets))
+        outlets = list(dict.fromkeys(_outlet(group, c.article_id) for c in cites))
+        bullet = Bullet(text, cites, [fact.id], outlets, against, _date_notes(text, unit, group))
         out.append(Draft(bullet, bool(_QUOTE.search(text)), fact.kind == "exclusive", mean))
     return out
 
