@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -222,11 +223,18 @@ def _figures(text: str) -> Counter[tuple[str, ...]]:
     return Counter(_figure_key(m.text, m.value, m.unit, m.qualifier) for m in quantities(text))
 
 
+_DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def _bare_digits(text: str) -> Counter[str]:
+    """Digits outside any recognised figure (years, times, scores), commas ignored."""
+    inside = {d for m in quantities(text) for d in _DIGITS.findall(m.text)}
+    return Counter(d.replace(",", "") for d in _DIGITS.findall(text) if d not in inside)
+
+
 def _numbers(original: str, edited: str) -> Change | None:
     extra = _figures(edited) - _figures(original)
-    digits = Counter(re.findall(r"\d+(?:[.,:]\d+)*", edited)) - Counter(
-        re.findall(r"\d+(?:[.,:]\d+)*", original)
-    )
+    digits = _bare_digits(edited) - _bare_digits(original)
     if not extra and not digits:
         return None
     shown = [m.text for m in quantities(edited) if _figure_key(m.text, m.value, m.unit, m.qualifier) in extra]
@@ -254,30 +262,54 @@ def _reporting(text: str) -> Counter[str]:
 
 
 def speakers(text: str) -> Counter[str]:
-    """Who each reporting verb attributes to: the name or pronoun beside it."""
-    toks = list(_tokens(text))
+    """Who each reporting verb attributes to: the name or pronoun right before it ("Peskov
+    said", "he has said"), else the first name after it within its clause ("said Peskov",
+    "according to the ministry's Dmitry Peskov")."""
+    toks = _TOKEN.findall(_expand(text))
     found: Counter[str] = Counter()
     for i, tok in enumerate(toks):
-        if tok.casefold() not in REPORTING:
+        low = tok.casefold()
+        if low not in REPORTING:
             continue
-        who = _speaker_near(toks, i)
+        who = None if low == "according" else _speaker_before(toks, i)
+        who = who or _speaker_after(toks, i)
         if who:
             found[who] += 1
     return found
 
 
-def _speaker_near(toks: list[str], i: int) -> str | None:
-    """The nearest name or pronoun before the verb (within four words), else right after it."""
-    for j in range(i - 1, max(i - 5, -1), -1):
-        low = toks[j].casefold()
-        if low in PRONOUNS:
-            return low
-        if _NAME.fullmatch(toks[j]) and (j > 0 or i - j == 1):
-            return low
-    for j in range(i + 1, min(i + 5, len(toks))):
-        if toks[j].casefold() in PRONOUNS:
-            return toks[j].casefold()
-        if _NAME.fullmatch(toks[j]):
+_BETWEEN = frozenset(
+    {"has", "had", "have", "also", "later", "then", "again", "previously", "publicly", "will", "would"}
+    | {"may", "might", "could", "can", "did", "does", "not", "never", "is", "was", "were", "are"}
+)
+_CALENDAR_WORDS = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_CALENDAR = frozenset(_CALENDAR_WORDS.split())
+
+
+def _speaker_before(toks: list[str], i: int) -> str | None:
+    j = i - 1 if i == 0 or toks[i - 1] != "," else i - 2  # "..., Marta Quell, said"
+    while j >= 0 and (toks[j].casefold() in _BETWEEN or toks[j].casefold() in _CALENDAR or toks[j] == "on"):
+        j -= 1  # "Peskov has said", "Papandreou on Sunday announced"
+    if j < 0:
+        return None
+    if toks[j].casefold() in PRONOUNS:
+        return toks[j].casefold()
+    return toks[j].casefold() if _NAME.fullmatch(toks[j]) and toks[j] not in {"I"} else None
+
+
+def _speaker_after(toks: list[str], i: int) -> str | None:
+    for j in range(i + 1, min(i + 7, len(toks))):
+        tok = toks[j]
+        if (not re.match(r"\w", tok) and tok not in {"'", "’"}) or tok.casefold() == "that":
+            return None  # the clause ended, or the reported content begins
+        if tok.casefold() in _CALENDAR:
+            continue
+        if tok.casefold() in PRONOUNS:
+            return tok.casefold()
+        if _NAME.fullmatch(tok):
             k = j
             while k + 1 < len(toks) and _NAME.fullmatch(toks[k + 1]):
                 k += 1
@@ -309,14 +341,32 @@ def _detachable(span: list[str], after: str | None) -> bool:
     if len(span) < 3:
         return False
     if span[0] == "(" and span[-1] == ")":
-        return True
+        return not any(t.casefold() in REPORTING for t in span)  # "(police said)" attributes
     closed = span[-1] in _CLOSERS or after is None or after in _CLOSERS
     if span[0] not in _OPENERS or not closed:
         return False
     lead = span[1].casefold()
     if lead in TEMPORAL_CAUSAL or lead in CONCESSIVE or lead in REPORTING or lead in HEDGES:
         return False
+    if lead in {"a", "an", "the", "one"} and any(t.casefold() in REPORTING for t in span):
+        return False  # ", the spokesman said" is the claim's attribution, not an appositive
     return lead in _RELATIVE or (lead.endswith("ing") and len(lead) > 4)
+
+
+def _merged(opcodes: Sequence[tuple[str, int, int, int, int]], a: list[str]) -> list[tuple[str, int, int]]:
+    """Opcodes with a lone punctuation match between two deletions folded into one deletion:
+    the matcher pairs an edit's final period with any inner period ("Gov.") of a cut aside."""
+    out: list[tuple[str, int, int]] = []
+    for op, i1, i2, _j1, _j2 in opcodes:
+        if out and op == "delete" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] == "delete":
+            gap = a[out[-1][1] : out[-1][2]]
+            if all(not re.match(r"\w", t) for t in gap):
+                start = out[-2][1]
+                del out[-2:]
+                out.append(("delete", start, i2))
+                continue
+        out.append((op, i1, i2))
+    return out
 
 
 def _kept_original(original: str, edited: str) -> str:
@@ -328,7 +378,7 @@ def _kept_original(original: str, edited: str) -> str:
     b = _TOKEN.findall(_expand(edited))
     matcher = SequenceMatcher(None, [t.casefold() for t in a], [t.casefold() for t in b], autojunk=False)
     cuts: list[tuple[int, int]] = []
-    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
+    for op, i1, i2 in _merged(matcher.get_opcodes(), a):
         if op == "replace" and not (i1 == 0 or i2 >= len(a) - 1):
             return original
         if op == "delete" and _detachable(a[i1:i2], a[i2] if i2 < len(a) else None):
