@@ -401,8 +401,7 @@ def meaning_changes(original: str, edited: str) -> list[Change]:
         _connectives(original, edited),
     ]
     found = [c for c in checks if c is not None]
-    if not any(c.category == "attribution" for c in found):
-        found.append(_diff("speaker", speakers(original), speakers(edited), "the speaker changed"))  # type: ignore[arg-type]
+    found.append(_diff("speaker", speakers(original), speakers(edited), "the speaker changed"))  # type: ignore[arg-type]
     found.append(_names(original, edited))  # type: ignore[arg-type]
     return [c for c in found if c is not None]
 
