@@ -318,27 +318,35 @@ def _partition(units: list[Unit], clusters: list[list[int]], cohesion: dict[int,
     return [sorted(members) for members in kept]
 
 
-def _nearest(
-    group: FactGroup, units: list[Unit], rows: list[int], matrix: sparse.csr_matrix, outlet: dict[str, str]
-) -> list[NearMiss]:
-    """The most similar sentence of every other outlet for an exclusive fact's clauses."""
-    mine = {outlet[u.article_id] for u in group.units}
-    sims = np.asarray((matrix[rows] @ matrix.T).max(axis=0).todense()).ravel()
-    best: dict[str, int] = {}
+def _nearest_all(
+    groups: list[tuple[FactGroup, list[int]]],
+    units: list[Unit],
+    matrix: sparse.csr_matrix,
+    outlet: dict[str, str],
+) -> None:
+    """Each lone group's nearest miss in every other outlet: the most similar clause's sentence
+    and its cosine. One sparse product for all groups, then a max per outlet column block."""
+    if not groups or not units:
+        return
+    rows = [r for _, group_rows in groups for r in group_rows]
+    sims = np.asarray((matrix[rows] @ matrix.T).todense())
+    columns: dict[str, list[int]] = defaultdict(list)
     for j, unit in enumerate(units):
-        name = outlet[unit.article_id]
-        if name not in mine and (name not in best or sims[j] > sims[best[name]]):
-            best[name] = j
-    return [
-        NearMiss(
-            name,
-            units[j].article_id,
-            units[j].sentence.text,
-            round(float(sims[j]), 3),
-            units[j].sentence.index,
-        )
-        for name, j in best.items()
-    ]
+        columns[outlet[unit.article_id]].append(j)
+    blocks = {name: np.asarray(cols) for name, cols in columns.items()}
+    at = 0
+    for group, group_rows in groups:
+        best = sims[at : at + len(group_rows)].max(axis=0)
+        at += len(group_rows)
+        mine = {outlet[u.article_id] for u in group.units}
+        for name, cols in blocks.items():
+            if name in mine:
+                continue
+            j = int(cols[int(np.argmax(best[cols]))])
+            sentence = units[j].sentence
+            group.nearest.append(
+                NearMiss(name, units[j].article_id, sentence.text, round(float(best[j]), 3), sentence.index)
+            )
 
 
 def group_units(
@@ -392,8 +400,7 @@ def group_units(
         group.units.append(unit)
         rows.append(i)
     alone = copies + list(exclusive.values())
-    for group, rows in alone:
-        group.nearest = _nearest(group, units, rows, matrix, outlet)
+    _nearest_all(alone, units, matrix, outlet)
     return consensus, [g for g, _ in alone]
 
 

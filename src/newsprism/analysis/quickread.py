@@ -27,7 +27,7 @@ from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.grounding import check_bullet, support_problem
 from newsprism.analysis.meaning import keeps_meaning
 from newsprism.analysis.paraphrase import concepts
-from newsprism.analysis.quantities import quantities, unsupported_numbers
+from newsprism.analysis.quantities import quantities, supports_quantity, unsupported_numbers
 from newsprism.analysis.units import Unit
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import VERBS
@@ -66,6 +66,11 @@ LENGTH_WEIGHT = 0.2  # prefer the fuller of two equally central wordings
 KEPT_POWER = 1.0  # centrality scaled by the share of concepts compression kept
 FRAME_SHARE = 0.7  # two bullets with one count frame: redundant from this share of the limit
 OUTVOTED_PENALTY = 1.0  # a count most other outlets contradict is not the bullet's figure
+SUPPORT_TRIES = 3  # another voice's clauses tried as support, closest first
+FIGURE_SHARE = 0.2  # two bullets naming one clock time (one moment): redundant from this share
+_FIGURE = re.compile(
+    r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
+)  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
 
 
@@ -73,7 +78,7 @@ SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else t
 class QuickReadSettings:
     min_bullets: int = 3
     max_bullets: int = 5
-    max_words: int = 35
+    max_words: int = 40
     redundancy: float = 0.7
     target_words: int = 100  # keep adding (up to max_bullets) until this much to read
 
@@ -132,9 +137,8 @@ def _with_speaker(text: str, unit: Unit, group: FactGroup, budget: int) -> str |
     return rebuilt if word_count(rebuilt) <= budget else None
 
 
-def _overlap(unit: Unit, others: list[Unit]) -> float:
+def _overlap(unit: Unit, theirs: set[str]) -> float:
     mine = set(concepts(unit.text))
-    theirs = {c for o in others for c in concepts(o.text)}
     return len(mine & theirs) / (len(mine) ** 0.5 or 1.0)
 
 
@@ -150,8 +154,12 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     """(score, compressed text, unit) for every usable clause of the fact, best first."""
     scored: list[tuple[float, str, Unit]] = []
     counted = _voice_counts(group)
+    by_voice: dict[str, set[str]] = {}
     for unit in group.units:
-        others = [o for o in group.units if o.voice != unit.voice] or group.units
+        by_voice.setdefault(unit.voice, set()).update(concepts(unit.text))
+    everything = set().union(*by_voice.values()) if by_voice else set()
+    for unit in group.units:
+        others = set().union(*(c for v, c in by_voice.items() if v != unit.voice)) or everything
         text = _clause_text(unit)
         if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
             continue
@@ -196,17 +204,21 @@ def _support(text: str, unit: Unit, group: FactGroup) -> tuple[list[Citation], l
         ranked = sorted(
             (u for u in group.units if u.voice == voice),
             key=lambda u: (-len(bullet & set(concepts(u.text))), u.sentence.index),
-        )
-        problems = [(support_problem(text, u.sentence.text), u) for u in ranked]
-        good = next((u for p, u in problems if p is None), None)
+        )[:SUPPORT_TRIES]
+        problems: list[tuple[str | None, Unit]] = []
+        for u in ranked:  # the closest clauses only: a sentence sharing few concepts cannot support
+            problems.append((support_problem(text, u.sentence.text), u))
+            if problems[-1][0] is None:
+                break
+        good = problems[-1][1] if problems[-1][0] is None else None
         if good is not None:
             cite = Citation(good.article_id, good.sentence.text)
             if cite not in cites:
                 cites.append(cite)
             continue
         reason, closest = problems[0]
-        if reason in {"number", "negation", "attribution"}:
-            says = [m.text for m in quantities(closest.sentence.text) if m.unit != "date"]
+        says = _other_figures(text, closest.sentence.text)
+        if reason in {"negation", "attribution"} or (reason == "number" and says):
             against.append(
                 Disagreement(
                     _outlet(group, closest.article_id),
@@ -217,6 +229,19 @@ def _support(text: str, unit: Unit, group: FactGroup) -> tuple[list[Citation], l
                 )
             )
     return cites, against
+
+
+def _other_figures(text: str, sentence: str) -> list[str]:
+    """The sentence's counts of what the bullet counts that differ from the bullet's figures."""
+    mine = [m for m in quantities(text) if m.unit != "date"]
+    kinds = {noun_class(m) or m.unit for m in mine}
+    return [
+        m.text
+        for m in quantities(sentence)
+        if m.unit != "date"
+        and (noun_class(m) or m.unit) in kinds
+        and not any(supports_quantity(b, m) or supports_quantity(m, b) for b in mine)
+    ]
 
 
 _RELATIVE_DATE = re.compile(
@@ -272,10 +297,14 @@ def _redundant(text: str, chosen: list[Draft], limit: float) -> bool:
     ("1,200 people were evacuated" / "900 residents were moved out of their homes")."""
     mine = set(concepts(text))
     my_frames = frames(text, _counts(text))
+    my_figures = set(_FIGURE.findall(text))
     for draft in chosen:
         theirs = set(concepts(draft.bullet.text))
         share = len(mine & theirs) / min(len(mine), len(theirs) or 1) if mine else 0.0
         if share >= limit:
+            return True
+        # one moment told twice ("collapsed at around 2.40am" / "gave way at about 2.40am")
+        if share >= FIGURE_SHARE and my_figures & set(_FIGURE.findall(draft.bullet.text)):
             return True
         # the same count frame is only the same claim when the rest mostly agrees too: "10
         # people were killed in Orrin" and "4 people were killed in Velstad" are two claims
