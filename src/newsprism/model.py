@@ -210,6 +210,18 @@ class Discrepancy:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class NearMiss:
+    """For an exclusive fact: another outlet's most similar sentence and how similar (cosine of
+    the concept vectors, 0-1), so a reader sees what was checked and what came closest."""
+
+    outlet: str
+    article_id: str
+    sentence: str
+    score: float
+    sentence_index: int = -1
+
+
 @dataclass
 class Fact:
     id: str
@@ -217,6 +229,8 @@ class Fact:
     outlets: list[str]
     sentences: list[SentenceRef]
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    # exclusive facts only: the nearest sentence of every other outlet of the story
+    nearest_misses: list[NearMiss] = field(default_factory=list)
 
     @property
     def article_ids(self) -> list[str]:
@@ -229,12 +243,35 @@ class Citation:
     sentence: str
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """An outlet of a bullet's fact whose sentence does not state the bullet's claim as written
+    (another count, the opposite polarity, another speaker): it is not cited for the bullet."""
+
+    outlet: str
+    article_id: str
+    sentence: str
+    reason: str  # "number" | "negation" | "attribution" | "content"
+    says: list[str] = field(default_factory=list)  # that outlet's own figures, e.g. ["about 900"]
+
+
+@dataclass(frozen=True)
+class DateNote:
+    """A relative date of a bullet ("last week", "on Tuesday") resolved against the publication
+    date of the sentence it came from (ISO date or "start/end" interval), for a tooltip."""
+
+    text: str
+    resolved: str
+
+
 @dataclass
 class Bullet:
     text: str
     citations: list[Citation]
     fact_ids: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
+    disagreeing: list[Disagreement] = field(default_factory=list)
+    dates: list[DateNote] = field(default_factory=list)
 
 
 @dataclass

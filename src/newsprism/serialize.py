@@ -202,6 +202,8 @@ def story_contract(story: Story, articles: list[Article], analysis: Analysis | N
                 "outlets": b.outlets,
                 "facts": b.fact_ids,
                 "citations": [{"article": c.article_id, "sentence": c.sentence} for c in b.citations],
+                "disagreeing": to_jsonable(b.disagreeing),
+                "dates": to_jsonable(b.dates),
             }
             for b in qr.bullets
         ],
@@ -212,6 +214,7 @@ def story_contract(story: Story, articles: list[Article], analysis: Analysis | N
             "kind": f.kind,
             "outlets": f.outlets,
             "sentences": [{"article": s.article_id, "text": s.text} for s in f.sentences],
+            "nearest_misses": to_jsonable(f.nearest_misses),
         }
         for f in analysis.facts
     ]

@@ -114,6 +114,15 @@ def test_analyse_seeds_one_story_with_cited_quick_read(seeds_dir: Path) -> None:
         assert fact["kind"] in {"consensus", "exclusive"}
         for sentence in fact["sentences"]:
             assert any(sentence["text"] in t for t in texts.values())
+    # issue 13: why a fact is exclusive (the other outlet's closest sentence), who disagrees
+    for fact in story["facts"]:
+        if fact["kind"] == "exclusive":
+            (miss,) = fact["nearest_misses"]  # two pages: one other outlet
+            assert miss["article"] if "article" in miss else miss["article_id"] in ids
+            assert 0.0 <= miss["score"] <= 1.0 and any(miss["sentence"] in t for t in texts.values())
+        else:
+            assert fact["nearest_misses"] == []
+    assert all(isinstance(b["disagreeing"], list) and isinstance(b["dates"], list) for b in bullets)
 
 
 def test_ingest_twice_stores_once_and_lists_stories(db: str) -> None:

@@ -115,3 +115,24 @@ def test_coverage_matrix_is_well_formed_svg() -> None:
     assert len(circles) == 6
     assert sum(1 for c in circles if "cov-dot" in (c.get("class") or "")) == 3
     assert 0 <= outlet_hue("Ledger") < 12 and outlet_hue("Ledger") == outlet_hue("Ledger")
+
+
+def test_check_edit_refuses_a_meaning_change_even_when_every_word_is_cited() -> None:
+    """Issue 13: "after" -> "before" passes grounding (both words are in the source) but changes
+    the claim; the edit is refused with the changed words to highlight."""
+    cited = [Citation("a1", "The strike began after talks collapsed, before the union voted.")]
+    qr = QuickRead("s1", [Bullet("The strike began after talks collapsed.", cited, ["f1"], ["Ledger"])])
+    refused = review.check_edit(qr, ["The strike began before talks collapsed."])
+    assert not refused.problems  # grounded word for word
+    assert not refused.ok and refused.changes == {0: [("connective", ["after", "before"])]}
+    kept = review.check_edit(qr, ["The strike began after talks collapsed."])
+    assert kept.ok
+
+
+def test_check_edit_refuses_a_dropped_hedge_and_a_changed_speaker() -> None:
+    cited = [Citation("a1", "Peskov said the talks may resume on Friday, Kremlin aide Ushakov said.")]
+    qr = QuickRead("s1", [Bullet("Peskov said the talks may resume on Friday.", cited, ["f1"], ["Wire"])])
+    hedge = review.check_edit(qr, ["Peskov said the talks resume on Friday."])
+    assert [c for c, _ in hedge.changes[0]] == ["hedge"]
+    speaker = review.check_edit(qr, ["Ushakov said the talks may resume on Friday."])
+    assert [c for c, _ in speaker.changes[0]] == ["speaker"]

@@ -46,14 +46,15 @@ def analyse_story(
     settings = settings or AnalysisSettings()
     wanted = {aid: i for i, aid in enumerate(story.article_ids)}
     ordered = sorted(articles, key=lambda a: (wanted.get(a.article.id, len(wanted)), a.article.id))
-    facts, groups = build_facts(story, ordered, settings.align)
+    aligned: list[FactGroup] = []
+    facts, groups = build_facts(story, ordered, settings.align, aligned)
     by_id = {a.article.id: a for a in ordered}
     all_disc = []
     for fact in facts:
         if fact.kind == "consensus":
             fact.discrepancies = discrepancies(fact.id, groups[fact.id], by_id)
             all_disc.extend(fact.discrepancies)
-    consensus = [groups[f.id] for f in facts if f.kind == "consensus"]
+    consensus = sorted(aligned, key=lambda g: min((u.article_id, u.sentence.index) for u in g.units))
     return Analysis(
         story_id=story.id,
         facts=facts,

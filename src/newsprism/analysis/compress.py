@@ -1,19 +1,24 @@
-"""Sentence compression by deletion only, so a compressed bullet stays grounded.
+"""Sentence compression by deletion only, so a compressed bullet stays grounded and true.
 
-Operations, gentlest first: drop parentheticals and dash asides; drop a dangling connective
-("At the same time,"); drop the attribution of a reported claim ("The Kremlin said Friday that",
-", Kremlin spokesperson Dmitry Peskov said on Sept. 12") but keep it on a direct quote, whose
-speaker is the point, and there a named speaker's name is kept rather than their title
-("the general secretary of the union, Ines Marlowe, said" -> "Ines Marlowe said"); then, only
-while the text is over the word budget, cut trailing
-subordinate detail (", which ...", " that killed ...") and leading framing phrases. Words are
-never added or rewritten, except re-capitalising the first letter and closing with a period.
+Operations, gentlest first: drop parentheticals and dash asides; drop a dangling discourse
+adverb ("At the same time,"); on a direct quote keep a named speaker's name rather than their
+title ("the general secretary of the union, Ines Marlowe, said" -> "Ines Marlowe said"); then,
+only while the text is over the word budget, cut appositives, trailing subordinate detail
+(", which ...", " that killed ...") and leading framing phrases. Words are never added or
+rewritten, except re-capitalising the first letter and closing with a period.
+
+Every deletion must keep the meaning (``meaning.keeps_meaning``): one that would remove an
+attribution ("X admitted that"), a negation, a hedge, a connective or a concessive clause is
+not made, and the next option is tried. A fragment without a main verb ("In addition to the
+three fatalities ...", "To achieve the $40-50 billion ...") is never a bullet (``fragment``).
 """
 
 from __future__ import annotations
 
 import re
 
+from newsprism.analysis.meaning import HEDGES, REPORTING, keeps_meaning
+from newsprism.annotate.language import words
 from newsprism.annotate.quotes import VERBS
 
 _PAREN = re.compile(r"\s*\([^()]*\)")
@@ -23,12 +28,6 @@ _CONNECTIVE = re.compile(
     r"^(?:At the same time|Meanwhile|However|Also|Still|Yet|In addition|Moreover|Separately"
     r"|In a separate [a-z]+(?: on [A-Z][a-z]+\.? \d+)?|Following [^,]{0,60}),\s+"
 )
-_LEAD_ATTR = re.compile(
-    rf"^(?:[A-Z][\w’'.-]*\s+|the\s+|[a-z]+\s+){{0,6}}?(?:{VERBS})(?:\s+in\s+a\s+\w+)?"
-    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday"
-    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s+that\s+"
-)
-_TRAIL_ATTR = re.compile(rf",\s+(?:[\w’'.-]+\s+){{0,6}}?(?:{VERBS})\b[^\"“”]*$")
 _NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'.-]+|von|van|der|de|al|bin))*\s+[A-Z][\w’'-]+"
 # "..., the general secretary of the union, Ines Marlowe, said" -> "..., Ines Marlowe said"
 _TITLED_SPEAKER = re.compile(
@@ -77,59 +76,100 @@ def _starts_with_quote(text: str) -> bool:
     return text.lstrip().startswith(('"', "“"))
 
 
+def _guarded(original: str, text: str, candidate: str) -> str:
+    """The candidate deletion if it keeps the original's meaning, else the text unchanged."""
+    return candidate if candidate != text and keeps_meaning(original, finish(candidate)) else text
+
+
 def light(sentence: str) -> str:
-    """Deletions that never lose the claim: asides, connectives, reported-speech frames."""
-    text = _PAREN.sub("", sentence)
-    text = _ASIDE.sub("", text)
-    text = _CONNECTIVE.sub("", text)
+    """Deletions that never lose the claim: asides, discourse adverbs, speakers' titles."""
+    text = _guarded(sentence, sentence, _PAREN.sub("", sentence))
+    text = _guarded(sentence, text, _ASIDE.sub("", text))
+    text = _guarded(sentence, text, _CONNECTIVE.sub("", text))
     if _starts_with_quote(text):
-        text = _TITLED_SPEAKER.sub(r"\1\g<name> \g<verb>", text, count=1)
-        text = _SPEAKER_TITLE.sub(r"\g<head>", text.rstrip("."), count=1)
-        text = _QUOTE_TAIL.sub(r"\1", text.rstrip("."))
-    else:
-        text = _LEAD_ATTR.sub("", text, count=1)
-        trimmed = _TRAIL_ATTR.sub("", text.rstrip("."))
-        if word_count(trimmed) >= 6 and _balanced(trimmed):
-            text = trimmed
+        text = _guarded(sentence, text, _TITLED_SPEAKER.sub(r"\1\g<name> \g<verb>", text, count=1))
+        text = _guarded(sentence, text, _SPEAKER_TITLE.sub(r"\g<head>", text.rstrip("."), count=1))
+        text = _guarded(sentence, text, _QUOTE_TAIL.sub(r"\1", text.rstrip(".")))
     return finish(text)
 
 
 def compress(sentence: str, budget: int = 30, floor: int = 6) -> str | None:
-    """The sentence within ``budget`` words by deletion only, or None if it cannot be."""
+    """The sentence within ``budget`` words by meaning-keeping deletions only, or None."""
     text = finish(sentence) if word_count(sentence) <= budget else light(sentence)
     while word_count(text) > budget:
-        shorter = _cut_once(text, floor, budget)
+        shorter = _cut_once(sentence, text, floor, budget)
         if shorter is None or shorter == text:
             return None
         text = shorter
-    return text if _balanced(text) and word_count(text) >= min(floor, word_count(sentence)) else None
+    if not _balanced(text) or word_count(text) < min(floor, word_count(sentence)):
+        return None
+    return text if keeps_meaning(sentence, text) and not fragment(text) else None
 
 
-def _cut_once(text: str, floor: int, budget: int = 30) -> str | None:
-    """One more deletion: an appositive, the last subordinate tail, a trailing aside, a
-    leading phrase, and last the detail after the latest comma that fits the budget."""
+def _options(text: str, floor: int, budget: int) -> list[str]:
+    """Candidate deletions, preferred first: an appositive, the subordinate tails from the
+    last, a trailing aside, a leading phrase, then prefixes ending at a comma."""
+    out: list[str] = []
     appositive = _APPOSITIVE.sub(" ", text, count=1)
-    if appositive != text and _balanced(appositive) and word_count(appositive) >= floor:
-        return appositive
+    if appositive != text and word_count(appositive) >= floor:
+        out.append(appositive)
     cuts = [m.start() for m in _CUTS.finditer(text) if word_count(text[: m.start()]) >= floor]
-    for cut in reversed(cuts):
-        candidate = finish(text[:cut])
-        if _balanced(candidate):
-            return candidate
+    out.extend(finish(text[:cut]) for cut in reversed(cuts))
     tail = _TAIL_ASIDE.sub("", text.rstrip("."))
     if tail != text.rstrip("."):
-        return finish(tail)
+        out.append(finish(tail))
     lead = _LEAD_PHRASE.sub("", text, count=1)
-    if lead != text and word_count(lead) >= floor:
-        return finish(lead)
-    return _comma_cut(text, budget)
+    if lead != text and word_count(lead) >= floor and not _has_verb(text[: len(text) - len(lead)]):
+        out.append(finish(lead))  # a framing phrase ("In a statement on Monday,"), not a clause
+    prefixes = [finish(text[: m.start()]) for m in re.finditer(r",\s", text)]
+    out.extend(p for p in reversed(prefixes) if 10 <= word_count(p) <= budget)
+    return out
 
 
-def _comma_cut(text: str, budget: int, floor: int = 10) -> str | None:
-    """Keep the longest prefix ending at a comma that fits: the claim comes first in news."""
-    best: str | None = None
-    for match in re.finditer(r",\s", text):
-        prefix = finish(text[: match.start()])
-        if floor <= word_count(prefix) <= budget and _balanced(prefix):
-            best = prefix
-    return best
+def _cut_once(original: str, text: str, floor: int, budget: int = 30) -> str | None:
+    """The first candidate deletion that stays balanced and keeps the original's meaning."""
+    for candidate in _options(text, floor, budget):
+        if candidate != text and _balanced(candidate) and keeps_meaning(original, candidate):
+            return candidate
+    return None
+
+
+_SUBORDINATE_START = re.compile(
+    r"^(?:in addition to|to|after|before|despite|although|though|because|while|when|if|since|"
+    r"following|amid|according to|including|unlike|as well as|along with|such as|with|without|"
+    r"during|in|on|at|for|by|from|of)\b",
+    re.IGNORECASE,
+)
+_FINITE_WORDS = (
+    "is are was were am be been has have had will would can could may might must shall should "
+    "do does did won't can't isn't aren't wasn't weren't hasn't haven't hadn't doesn't didn't "
+    "lost won took made hit began came went got gave left fell rose met held set put cut led ran "
+    "saw found became brought built sent spent struck sold bought paid kept broke shot fought "
+    "thought knew grew drew threw flew chose wrote spoke stood sat lay rang sang swore tore wore "
+    "bore beat bit hid shut quit split spread let sought caught taught felt dealt meant slid "
+    "sank shook woke froze"
+)
+_FINITE = frozenset(_FINITE_WORDS.split())
+
+
+def _has_verb(text: str, strict: bool = False) -> bool:
+    """Whether a stretch of text has a finite-verb candidate: an auxiliary or modal, a
+    reporting verb, or (unless ``strict``) a non-initial word in -ed or -es."""
+    for i, word in enumerate(words(text)):
+        low = word.casefold()
+        if low in _FINITE or low in REPORTING or low in HEDGES:
+            return True
+        if not strict and i > 0 and len(low) > 4 and low.endswith(("ed", "es")) and not word[0].isupper():
+            return True
+    return False
+
+
+def fragment(text: str) -> bool:
+    """A bullet that is not a sentence: it opens with a preposition or subordinator and no
+    main clause follows it ("In addition to the three fatalities at a fuel plant on Tuesday."),
+    or nothing in it can be a finite verb."""
+    body = text.strip().lstrip("\"“ ")
+    if _SUBORDINATE_START.match(body):
+        _head, comma, rest = body.partition(", ")
+        return not _has_verb(rest) if comma else not _has_verb(body, strict=True)
+    return not _has_verb(body) and not re.search(r"\b[a-z]{3,}(?:s|ed)\b", body[1:])

@@ -9,6 +9,13 @@ all cross-voice pairs stays high), which avoids the chaining of connected compon
 broad sentence glues two different facts together. A group with two or more voices is a
 consensus fact; clauses left alone become exclusive facts, one per sentence.
 
+Facts partition the sentences: a sentence whose clauses landed in several groups stays only in
+the strongest one (most independent voices, then cohesion), and a group that loses its second
+voice that way is no longer consensus. Independent voices: outlets whose clauses in the group are
+word-for-word copies (an undetected wire copy) count once. Each exclusive fact records its
+nearest miss in every other outlet (the most similar sentence and its cosine), which is what a
+reader needs to see why it is exclusive.
+
 Counts do not block alignment: two clauses of different voices that count the same thing under
 the same event (``counts.frames``: "1,200 people ...
 evacuated" / "900 residents ... moved out of their homes") and share a name are joined after the
@@ -30,7 +37,15 @@ from scipy import sparse
 from newsprism.analysis.counts import frames
 from newsprism.analysis.paraphrase import concepts
 from newsprism.analysis.units import Unit, build_units, name_concepts, unit_matrix
-from newsprism.model import AnnotatedArticle, Fact, FactKind, NumberMention, SentenceRef, Story
+from newsprism.model import (
+    AnnotatedArticle,
+    Fact,
+    FactKind,
+    NearMiss,
+    NumberMention,
+    SentenceRef,
+    Story,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,10 @@ class FactGroup:
     central: dict[tuple[str, int, int], float] = field(default_factory=dict)
     # (article id, sentence index) of a quote -> (its speaker, the sentence that names them)
     speakers: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    # (article id, sentence index) -> its dates resolved against the publication date
+    dates: dict[tuple[str, int], list[NumberMention]] = field(default_factory=dict)
+    nearest: list[NearMiss] = field(default_factory=list)
+    outlet_of: dict[str, str] = field(default_factory=dict)  # article id -> outlet name
 
     def centrality(self, unit: Unit) -> float:
         """Cosine of the unit with the story centroid: how much of the story it states."""
@@ -62,6 +81,33 @@ class FactGroup:
     @property
     def voices(self) -> list[str]:
         return list(dict.fromkeys(u.voice for u in self.units))
+
+    @property
+    def independent(self) -> int:
+        """Voices that are not word-for-word copies of one another within this fact."""
+        return independent_voices(self.units)
+
+
+def _wording(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def independent_voices(units: list[Unit]) -> int:
+    """Number of voices once voices sharing an identical clause are counted as one."""
+    parent: dict[str, str] = {u.voice: u.voice for u in units}
+
+    def find(v: str) -> str:
+        while parent[v] != v:
+            v = parent[v]
+        return v
+
+    first: dict[str, str] = {}
+    for unit in units:
+        seen = first.setdefault(_wording(unit.sentence.text), unit.voice)
+        a, b = find(seen), find(unit.voice)
+        if a != b:
+            parent[b] = a
+    return len({find(v) for v in parent})
 
 
 def voices_for(story: Story, articles: list[AnnotatedArticle]) -> dict[str, str]:
@@ -82,18 +128,21 @@ def _centrality(matrix: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(matrix @ (centroid / norm)).ravel()
 
 
-def _edges(units: list[Unit], settings: AlignSettings) -> tuple[dict[tuple[int, int], float], np.ndarray]:
-    """Cross-voice unit pairs that pass the similarity and shared-meaning tests, and each
-    unit's centrality in the story."""
+Edges = dict[tuple[int, int], float]
+
+
+def _edges(units: list[Unit], settings: AlignSettings) -> tuple[Edges, np.ndarray, sparse.csr_matrix]:
+    """Cross-voice unit pairs that pass the similarity and shared-meaning tests, each unit's
+    centrality in the story, and the unit vectors (for nearest misses)."""
     if not units:
-        return {}, np.zeros(0)
+        return {}, np.zeros(0), sparse.csr_matrix((0, 0))
     matrix, binary = unit_matrix(units)
     rows, cols, vals = _cross_voice_pairs(matrix, [u.voice for u in units], settings.link_threshold)
     # shared non-name concepts of just the candidate pairs: a row-wise product, no n x n matrix
     shared = np.asarray(binary[rows].multiply(binary[cols]).sum(axis=1)).ravel()
     ok = (vals >= settings.strong_link) | (shared >= settings.min_shared)
     edges = {(int(r), int(c)): float(v) for r, c, v in zip(rows[ok], cols[ok], vals[ok], strict=True)}
-    return edges, _centrality(matrix)
+    return edges, _centrality(matrix), matrix
 
 
 def _cross_voice_pairs(
@@ -232,13 +281,87 @@ def quote_speakers(articles: list[AnnotatedArticle]) -> dict[tuple[str, int], tu
     return found
 
 
+def _dates(articles: list[AnnotatedArticle]) -> dict[tuple[str, int], list[NumberMention]]:
+    found: dict[tuple[str, int], list[NumberMention]] = defaultdict(list)
+    for annotated in articles:
+        for mention in annotated.numbers:
+            if mention.unit == "date" and not str(mention.value).startswith(("relative:", "--")):
+                found[(annotated.article.id, mention.sentence_index)].append(mention)
+    return found
+
+
+def _partition(units: list[Unit], clusters: list[list[int]], cohesion: dict[int, float]) -> list[list[int]]:
+    """Multi-voice clusters with every sentence in one of them only: the strongest cluster
+    (independent voices, then cohesion) keeps a shared sentence, the others drop its clauses
+    and stay only if two voices remain (consensus if two of them are independent)."""
+    order = sorted(
+        range(len(clusters)),
+        key=lambda c: (-independent_voices([units[i] for i in clusters[c]]), -cohesion.get(c, 0.0), c),
+    )
+    taken: set[tuple[str, int]] = set()
+    kept: list[list[int]] = []
+    for c in order:
+        members = [i for i in clusters[c] if (units[i].article_id, units[i].sentence.index) not in taken]
+        if len({units[i].voice for i in members}) < 2:
+            continue
+        taken.update((units[i].article_id, units[i].sentence.index) for i in members)
+        kept.append(members)
+    # the winner holds its sentences whole: their other clauses join it rather than vanish
+    home = {
+        (units[i].article_id, units[i].sentence.index): k for k, members in enumerate(kept) for i in members
+    }
+    placed = {i for members in kept for i in members}
+    for i, unit in enumerate(units):
+        k = home.get((unit.article_id, unit.sentence.index))
+        if k is not None and i not in placed:
+            kept[k].append(i)
+    return [sorted(members) for members in kept]
+
+
+def _nearest_all(
+    groups: list[tuple[FactGroup, list[int]]],
+    units: list[Unit],
+    matrix: sparse.csr_matrix,
+    outlet: dict[str, str],
+) -> None:
+    """Each lone group's nearest miss in every other outlet: the most similar clause's sentence
+    and its cosine. One sparse product for all groups, then a max per outlet column block."""
+    if not groups or not units:
+        return
+    rows = [r for _, group_rows in groups for r in group_rows]
+    sims = np.asarray((matrix[rows] @ matrix.T).todense())
+    columns: dict[str, list[int]] = defaultdict(list)
+    for j, unit in enumerate(units):
+        columns[outlet[unit.article_id]].append(j)
+    blocks = {name: np.asarray(cols) for name, cols in columns.items()}
+    at = 0
+    for group, group_rows in groups:
+        best = sims[at : at + len(group_rows)].max(axis=0)
+        at += len(group_rows)
+        mine = {outlet[u.article_id] for u in group.units}
+        for name, cols in blocks.items():
+            if name in mine:
+                continue
+            j = int(cols[int(np.argmax(best[cols]))])
+            sentence = units[j].sentence
+            group.nearest.append(
+                NearMiss(name, units[j].article_id, sentence.text, round(float(best[j]), 3), sentence.index)
+            )
+
+
 def group_units(
-    story: Story, articles: list[AnnotatedArticle], settings: AlignSettings | None = None
+    story: Story,
+    articles: list[AnnotatedArticle],
+    settings: AlignSettings | None = None,
+    aligned: list[FactGroup] | None = None,
 ) -> tuple[list[FactGroup], list[FactGroup]]:
-    """Consensus groups (2+ voices) and exclusive groups (one voice, one sentence each)."""
+    """Consensus groups (2+ independent voices) and exclusive groups (one sentence each);
+    every sentence is in at most one group. ``aligned``, when given, receives the clause
+    alignment before the partition (every multi-voice cluster): framing compares outlets'
+    wording of shared claims clause by clause, which the one-fact-per-sentence view would hide."""
     settings = settings or AlignSettings()
     units = build_units(articles, voices_for(story, articles))
-    edges, central = _edges(units, settings)
+    edges, central, matrix = _edges(units, settings)
     weights = {(u.article_id, u.sentence.index, u.start): float(central[i]) for i, u in enumerate(units)}
     clusters = _join_counts(units, _agglomerate(units, edges, settings.merge_threshold), articles)
     owner = {i: c for c, cluster in enumerate(clusters) for i in cluster}
@@ -246,21 +369,39 @@ def group_units(
     for (a, b), v in edges.items():
         if owner[a] == owner[b]:
             cohesion[owner[a]] += v
-    consensus: list[FactGroup] = []
-    aligned: set[int] = set()
     speakers = quote_speakers(articles)
-    for c, cluster in enumerate(clusters):
-        group = FactGroup([units[i] for i in cluster], cohesion[c], weights, speakers)
-        if len(group.voices) >= 2:
+    dates = _dates(articles)
+    if aligned is not None:
+        for cluster in clusters:
+            members = [units[i] for i in cluster]
+            if len({u.voice for u in members}) >= 2:
+                aligned.append(FactGroup(members, 0.0, weights, speakers))
+    outlet = {a.article.id: (a.article.outlet or a.article.source or a.article.id) for a in articles}
+    consensus: list[FactGroup] = []
+    copies: list[tuple[FactGroup, list[int]]] = []  # one claim, several voices, one wording
+    in_groups: set[tuple[str, int]] = set()
+    for cluster in _partition(units, clusters, cohesion):
+        cluster_set = set(cluster)
+        inner = sum(v for (a, b), v in edges.items() if a in cluster_set and b in cluster_set)
+        group = FactGroup([units[i] for i in cluster], inner, weights, speakers, dates, outlet_of=outlet)
+        if group.independent >= 2:
             consensus.append(group)
-            aligned.update(cluster)
-    exclusive: dict[tuple[str, int], FactGroup] = {}
+        else:
+            copies.append((group, cluster))
+        in_groups.update((units[i].article_id, units[i].sentence.index) for i in cluster)
+    exclusive: dict[tuple[str, int], tuple[FactGroup, list[int]]] = {}
     for i, unit in enumerate(units):
-        if i in aligned or len(concepts(unit.text)) < 3:
-            continue
         key = (unit.article_id, unit.sentence.index)
-        exclusive.setdefault(key, FactGroup([], 0.0, weights, speakers)).units.append(unit)
-    return consensus, list(exclusive.values())
+        if key in in_groups or len(concepts(unit.text)) < 3:
+            continue
+        group, rows = exclusive.setdefault(
+            key, (FactGroup([], 0.0, weights, speakers, dates, outlet_of=outlet), [])
+        )
+        group.units.append(unit)
+        rows.append(i)
+    alone = copies + list(exclusive.values())
+    _nearest_all(alone, units, matrix, outlet)
+    return consensus, [g for g, _ in alone]
 
 
 def _order_key(group: FactGroup, article_rank: dict[str, int]) -> tuple[float, ...]:
@@ -276,10 +417,14 @@ def _order_key(group: FactGroup, article_rank: dict[str, int]) -> tuple[float, .
 
 
 def build_facts(
-    story: Story, articles: list[AnnotatedArticle], settings: AlignSettings | None = None
+    story: Story,
+    articles: list[AnnotatedArticle],
+    settings: AlignSettings | None = None,
+    aligned: list[FactGroup] | None = None,
 ) -> tuple[list[Fact], dict[str, FactGroup]]:
-    """Facts in a stable order (consensus by support then position, then exclusive)."""
-    consensus, exclusive = group_units(story, articles, settings)
+    """Facts in a stable order (consensus by support then position, then exclusive);
+    ``aligned`` as in ``group_units``."""
+    consensus, exclusive = group_units(story, articles, settings, aligned)
     rank = {a.article.id: i for i, a in enumerate(articles)}
     outlet = {a.article.id: (a.article.outlet or a.article.source) for a in articles}
     consensus.sort(key=lambda g: _order_key(g, rank))
@@ -291,8 +436,8 @@ def build_facts(
         fid = f"f{len(facts) + 1}"
         refs = _refs(group, rank)
         outlets = list(dict.fromkeys(outlet[r.article_id] for r in refs))
-        kind: FactKind = "consensus" if len(group.voices) >= 2 else "exclusive"
-        facts.append(Fact(fid, kind, outlets, refs))
+        kind: FactKind = "consensus" if group.independent >= 2 else "exclusive"
+        facts.append(Fact(fid, kind, outlets, refs, nearest_misses=list(group.nearest)))
         groups[fid] = group
     return facts, groups
 

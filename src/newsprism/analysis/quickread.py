@@ -24,12 +24,14 @@ from newsprism.analysis.compare import counts_agree
 from newsprism.analysis.compress import compress, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
 from newsprism.analysis.facts import FactGroup
-from newsprism.analysis.grounding import check_bullet
+from newsprism.analysis.grounding import check_bullet, support_problem
+from newsprism.analysis.meaning import keeps_meaning
 from newsprism.analysis.paraphrase import concepts
+from newsprism.analysis.quantities import quantities, supports_quantity, unsupported_numbers
 from newsprism.analysis.units import Unit
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import VERBS
-from newsprism.model import Bullet, Citation, Fact, NumberMention, Sentence
+from newsprism.model import Bullet, Citation, DateNote, Disagreement, Fact, NumberMention, Sentence
 
 _SUBJECT = re.compile(r"^(?:[A-Z\"“]|(?:the|a|an|its|his|her|their|both|many|some|several)\s)")
 _DANGLING = re.compile(
@@ -40,6 +42,7 @@ _DANGLING = re.compile(
 )
 _QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
 _ANY_QUOTE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+_TEASER_END = re.compile(r"(?:\.\.\.|…)\W*$")  # a cut-off teaser line is no bullet
 _ATTRIBUTION = re.compile(rf"\b(?:{VERBS})\b|:\s*$")
 
 
@@ -63,13 +66,19 @@ LENGTH_WEIGHT = 0.2  # prefer the fuller of two equally central wordings
 KEPT_POWER = 1.0  # centrality scaled by the share of concepts compression kept
 FRAME_SHARE = 0.7  # two bullets with one count frame: redundant from this share of the limit
 OUTVOTED_PENALTY = 1.0  # a count most other outlets contradict is not the bullet's figure
+SUPPORT_TRIES = 3  # another voice's clauses tried as support, closest first
+FIGURE_SHARE = 0.2  # two bullets naming one clock time (one moment): redundant from this share
+_FIGURE = re.compile(
+    r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
+)  # clock times
+SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
 
 
 @dataclass(frozen=True)
 class QuickReadSettings:
     min_bullets: int = 3
     max_bullets: int = 5
-    max_words: int = 30
+    max_words: int = 40
     redundancy: float = 0.7
     target_words: int = 100  # keep adding (up to max_bullets) until this much to read
 
@@ -128,9 +137,8 @@ def _with_speaker(text: str, unit: Unit, group: FactGroup, budget: int) -> str |
     return rebuilt if word_count(rebuilt) <= budget else None
 
 
-def _overlap(unit: Unit, others: list[Unit]) -> float:
+def _overlap(unit: Unit, theirs: set[str]) -> float:
     mine = set(concepts(unit.text))
-    theirs = {c for o in others for c in concepts(o.text)}
     return len(mine & theirs) / (len(mine) ** 0.5 or 1.0)
 
 
@@ -146,14 +154,20 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     """(score, compressed text, unit) for every usable clause of the fact, best first."""
     scored: list[tuple[float, str, Unit]] = []
     counted = _voice_counts(group)
+    by_voice: dict[str, set[str]] = {}
     for unit in group.units:
-        others = [o for o in group.units if o.voice != unit.voice] or group.units
+        by_voice.setdefault(unit.voice, set()).update(concepts(unit.text))
+    everything = set().union(*by_voice.values()) if by_voice else set()
+    for unit in group.units:
+        others = set().union(*(c for v, c in by_voice.items() if v != unit.voice)) or everything
         text = _clause_text(unit)
-        if text is None or _DANGLING.match(light(text)):
+        if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
             continue
-        short = compress(text, budget)
+        short = compress(text, min(budget, SOFT_WORDS)) or compress(text, budget)
         if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
             short = compress(finish(unit.text), budget)
+        if short is not None and not keeps_meaning(unit.sentence.text, short):
+            short = None  # a clause cut from its sentence must not drop what qualifies it
         if short is not None and not attributed(short):
             short = _with_speaker(short, unit, group, budget)
         if short is None or _DANGLING.match(short):
@@ -172,40 +186,102 @@ def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
     return scored
 
 
-def _citations(text: str, unit: Unit, group: FactGroup) -> list[Citation]:
-    """The source sentence, plus the closest sentence of every other voice in the fact."""
+def _outlet(group: FactGroup, article_id: str) -> str:
+    return group.outlet_of.get(article_id, article_id)
+
+
+def _support(text: str, unit: Unit, group: FactGroup) -> tuple[list[Citation], list[Disagreement]]:
+    """The source sentence, plus for every other voice of the fact its sentence that states
+    the bullet's claim (same figures, polarity, speaker, most concepts). A voice with no such
+    sentence is not cited; if its closest sentence gives other figures, another polarity or
+    another speaker, it is listed as disagreeing."""
     cites = [Citation(unit.article_id, unit.sentence.text)]
+    against: list[Disagreement] = []
     bullet = set(concepts(text))
     for voice in dict.fromkeys(u.voice for u in group.units):
         if voice == unit.voice:
             continue
-        best = max(
+        ranked = sorted(
             (u for u in group.units if u.voice == voice),
-            key=lambda u: (len(bullet & set(concepts(u.text))), -u.sentence.index),
-        )
-        cite = Citation(best.article_id, best.sentence.text)
-        if cite not in cites:
-            cites.append(cite)
-    return cites
+            key=lambda u: (-len(bullet & set(concepts(u.text))), u.sentence.index),
+        )[:SUPPORT_TRIES]
+        problems: list[tuple[str | None, Unit]] = []
+        for u in ranked:  # the closest clauses only: a sentence sharing few concepts cannot support
+            problems.append((support_problem(text, u.sentence.text), u))
+            if problems[-1][0] is None:
+                break
+        good = problems[-1][1] if problems[-1][0] is None else None
+        if good is not None:
+            cite = Citation(good.article_id, good.sentence.text)
+            if cite not in cites:
+                cites.append(cite)
+            continue
+        reason, closest = problems[0]
+        says = _other_figures(text, closest.sentence.text)
+        if reason in {"negation", "attribution"} or (reason == "number" and says):
+            against.append(
+                Disagreement(
+                    _outlet(group, closest.article_id),
+                    closest.article_id,
+                    closest.sentence.text,
+                    reason or "",
+                    says,
+                )
+            )
+    return cites, against
+
+
+def _other_figures(text: str, sentence: str) -> list[str]:
+    """The sentence's counts of what the bullet counts that differ from the bullet's figures."""
+    mine = [m for m in quantities(text) if m.unit != "date"]
+    kinds = {noun_class(m) or m.unit for m in mine}
+    return [
+        m.text
+        for m in quantities(sentence)
+        if m.unit != "date"
+        and (noun_class(m) or m.unit) in kinds
+        and not any(supports_quantity(b, m) or supports_quantity(m, b) for b in mine)
+    ]
+
+
+_RELATIVE_DATE = re.compile(
+    r"^(?:(?:last|this|next)\s+)?(?:week|month|year|yesterday|today|tomorrow|Monday|Tuesday|Wednesday"
+    r"|Thursday|Friday|Saturday|Sunday)$",
+    re.IGNORECASE,
+)
+
+
+def _date_notes(text: str, unit: Unit, group: FactGroup) -> list[DateNote]:
+    """Relative dates of the bullet resolved against its source's publication date."""
+    found = group.dates.get((unit.article_id, unit.sentence.index), [])
+    return [
+        DateNote(m.text, str(m.value))
+        for m in found
+        if _RELATIVE_DATE.match(m.text.strip()) and re.search(rf"\b{re.escape(m.text)}\b", text)
+    ]
 
 
 def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> list[Draft]:
-    """Grounded bullets for one fact, best first, at most one per voice."""
+    """Grounded bullets for one fact, best first, at most one per voice. A bullet is tagged
+    only with the outlets whose cited sentences support it."""
     out: list[Draft] = []
     seen: set[str] = set()
     mean = sum(u.position for u in group.units) / len(group.units)
     for _, text, unit in _candidates(group, settings.max_words):
         if unit.voice in seen:
             continue
-        cites = _citations(text, unit, group)
+        cites, against = _support(text, unit, group)
         named = group.speakers.get((unit.article_id, unit.sentence.index))
         source = Citation(unit.article_id, named[1]) if named else None
         if named and source and text.startswith(named[0] + " said: ") and source not in cites:
+            if unsupported_numbers(text, source.sentence):
+                continue
             cites.insert(1, source)
         if check_bullet(text, cites):
             continue
         seen.add(unit.voice)
-        bullet = Bullet(text, cites, [fact.id], list(fact.outlets))
+        outlets = list(dict.fromkeys(_outlet(group, c.article_id) for c in cites))
+        bullet = Bullet(text, cites, [fact.id], outlets, against, _date_notes(text, unit, group))
         out.append(Draft(bullet, bool(_QUOTE.search(text)), fact.kind == "exclusive", mean))
     return out
 
@@ -221,10 +297,14 @@ def _redundant(text: str, chosen: list[Draft], limit: float) -> bool:
     ("1,200 people were evacuated" / "900 residents were moved out of their homes")."""
     mine = set(concepts(text))
     my_frames = frames(text, _counts(text))
+    my_figures = set(_FIGURE.findall(text))
     for draft in chosen:
         theirs = set(concepts(draft.bullet.text))
         share = len(mine & theirs) / min(len(mine), len(theirs) or 1) if mine else 0.0
         if share >= limit:
+            return True
+        # one moment told twice ("collapsed at around 2.40am" / "gave way at about 2.40am")
+        if share >= FIGURE_SHARE and my_figures & set(_FIGURE.findall(draft.bullet.text)):
             return True
         # the same count frame is only the same claim when the rest mostly agrees too: "10
         # people were killed in Orrin" and "4 people were killed in Velstad" are two claims

@@ -29,6 +29,22 @@ _CLAUSE = re.compile(
     r"|,?\s+and\s+(?=(?:has|have|had|is|was|were|are|also|then|wants)\b|[a-z]+ed\b)"
 )
 MIN_CONCEPTS = 3
+# lines that are about the page, not the event: teasers, credits, captions, newsletter pitches
+_FURNITURE = re.compile(
+    r"^\W*(?:also (?:on|read|see)\b|read (?:more|also|next)\b|related\b|click here|sign up|subscribe"
+    r"|follow (?:us|him|her)\b|watch\s*:|photo\s*:|image\s*:|video\s*:|listen\s*:|advertisement"
+    r"|(?:reporting|editing|writing|additional reporting|compiled) by\b|copyright|©|this (?:story|article)"
+    r" (?:has been|was) (?:updated|corrected)|contact (?:the )?(?:author|reporter))"
+    r"|\((?:reporting|editing|writing)(?: by)?\b|;\s*editing by\b"
+    r"|\b(?:AP|AFP|Reuters|Getty) (?:Photo|Images)\b"
+    r"|\bnewsletter\b.*\b(?:sign up|subscribe|inbox)\b|\b(?:sign up|subscribe)\b.*\bnewsletter\b",
+    re.IGNORECASE,
+)
+
+
+def furniture(text: str) -> bool:
+    """A teaser, credit, caption or newsletter line: never a fact, never a bullet."""
+    return bool(_FURNITURE.search(text))
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,8 @@ def build_units(articles: list[AnnotatedArticle], voices: dict[str, str]) -> lis
         total = max(len(annotated.sentences), 1)
         aid = annotated.article.id
         for sentence in annotated.sentences:
+            if furniture(sentence.text):
+                continue
             for start, end in clause_spans(sentence.text):
                 units.append(Unit(aid, voices[aid], sentence, start, end, sentence.index / total))
     return units

@@ -3,7 +3,11 @@
 Only the latest version of a story's Quick Read can be acted on, so an editor approving a page
 that a new article has meanwhile changed gets a conflict instead of approving unseen words.
 An edited bullet keeps the citations of the bullet it replaces and must still be supported by
-them: every word the sources do not back is shown to the editor and the edit is refused.
+them: every word the sources do not back is shown to the editor and the edit is refused. Words
+being in the sources is not enough: the edit must also keep the bullet's meaning (issue 13) -
+a changed number, negation, connective ("after" -> "before"), speaker, attribution or hedge is
+refused with those words highlighted, by the same checker that guards the compressor
+(``analysis.meaning``), unless a cited sentence says it that way.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 
 GroundingCheck = Callable[[str, list[Citation]], list[str]]
+# (original, edited) -> [(category, words to highlight)]; empty when the meaning is kept
+MeaningCheck = Callable[[str, str], list[tuple[str, list[str]]]]
 MAX_BULLET = 600
 
 
@@ -93,22 +99,54 @@ def grounding_check() -> GroundingCheck:
     return checker
 
 
+def meaning_check() -> MeaningCheck:
+    """The analysis module's meaning checker; without it, only grounding guards an edit."""
+    try:
+        from newsprism.analysis.meaning import meaning_changes
+    except ImportError:
+        return lambda _old, _new: []
+
+    def check(old: str, new: str) -> list[tuple[str, list[str]]]:
+        return [(c.category, list(c.words)) for c in meaning_changes(old, new)]
+
+    return check
+
+
 @dataclass
 class EditCheck:
-    """Outcome of checking edited bullets: the new bullets and, per bullet index, unsupported words."""
+    """Outcome of checking edited bullets: the new bullets and, per bullet index, unsupported
+    words and the meaning changes ((category, highlighted words) pairs)."""
 
     bullets: list[Bullet]
     problems: dict[int, list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    changes: dict[int, list[tuple[str, list[str]]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.errors
+        return not self.problems and not self.errors and not self.changes
 
 
-def check_edit(current: QuickRead, texts: Sequence[str], check: GroundingCheck | None = None) -> EditCheck:
-    """Apply edited texts bullet by bullet (blank removes a bullet) and re-check grounding."""
+def _meaning_changes(meaning: MeaningCheck, old: Bullet, text: str) -> list[tuple[str, list[str]]]:
+    """Changes against the old bullet that no cited sentence backs: an editor may restore what
+    a source says ("at Port Calder", "on Tuesday"), but not say what none of them says."""
+    changed = meaning(old.text, text)
+    if not changed:
+        return []
+    backed = [{c for c, _ in meaning(cite.sentence, text)} for cite in old.citations]
+    return [(c, words) for c, words in changed if all(c in cats for cats in backed)]
+
+
+def check_edit(
+    current: QuickRead,
+    texts: Sequence[str],
+    check: GroundingCheck | None = None,
+    meaning: MeaningCheck | None = None,
+) -> EditCheck:
+    """Apply edited texts bullet by bullet (blank removes a bullet), re-check grounding and
+    that each edit keeps its bullet's meaning."""
     check = check or grounding_check()
+    meaning = meaning or meaning_check()
     result = EditCheck(bullets=[])
     if len(texts) != len(current.bullets):
         result.errors.append(f"expected {len(current.bullets)} bullets, got {len(texts)}")
@@ -123,6 +161,9 @@ def check_edit(current: QuickRead, texts: Sequence[str], check: GroundingCheck |
         unsupported = check(text, list(old.citations)) if text != old.text else []
         if unsupported:
             result.problems[index] = unsupported
+        changed = _meaning_changes(meaning, old, text) if text != old.text else []
+        if changed:
+            result.changes[index] = changed
         result.bullets.append(Bullet(text, list(old.citations), list(old.fact_ids), list(old.outlets)))
     if not result.bullets and not result.errors:
         result.errors.append("a Quick Read needs at least one bullet")

@@ -293,6 +293,10 @@ def api_edit(request: Request, story_id: str, body: EditIn, actor: EditorWrite) 
                 "message": "edit refused: not supported by the cited sources",
                 "unsupported": {str(i + 1): words for i, words in check.problems.items()},
                 "errors": check.errors,
+                "meaning_changes": {
+                    str(i + 1): [{"category": c, "words": w} for c, w in found]
+                    for i, found in check.changes.items()
+                },
             },
         )
     context(request).page_cache.clear()
