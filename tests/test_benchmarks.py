@@ -20,6 +20,9 @@ SMOKE_RUNS = {
     "extract_instructions": (["--limit", "3"], "M instructions"),
     "stories": (["--sizes", "1000", "--window", "200", "--skip-quality"], "articles/s"),
     "analysis_eval": (["--limit", "10"], "rouge2"),
+    "quotes_eval": (["--limit", "3"], "speaker accuracy"),
+    "framing_eval": (["--limit", "40"], "sentence f1"),
+    "quantity_pairs": ([], "quantity pairs"),
     "sources": (["--items", "50", "--mode", "sources"], "entries_per_second"),
     "web": (["--stories", "200", "--duration", "1", "--tool", "python", "--clients", "5"], "req/s"),
 }
