@@ -100,10 +100,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=("even", "odd", "all"), default="odd")
     parser.add_argument("--errors", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences")
     args = parser.parse_args()
     if not BABE.exists():
         sys.exit(f"error: {BABE} not found")
-    records = list(sentences(args.half))
+    records = list(sentences(args.half))[: args.limit]
     started = time.process_time()
     total = score(records, lambda text: [t.text for t in find_loaded(text)], args.errors)
     cpu = time.process_time() - started

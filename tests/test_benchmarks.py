@@ -21,6 +21,9 @@ SMOKE_RUNS = {
     "metadata_eval": (["--limit", "4"], "authors set F1"),
     "stories": (["--sizes", "1000", "--window", "200", "--skip-quality"], "articles/s"),
     "analysis_eval": (["--limit", "10"], "rouge2"),
+    "quotes_eval": (["--limit", "3"], "speaker accuracy"),
+    "framing_eval": (["--limit", "40"], "sentence f1"),
+    "quantity_pairs": ([], "quantity pairs"),
     "sources": (["--items", "50", "--mode", "sources"], "entries_per_second"),
     "web": (["--stories", "200", "--duration", "1", "--tool", "python", "--clients", "5"], "req/s"),
 }

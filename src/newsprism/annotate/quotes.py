@@ -66,6 +66,14 @@ PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _DESCRIPTIVE = DEMONYMS.keys() | frozenset(
     {"republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans"}
 )
+_AUXILIARIES = frozenset(
+    {"will", "would", "has", "had", "have", "also", "then", "later", "once", "again"}
+    | {"previously", "recently", "repeatedly", "reportedly", "since"}
+)
+# "said in Miami", "told in an interview": what follows the cue is a place or a manner
+_PREPOSITIONS = frozenset(
+    {"in", "on", "at", "during", "after", "before", "to", "from", "for", "with", "of", "by", "about", "as"}
+)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
@@ -122,11 +130,13 @@ def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
     tail = sentence[end:]
     after = _AFTER.match(tail)
     if after and "“" not in after.group("who") and '"' not in after.group("who"):
-        who = after.group("who").strip(" ,")
-        if who.split()[-1].casefold() not in {"who", "which", "that"}:
-            return who, end + after.start("who"), tail[after.end("who") : after.end()].strip()
+        words = after.group("who").strip(" ,").split()
+        while len(words) > 1 and words[-1].casefold() in _AUXILIARIES:  # "he will say"
+            words.pop()
+        if words[-1].casefold() not in {"who", "which", "that"}:
+            return " ".join(words), end + after.start("who"), tail[after.end("who") : after.end()].strip()
     inverted = _INVERTED.match(tail)
-    if inverted:
+    if inverted and inverted.group("who").split()[0].casefold() not in _PREPOSITIONS:
         who = inverted.group("who")
         return who, end + inverted.start("who"), tail[inverted.start() : inverted.start("who")].strip(" ,")
     head = sentence[:start]
