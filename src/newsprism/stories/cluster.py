@@ -132,6 +132,7 @@ class StoryGrouper:
         self._model: PairModel | None = bundled_model() if self._learned else None
         self._join_threshold = s.join_probability if self._learned else s.threshold
         self._compacted_below: int | None = None
+        self._apart: set[tuple[str, str]] = set()
         # the inputs of the last learned decision (read by the training replay, never by the grouper)
         self.last_candidates: list[tuple[str, PairInputs]] = []
 
@@ -170,6 +171,15 @@ class StoryGrouper:
             self._stories[story_id] = StoryState(story_id, founded=stamp if stamp is not None else 0.0)
         self._join(story_id, article, features, stamp, evidence)
         return inputs
+
+    def keep_apart(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Story pairs an editor split: never merged again, whatever later articles suggest."""
+        for a, b in pairs:
+            self._apart.add((a, b))
+            self._apart.add((b, a))
+
+    def _kept_apart(self, a: str, b: str) -> bool:
+        return any(self.resolve(x) == a and self.resolve(y) == b for x, y in self._apart)
 
     def members(self, story_id: str) -> list[str]:
         return list(self._stories[self.resolve(story_id)].article_ids)
@@ -460,7 +470,7 @@ class StoryGrouper:
             if score < limit:
                 break
             survivor, other = self.resolve(target), self.resolve(other)
-            if other == survivor:
+            if other == survivor or (self._apart and self._kept_apart(survivor, other)):
                 continue
             if self._story_similarity(survivor, other) < self.settings.merge_story_threshold:
                 continue
