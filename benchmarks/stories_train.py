@@ -26,7 +26,7 @@ from sklearn.model_selection import GroupKFold
 
 from newsprism.stories import GroupingSettings, StoryGrouper, story_id_for
 from newsprism.stories.evaluation import Labelled, spread_dates, undated
-from newsprism.stories.pairs import FEATURES, PairModel
+from newsprism.stories.pairs import FEATURES, PairModel, bundled_model
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "src" / "newsprism" / "stories" / "pair_model.json"
@@ -89,7 +89,20 @@ def live_pairs(items: list[Labelled], tag: int) -> tuple[list[list[float]], list
     return rows, labels, groups
 
 
+def ensure_loadable() -> None:
+    """After a change of FEATURES the shipped file no longer loads: start from a neutral model
+    (the labelled replay needs no model; the live replay then uses the first round's)."""
+    try:
+        bundled_model()
+    except ValueError:
+        zeros = (0.0,) * len(FEATURES)
+        neutral = PairModel(mean=zeros, scale=(1.0,) * len(FEATURES), weights=zeros, bias=0.0)
+        MODEL.write_text(json.dumps(neutral.to_json()) + "\n", encoding="utf-8")
+        bundled_model.cache_clear()
+
+
 def train(dry_run: bool, use_linear: bool = False, live: bool = True) -> PairModel:
+    ensure_loadable()
     x_rows: list[list[float]] = []
     y: list[int] = []
     g: list[int] = []

@@ -317,6 +317,8 @@ class BatchResult:
     duplicates: list[str] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     """Items a stage crashed on (extraction crashes are also in ``failures``), with traces."""
+    # (source, source of the identical text that was kept): nothing dropped goes unreported
+    duplicate_of: list[tuple[str, str]] = field(default_factory=list)
 
 
 def analyse_pages(
@@ -330,6 +332,12 @@ def analyse_pages(
     settings = settings or Settings()
     extracted, errors = extract_with_errors(pages, settings=settings, progress=progress)
     articles, failures, duplicates = _split_results(extracted)
+    kept = {a.id: a for a in articles}
+    pairs = [
+        (r.source, kept[r.id].source)
+        for r in extracted
+        if not isinstance(r, ExtractionFailure) and kept[r.id] is not r
+    ]
     grouper = StoryGrouper()
     grouped: list[Article] = []
     for article in by_publication(articles):
@@ -349,7 +357,7 @@ def analyse_pages(
         results.append(StoryResult(story, members, outcome.analysis))
         errors.extend(outcome.errors)
     results.sort(key=lambda r: (-(len(r.articles)), r.story.id))
-    return BatchResult(results, failures, duplicates, errors)
+    return BatchResult(results, failures, duplicates, errors, pairs)
 
 
 def _regroup(articles: Sequence[Article]) -> StoryGrouper:

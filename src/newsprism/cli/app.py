@@ -74,7 +74,7 @@ app = _App(
     no_args_is_help=True,
     add_completion=False,
 )
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 
 
 def _show_version(value: bool) -> None:
@@ -296,10 +296,17 @@ def analyse(
         batch = analyse_pages(pages, settings=settings, progress=progress)
     failures += batch.failures
     if fmt is Format.json:
-        _emit_json({"stories": [story_contract(r.story, r.articles, r.analysis) for r in batch.stories]})
+        _emit_json(
+            {
+                "stories": [story_contract(r.story, r.articles, r.analysis) for r in batch.stories],
+                "duplicates": [{"source": s, "duplicate_of": d} for s, d in batch.duplicate_of],
+            }
+        )
     else:
         for result in batch.stories:
             render.story(console, result.story, result.articles, result.analysis)
+        for source, original in batch.duplicate_of:
+            err_console.print(f"note: {source}: same text as {original}, grouped once", markup=False)
     _report_failures(failures, batch.errors)
     if failures or batch.errors:
         raise typer.Exit(1)

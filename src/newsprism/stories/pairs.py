@@ -38,10 +38,10 @@ FEATURES = (
     "gap_log",  # log(1 + days between the article and the story's nearest member), if timed
     "gap_far",  # gap beyond two days (developing story or another event)
     "text_time",  # a side's time came from its text, not its metadata
-    "size_log",  # log(1 + story size): big stories need less per-article similarity
     "cos_x_gap",  # content match x gap: far in time is fine when the content is close
     "cos_untimed",  # content match when time cannot help: demands a stronger match
     "best",  # the closest candidate by cosine (most articles join their closest story)
+    "cos_decayed",  # the 0.1 score: cosine x exp(-(gap - 0.5 day) / 0.25 day), cosine when untimed
     "margin",  # cosine minus the best other candidate's: a look-alike close behind is a warning
 )
 
@@ -171,10 +171,10 @@ class PairInputs:
             gap_log,
             float(gap > 2.0),
             float(self.text_time),
-            math.log1p(self.size),
             content * gap_log,
             0.0 if timed else content,
             float(self.best),
+            self.cos_centroid * math.exp(-max(0.0, gap - 0.5) / 0.25),
             self.margin,
         ]
 
