@@ -26,7 +26,7 @@ from newsprism.config import Settings
 from newsprism.extract import extract
 from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
 from newsprism.store.repository import Repository, StoryChange
-from newsprism.stories import Assignment, StoryGrouper
+from newsprism.stories import Assignment, StoryGrouper, story_id_for
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the CLI draws it, tests ignore it."""
@@ -317,6 +317,8 @@ class BatchResult:
     duplicates: list[str] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     """Items a stage crashed on (extraction crashes are also in ``failures``), with traces."""
+    # (source, source of the identical text that was kept): nothing dropped goes unreported
+    duplicate_of: list[tuple[str, str]] = field(default_factory=list)
 
 
 def analyse_pages(
@@ -330,6 +332,12 @@ def analyse_pages(
     settings = settings or Settings()
     extracted, errors = extract_with_errors(pages, settings=settings, progress=progress)
     articles, failures, duplicates = _split_results(extracted)
+    kept = {a.id: a for a in articles}
+    pairs = [
+        (r.source, kept[r.id].source)
+        for r in extracted
+        if not isinstance(r, ExtractionFailure) and kept[r.id] is not r
+    ]
     grouper = StoryGrouper()
     grouped: list[Article] = []
     for article in by_publication(articles):
@@ -349,7 +357,7 @@ def analyse_pages(
         results.append(StoryResult(story, members, outcome.analysis))
         errors.extend(outcome.errors)
     results.sort(key=lambda r: (-(len(r.articles)), r.story.id))
-    return BatchResult(results, failures, duplicates, errors)
+    return BatchResult(results, failures, duplicates, errors, pairs)
 
 
 def _regroup(articles: Sequence[Article]) -> StoryGrouper:
@@ -410,12 +418,10 @@ class Ingestor:
     def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         self.repo = repo
         self.settings = settings or Settings()
-        self.grouper = StoryGrouper()
-        self.grouper.restore(repo.iter_memberships())
+        self.grouper = _restored(repo)
 
     def _rebuild_grouper(self) -> None:
-        self.grouper = StoryGrouper()
-        self.grouper.restore(self.repo.iter_memberships())
+        self.grouper = _restored(self.repo)
 
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
@@ -470,6 +476,59 @@ class Ingestor:
 
     def refresh_analyses(self, *, progress: Progress = _no_progress) -> RefreshReport:
         return refresh_analyses(self.repo, self.settings, progress=progress)
+
+
+def _restored(repo: Repository) -> StoryGrouper:
+    """A grouper rebuilt from the store, with the editors' splits kept apart."""
+    grouper = StoryGrouper()
+    grouper.restore(repo.iter_memberships())
+    grouper.keep_apart(repo.separations())
+    return grouper
+
+
+class SplitError(ValueError):
+    """An editor's split that cannot be done (unknown story, articles not in it, nothing left)."""
+
+
+def split_story(
+    repo: Repository,
+    story_id: str,
+    article_ids: Sequence[str],
+    actor: str,
+    settings: Settings | None = None,
+) -> tuple[Story, Story]:
+    """Split the given articles off a story: (the part that keeps the id, the new story).
+
+    The part holding the founding article keeps the story id (bookmarks and reviews stay with
+    the story readers first saw); the other part gets the id its own earliest article would
+    have founded. Both parts are rebuilt by the grouper's own ``restore`` (headline, outlets,
+    key entities), stored with a story event and an audit row in one transaction, re-analysed,
+    and kept apart by every later ingest.
+    """
+    resolved = repo.resolve_story_id(story_id)
+    members = repo.articles_for_story(resolved)
+    if not members:
+        raise SplitError(f"no story {story_id}")
+    chosen = set(article_ids)
+    known = {a.id for a in members}
+    if not chosen or chosen - known:
+        missing = ", ".join(sorted(chosen - known)) or "none given"
+        raise SplitError(f"articles not in story {resolved}: {missing}")
+    if chosen == known:
+        raise SplitError("a split must leave at least one article in the story")
+    ordered = by_publication(members)
+    founder = next((a for a in ordered if story_id_for(a.id) == resolved), ordered[0])
+    moved = [a for a in ordered if (a.id in chosen) != (founder.id in chosen)]
+    kept = [a for a in ordered if a not in moved]
+    new_id = story_id_for(moved[0].id)
+    if repo.story_exists(new_id):
+        new_id = story_id_for(f"{moved[0].id}:split:{resolved}")
+    grouper = StoryGrouper()
+    grouper.restore([*((a, resolved) for a in kept), *((a, new_id) for a in moved)])
+    kept_story, new_story = grouper.story(resolved), grouper.story(new_id)
+    repo.apply_split(kept_story, new_story, actor)
+    refresh_analyses(repo, settings or Settings())
+    return kept_story, new_story
 
 
 def refresh_analyses(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import day, make_article, seed_article
@@ -131,7 +133,7 @@ def _bridge_articles() -> tuple[Article, Article, Article]:
 
 
 def _merge_settings() -> GroupingSettings:
-    return GroupingSettings(threshold=0.3, merge_threshold=0.3, merge_story_threshold=0.0)
+    return GroupingSettings(scorer="cosine", threshold=0.3, merge_threshold=0.3, merge_story_threshold=0.0)
 
 
 def test_merge_records_redirect_and_old_id_resolves() -> None:
@@ -205,7 +207,8 @@ def test_seed_pages_form_one_story(seeds_dir: Path) -> None:
 
 def test_candidates_are_bounded_and_old_stories_out_of_reach() -> None:
     """Cost per article stays flat: few candidates, and stories past the decay reach are skipped."""
-    settings = GroupingSettings(threshold=0.99, max_candidates=5)  # every article founds a story
+    # the cosine scorer: every article founds a story, and the 0.1 decay bounds the reach
+    settings = replace(GroupingSettings.legacy(), threshold=0.99, max_candidates=5)
     grouper = StoryGrouper(settings)
     for n in range(40):
         body = f"council budget vote item{n} ward{n}"
@@ -216,11 +219,12 @@ def test_candidates_are_bounded_and_old_stories_out_of_reach() -> None:
 
 
 def test_old_stories_are_retired_but_still_readable() -> None:
-    """Memory stays flat: day buckets out of reach leave the index; their stories stay readable."""
+    """Memory stays flat: day buckets out of reach (window + a week for late arrivals) leave the
+    index; their stories stay readable."""
     grouper = _grouper(PAUSE_WIRE, PAUSE_LOCAL)
     later = make_article(
         "Flood waters recede in Brennock", "Residents of Brennock returned home as the River Sallow fell.",
-        outlet="Wire", when=day(25),
+        outlet="Wire", when=datetime(2025, 10, 20, tzinfo=UTC),
     )
     grouper.add(later)
     assert min(b for b in grouper._index if b is not None) > int(day(12).timestamp() // 86400)

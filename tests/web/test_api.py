@@ -137,6 +137,11 @@ def test_openapi_schema_is_valid_and_documents_the_api(client: TestClient) -> No
 
 # (method, path) -> the test that exercises it; the meta-test below keeps this table complete
 ENDPOINT_TESTS = {
+    (
+        "POST",
+        "/api/v1/stories/{story_id}/split",
+    ): "test_split.py::test_api_split_keeps_the_founders_part_and_audits",
+    ("POST", "/review/stories/{story_id}/split"): "test_split.py::test_split_form_on_the_review_page",
     ("GET", "/api/v1/stories"): "test_api.py::test_list_stories_with_filters",
     ("GET", "/api/v1/stories/{story_id}"): "test_api.py::test_get_story_follows_the_public_contract",
     ("GET", "/api/v1/stories/{story_id}/quick-read"): "test_api.py::test_get_quick_read",

@@ -114,11 +114,13 @@ def test_every_state_changing_route_requires_a_csrf_token(client: TestClient, wo
         "/stories/s-strike/feedback": {"helpful": "yes", "version": "1"},
         "/login": {"username": EDITOR[0], "password": EDITOR[1]},
         "/logout": {},
+        "/review/stories/s-strike/split": {"article": "x"},
         **{url: form for url, form in REVIEW_POSTS},
     }
     api_bodies = {
         "/api/v1/stories/s-strike/feedback": {"helpful": True},
         "/api/v1/session": {"username": EDITOR[0], "password": EDITOR[1]},
+        "/api/v1/stories/s-strike/split": {"article_ids": ["x"]},
         **{url: body for url, body in REVIEW_API_POSTS},
     }
     for method, path in routes:

@@ -39,9 +39,11 @@ from newsprism.pipeline import (
     Ingestor,
     IngestReport,
     ItemError,
+    SplitError,
     analyse_pages,
     extract_pages,
     refresh_analyses,
+    split_story,
 )
 from newsprism.serialize import article_record, story_contract
 from newsprism.sources.files import load_pages
@@ -72,7 +74,7 @@ app = _App(
     no_args_is_help=True,
     add_completion=False,
 )
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 
 
 def _show_version(value: bool) -> None:
@@ -294,10 +296,17 @@ def analyse(
         batch = analyse_pages(pages, settings=settings, progress=progress)
     failures += batch.failures
     if fmt is Format.json:
-        _emit_json({"stories": [story_contract(r.story, r.articles, r.analysis) for r in batch.stories]})
+        _emit_json(
+            {
+                "stories": [story_contract(r.story, r.articles, r.analysis) for r in batch.stories],
+                "duplicates": [{"source": s, "duplicate_of": d} for s, d in batch.duplicate_of],
+            }
+        )
     else:
         for result in batch.stories:
             render.story(console, result.story, result.articles, result.analysis)
+        for source, original in batch.duplicate_of:
+            err_console.print(f"note: {source}: same text as {original}, grouped once", markup=False)
     _report_failures(failures, batch.errors)
     if failures or batch.errors:
         raise typer.Exit(1)
@@ -368,6 +377,31 @@ def show(
 def _no_analysis(repo: Repository, story_id: str) -> str:
     last = repo.analysis_error(story_id)
     return f"no analysis: {last}" if last else "no analysis yet"
+
+
+@app.command()
+def split(
+    story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id (as listed by `stories`).")],
+    article_ids: Annotated[
+        list[str], typer.Argument(metavar="ARTICLE...", help="Ids of the articles to move to a new story.")
+    ],
+    editor: Annotated[str, typer.Option("--editor", help="Who splits (recorded in the audit log).")] = "cli",
+    database: DatabaseOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Split articles off a story: the part with the founding article keeps the id, the rest gets a
+    new one. Recorded in the audit log; later ingests never merge the two parts again."""
+    settings = settings_for(database)
+    repo = open_repo(settings)
+    try:
+        kept, new = split_story(repo, story_id, article_ids, editor, settings)
+    except SplitError as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        _emit_json({"kept": kept.id, "split_into": new.id, "articles": new.article_ids})
+        return
+    console.print(f"{kept.id} keeps {len(kept.article_ids)} article(s): {kept.headline}")
+    console.print(f"{new.id} is new with {len(new.article_ids)} article(s): {new.headline}")
 
 
 def _examples_dir(given: Path | None) -> Path:

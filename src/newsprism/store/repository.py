@@ -199,6 +199,50 @@ class Repository:
                 )
         return True
 
+    def apply_split(self, kept: Story, split_off: Story, actor: str) -> None:
+        """Store an editor's split in one transaction: both parts, a story event, an audit row.
+
+        The story event is what keeps the split: ``separations`` hands it to every grouper
+        rebuilt from the store, and the grouper never merges the two parts again.
+        """
+        detail = {"split_into": split_off.id, "articles": list(split_off.article_ids), "actor": actor}
+        with self.engine.begin() as conn:
+            for story in (kept, split_off):
+                self._upsert_story(conn, story)
+                self._assign_members(conn, story)
+            conn.execute(
+                insert(schema.story_events).values(
+                    story_id=kept.id, kind="split", detail=detail, created_at=utcnow()
+                )
+            )
+            conn.execute(
+                insert(schema.audit_log).values(
+                    created_at=utcnow(),
+                    actor=actor,
+                    action="split",
+                    story_id=kept.id,
+                    before={"article_ids": sorted([*kept.article_ids, *split_off.article_ids])},
+                    after={"kept": kept.id, **detail},
+                )
+            )
+
+    def separations(self) -> list[tuple[str, str]]:
+        """Pairs of story ids an editor split apart (the grouper must never merge them again)."""
+        e = schema.story_events
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(e.c.story_id, e.c.detail).where(e.c.kind == "split").order_by(e.c.id))
+            out: list[tuple[str, str]] = []
+            for story_id, detail in rows:
+                parts = detail.get("split_into") or []
+                out += [(story_id, str(p)) for p in ([parts] if isinstance(parts, str) else parts)]
+            return out
+
+    def story_exists(self, story_id: str) -> bool:
+        """A story row or a redirect already uses this id (a new id must not reuse either)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.stories.c.id).where(schema.stories.c.id == story_id)).first()
+            return row is not None or self._resolve(conn, story_id) != story_id
+
     def get_article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()

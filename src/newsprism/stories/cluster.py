@@ -7,24 +7,48 @@ not on how many articles were ever stored. Similarity is cosine to the story cen
 an exponential time decay, so yesterday's story about the same actors is a weaker match than
 today's. Near-copies of a wire text go straight to the story of their original.
 
-Pure: no clock, no I/O. Time comes from ``published_at``; an undated article is placed at the
-newest time seen so far in the stream (the moment it arrived, as far as the grouper can know).
+The decision (``scorer="learned"``, the default) is the pair model of ``pairs.py``: the few
+candidates closest by cosine are scored on content, title, entities, event numbers, years and
+dates mentioned, and the time gap to the story's nearest member, and the article joins the most
+probable story if the model says so. Time is evidence there, not a gate: an undated article is
+timed by its address or dateline when it has one; otherwise it is looked up among the stories
+around the newest time seen (when it arrived, as far as the grouper knows), but its time counts
+as unknown, so only a strong content match takes it. ``scorer="cosine"`` is the 0.1 decision
+(cosine x decay with one threshold), kept for comparison.
+
+Pure: no clock, no I/O.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import math
+from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypeVar
 
 from newsprism.model import Article, Story
+from newsprism.stories.evidence import Evidence, evidence_of
 from newsprism.stories.headline import build_story
+from newsprism.stories.pairs import PairInputs, PairModel, bundled_model, gap_to_members
 from newsprism.stories.settings import GroupingSettings
 from newsprism.stories.syndication import SyndicationIndex
-from newsprism.stories.vectors import OnlineTfidf, Vector, add_into, dot, norm_of, top_terms
+from newsprism.stories.vectors import (
+    ENTITY_PREFIX,
+    Features,
+    OnlineTfidf,
+    Vector,
+    add_into,
+    dot,
+    norm_of,
+    top_terms,
+)
+
+K = TypeVar("K")
 
 _DAY = 86400.0
 
@@ -62,6 +86,13 @@ class StoryState:
     start: float | None = None
     end: float | None = None
     entity_counts: dict[str, int] = field(default_factory=dict)
+    # evidence for the learned decision (recent member vectors are dropped at retirement)
+    members: deque[tuple[str, Vector]] = field(default_factory=deque)
+    stamps: list[float] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
+    days: dict[int, int] = field(default_factory=dict)
+    text_time: bool = False
 
 
 def story_id_for(article_id: str) -> str:
@@ -95,27 +126,63 @@ class StoryGrouper:
         self._index: dict[int | None, dict[str, dict[str, None]]] = {}
         self._entity_surface: dict[str, str] = {}
         self._latest: float | None = None
+        self._arrival: float | None = None
         self._reach_days = reach_days(s)
+        self._learned = s.scorer == "learned"
+        self._model: PairModel | None = bundled_model() if self._learned else None
+        self._join_threshold = s.join_probability if self._learned else s.threshold
         self._compacted_below: int | None = None
+        self._apart: set[tuple[str, str]] = set()
+        # the inputs of the last learned decision (read by the training replay, never by the grouper)
+        self.last_candidates: list[tuple[str, PairInputs]] = []
 
     # ---- public API ------------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
         """Assign one article (streams should arrive roughly in publication order)."""
         if article.id in self._story_of:
             return Assignment(self.resolve(self._story_of[article.id]), is_new_story=False)
-        stamp = self._stamp(article)
+        evidence = evidence_of(article) if self._learned else None
+        stamp = self._stamp(article, evidence)
         features = self._tfidf.learn(article)
         minhash = self._syndication.signature(article.text)
         copies_found = self._syndication.matches(minhash)
         copy_story = self._story_of_copy(copies_found)
-        scored = self._score(features.vector, stamp)
+        if evidence is None:
+            scored = self._score(features.vector, stamp)
+        else:
+            scored = self._score_learned(features.vector, features.title_vector, evidence, stamp)
         target, is_new = self._choose(article.id, stamp, scored, copy_story)
-        self._join(target, article, features.vector, features.title_vector, features.entity_surfaces, stamp)
+        self._join(target, article, features, stamp, evidence)
         self._syndication.add(article.id, article.outlet, minhash, article.published_at, copies_found)
         merged = [] if is_new else self._merge_matches(target, scored)
         final = self.resolve(target)
         copies = self._syndication.copies_of(article.id, self._stories[final].article_ids)
         return Assignment(final, is_new, merged_from=merged, syndicated_with=copies)
+
+    def teach(self, article: Article, story_id: str) -> list[tuple[str, PairInputs]]:
+        """Labelled replay for training the pair model: the inputs of every candidate the live
+        decision would score, then the article joins ``story_id`` (founded if new) whatever
+        they say, so the stories look as they would if every earlier decision had been right."""
+        evidence = evidence_of(article)
+        stamp = self._stamp(article, evidence)
+        features = self._tfidf.learn(article)
+        inputs = self._ranked_inputs(features.vector, features.title_vector, evidence, stamp)
+        if story_id not in self._stories:
+            self._stories[story_id] = StoryState(story_id, founded=stamp if stamp is not None else 0.0)
+        self._join(story_id, article, features, stamp, evidence)
+        return inputs
+
+    def keep_apart(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Story pairs an editor split: never merged again, whatever later articles suggest."""
+        for a, b in pairs:
+            self._apart.add((a, b))
+            self._apart.add((b, a))
+
+    def _kept_apart(self, a: str, b: str) -> bool:
+        return any(self.resolve(x) == a and self.resolve(y) == b for x, y in self._apart)
+
+    def members(self, story_id: str) -> list[str]:
+        return list(self._stories[self.resolve(story_id)].article_ids)
 
     def restore(self, memberships: Iterable[tuple[Article, str]]) -> None:
         """Rebuild the index from stored (article, story id) pairs without re-deciding them.
@@ -127,13 +194,13 @@ class StoryGrouper:
         for article, story_id in pairs:
             if article.id in self._story_of:
                 continue
-            stamp = self._stamp(article)
+            evidence = evidence_of(article) if self._learned else None
+            stamp = self._stamp(article, evidence)
             features = self._tfidf.learn(article)
             target = self.resolve(story_id)
             if target not in self._stories:
                 self._stories[target] = StoryState(target, founded=stamp if stamp is not None else 0.0)
-            vector, title_vector, surfaces = features.vector, features.title_vector, features.entity_surfaces
-            self._join(target, article, vector, title_vector, surfaces, stamp)
+            self._join(target, article, features, stamp, evidence)
             minhash = self._syndication.signature(article.text)
             self._syndication.add(article.id, article.outlet, minhash, article.published_at)
 
@@ -162,13 +229,21 @@ class StoryGrouper:
         return self.resolve(self._story_of[article_id])
 
     # ---- decision ----------------------------------------------------------------------------
-    def _stamp(self, article: Article) -> float | None:
-        if article.published_at is None:
-            return self._latest
-        stamp = article.published_at.timestamp()
-        self._latest = stamp if self._latest is None else max(self._latest, stamp)
-        self._compact(self._latest)
-        return stamp
+    def _stamp(self, article: Article, evidence: Evidence | None) -> float | None:
+        """The article's time; the newest publication time seen drives retirement.
+
+        Legacy (``evidence is None``): an undated article is placed at the newest time seen.
+        Learned: its time comes from its address or dateline, else it stays unknown (None).
+        """
+        if article.published_at is not None:
+            published = article.published_at.timestamp()
+            self._latest = published if self._latest is None else max(self._latest, published)
+            self._compact(self._latest)
+        if evidence is None:
+            return article.published_at.timestamp() if article.published_at else self._latest
+        if evidence.stamp is not None:
+            self._arrival = evidence.stamp if self._arrival is None else max(self._arrival, evidence.stamp)
+        return evidence.stamp
 
     def _compact(self, latest: float) -> None:
         """Retire day buckets no new article can reach, and shrink their stories' centroids.
@@ -192,6 +267,8 @@ class StoryGrouper:
         for story_id in retired:
             state = self._stories.get(self.resolve(story_id))
             stale = state is not None and state.end is not None and state.end < horizon
+            if state is not None and stale:
+                state.members.clear()
             if state is not None and stale and len(state.centroid) > limit:
                 state.centroid = dict(heapq.nlargest(limit, state.centroid.items(), key=_weight))
                 state.norm = norm_of(state.centroid.values())
@@ -207,7 +284,7 @@ class StoryGrouper:
     ) -> tuple[str, bool]:
         if copy_story is not None:
             return copy_story, False
-        if scored and scored[0][0] >= self.settings.threshold:
+        if scored and scored[0][0] >= self._join_threshold:
             return scored[0][1], False
         story_id = story_id_for(article_id)
         self._stories[story_id] = StoryState(story_id, founded=stamp if stamp is not None else 0.0)
@@ -225,6 +302,71 @@ class StoryGrouper:
             scored.append((cosine * self._decay(gap), story_id))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
+
+    def _score_learned(
+        self, vector: Vector, title_vector: Vector, evidence: Evidence, stamp: float | None
+    ) -> list[tuple[float, str]]:
+        """Candidate stories with the pair model's probability, best first (ties by id).
+
+        Cosine to the centroid ranks the retrieved candidates; only the best ``rerank`` are
+        scored in full, which bounds the per-article cost however many stories match a term.
+        """
+        model = self._model
+        assert model is not None
+        self.last_candidates = self._ranked_inputs(vector, title_vector, evidence, stamp)
+        scored = [(model.probability(inputs.vector()), story_id) for story_id, inputs in self.last_candidates]
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return scored
+
+    def _ranked_inputs(
+        self, vector: Vector, title_vector: Vector, evidence: Evidence, stamp: float | None
+    ) -> list[tuple[str, PairInputs]]:
+        lookup = stamp if stamp is not None else self._arrival
+        ranked: list[tuple[float, str, float | None]] = []
+        for story_id in self._candidates(vector, lookup):
+            state = self._stories[story_id]
+            gap = gap_to_members(stamp, state.stamps)
+            if state.norm == 0.0 or (gap is not None and gap > self._reach_days):
+                continue
+            ranked.append((dot(vector, state.centroid) / state.norm, story_id, gap))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        out = []
+        for rank, (cosine, story_id, gap) in enumerate(ranked[: self.settings.rerank]):
+            inputs = self._pair_inputs(vector, title_vector, evidence, self._stories[story_id], cosine, gap)
+            rival = ranked[1][0] if rank == 0 and len(ranked) > 1 else (ranked[0][0] if rank else 0.0)
+            out.append((story_id, replace(inputs, best=rank == 0, margin=cosine - rival)))
+        return out
+
+    def _pair_inputs(
+        self,
+        vector: Vector,
+        title_vector: Vector,
+        evidence: Evidence,
+        state: StoryState,
+        cosine: float,
+        gap: float | None,
+    ) -> PairInputs:
+        cos_max = max((dot(vector, member) for _, member in state.members), default=cosine)
+        titles = (self._articles[a].title_vector for a, _ in state.members)
+        title_max = max((dot(title_vector, t) for t in titles), default=0.0)
+        numbers_both = bool(evidence.numbers) and bool(state.numbers)
+        shared = sum(1 for n in evidence.numbers if n in state.numbers)
+        years_both = bool(evidence.years) and bool(state.years)
+        years_shared = any(y in state.years for y in evidence.years)
+        return PairInputs(
+            cos_centroid=cosine,
+            cos_max=cos_max,
+            title_max=title_max,
+            entities=_entity_cosine(vector, state.centroid),
+            numbers_shared=shared / len(evidence.numbers) if numbers_both else 0.0,
+            numbers_both=numbers_both,
+            years_conflict=years_both and not years_shared,
+            years_shared=years_shared,
+            days_shared=sum(1 for d in evidence.days if d in state.days),
+            gap_days=gap,
+            text_time=gap is not None and (evidence.stamp_source == "text" or state.text_time),
+            size=len(state.article_ids),
+        )
 
     def _decay(self, gap_days: float) -> float:
         """exp(-(gap - grace) / tau): no penalty within the grace period (same news cycle)."""
@@ -276,12 +418,14 @@ class StoryGrouper:
         self,
         story_id: str,
         article: Article,
-        vector: Vector,
-        title_vector: Vector,
-        surfaces: dict[str, str],
+        features: Features,
         stamp: float | None,
+        evidence: Evidence | None,
     ) -> None:
+        vector, title_vector, surfaces = features.vector, features.title_vector, features.entity_surfaces
         state = self._stories[story_id]
+        if evidence is not None:
+            self._note_evidence(state, article.id, vector, stamp, evidence)
         state.article_ids.append(article.id)
         state.centroid = add_into(state.centroid, vector, self.settings.max_centroid_features)
         state.norm = norm_of(state.centroid.values())
@@ -296,7 +440,21 @@ class StoryGrouper:
         )
         self._story_of[article.id] = story_id
         strongest = top_terms(vector, self.settings.query_terms)
-        self._post(story_id, stamp, [*top_terms(state.centroid, self.settings.index_terms), *strongest])
+        posted_at = stamp if stamp is not None or evidence is None else self._arrival
+        self._post(story_id, posted_at, [*top_terms(state.centroid, self.settings.index_terms), *strongest])
+
+    def _note_evidence(
+        self, state: StoryState, article_id: str, vector: Vector, stamp: float | None, evidence: Evidence
+    ) -> None:
+        state.members.append((article_id, vector))
+        if len(state.members) > self.settings.member_vectors:
+            state.members.popleft()
+        if stamp is not None:
+            bisect.insort(state.stamps, stamp)
+            state.text_time = state.text_time or evidence.stamp_source == "text"
+        _count_into(state.numbers, evidence.numbers)
+        _count_into(state.years, evidence.years)
+        _count_into(state.days, evidence.days)
 
     def _post(self, story_id: str, stamp: float | None, terms: list[str]) -> None:
         bucket: int | None = None if stamp is None else int(stamp // _DAY)
@@ -307,11 +465,12 @@ class StoryGrouper:
     def _merge_matches(self, target: str, scored: list[tuple[float, str]]) -> list[str]:
         """Merge other stories that this article also matched strongly and that resemble the target."""
         merged: list[str] = []
+        limit = self.settings.merge_probability if self._learned else self.settings.merge_threshold
         for score, other in scored:
-            if score < self.settings.merge_threshold:
+            if score < limit:
                 break
             survivor, other = self.resolve(target), self.resolve(other)
-            if other == survivor:
+            if other == survivor or (self._apart and self._kept_apart(survivor, other)):
                 continue
             if self._story_similarity(survivor, other) < self.settings.merge_story_threshold:
                 continue
@@ -324,8 +483,8 @@ class StoryGrouper:
         sa, sb = self._stories[a], self._stories[b]
         if sa.norm == 0.0 or sb.norm == 0.0:
             return 0.0
-        gap = _span_gap_days(sa, sb)
-        return dot(sa.centroid, sb.centroid) / (sa.norm * sb.norm) * self._decay(gap)
+        cosine = dot(sa.centroid, sb.centroid) / (sa.norm * sb.norm)
+        return cosine if self._learned else cosine * self._decay(_span_gap_days(sa, sb))
 
     def _survivor_order(self, a: str, b: str) -> tuple[str, str]:
         """The bigger story survives (then the older, then the smaller id): stable and explainable."""
@@ -346,6 +505,14 @@ class StoryGrouper:
                 survivor.end = stamp if survivor.end is None else max(survivor.end, stamp)
         for key, count in loser.entity_counts.items():
             survivor.entity_counts[key] = survivor.entity_counts.get(key, 0) + count
+        survivor.members.extend(loser.members)
+        while len(survivor.members) > self.settings.member_vectors:
+            survivor.members.popleft()
+        survivor.stamps = sorted(survivor.stamps + loser.stamps)
+        survivor.text_time = survivor.text_time or loser.text_time
+        _count_into(survivor.numbers, loser.numbers)
+        _count_into(survivor.years, loser.years)
+        _count_into(survivor.days, loser.days)
         for article_id in loser.article_ids:
             self._story_of[article_id] = keep
         self._redirects[drop] = keep
@@ -361,10 +528,24 @@ def _weight(item: tuple[str, float]) -> float:
     return item[1]
 
 
+def _count_into(counts: dict[K, int], keys: Iterable[K]) -> None:
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+
+
+def _entity_cosine(vector: Vector, centroid: Vector) -> float:
+    """Cosine over the named-entity features only (keys starting with the entity prefix)."""
+    mine = {t: w for t, w in vector.items() if t[0] == ENTITY_PREFIX}
+    theirs = {t: w for t, w in centroid.items() if t[0] == ENTITY_PREFIX}
+    if not mine or not theirs:
+        return 0.0
+    return dot(mine, theirs) / (norm_of(mine.values()) * norm_of(theirs.values()))
+
+
 def reach_days(settings: GroupingSettings) -> float:
     """How far back a story can still take an article: the window, or less when the decay alone
     already pushes the best possible score (cosine 1) below the threshold."""
-    if settings.threshold <= 0.0:
+    if settings.scorer == "learned" or settings.threshold <= 0.0:
         return settings.window_days
     reach = settings.grace_days + settings.decay_days * math.log(1.0 / settings.threshold)
     return min(settings.window_days, reach)

@@ -1,12 +1,15 @@
-"""Grouping settings. Defaults were tuned on the even-id half of the AllSides roundups.
+"""Grouping settings.
 
-``python benchmarks/stories.py --tune`` re-runs the grid search on that half and prints the
-best settings; the odd-id half is never looked at while tuning (see benchmarks/stories.py).
+The default decision is the learned pair model (``scorer="learned"``, see ``pairs.py``): a
+story takes an article when the model's probability reaches ``join_probability``. Time is one
+of the model's features, not a gate: ``window_days`` only bounds which stories are looked at
+(coverage of one event spreads over days, a developing story over a week or more), and stories
+stay in the index ``retain_days`` longer so a crawl up to a week out of publication order still
+finds them.
 
-Caveat on ``decay_days``: every AllSides event is dated to one day, so the tuning favours a
-short decay after the half-day grace (yesterday's story needs a ~7x stronger match). A story's span grows
-with each article, so continuing coverage still chains day to day; revisit with a labelled
-multi-day stream if one becomes available.
+``GroupingSettings.legacy()`` is the 0.1 grouper (cosine x time decay with one threshold,
+tuned on the even half of the AllSides roundups, where every event is dated to one day): kept
+so the benchmark can run it beside the new one on the same stream.
 """
 
 from __future__ import annotations
@@ -18,6 +21,13 @@ from newsprism.stories.vectors import STOPWORDS_EN
 
 @dataclass(frozen=True)
 class GroupingSettings:
+    # "learned": the pair model decides; "cosine": the 0.1 cosine x decay threshold
+    scorer: str = "learned"
+    join_probability: float = 0.5
+    # candidates scored in full by the model (the rest were ranked out by cosine first)
+    rerank: int = 6
+    # recent member vectors a story keeps for the closest-member features
+    member_vectors: int = 12
     # a story must score at least this (cosine x time decay) to take an article
     threshold: float = 0.10
     # time decay exp(-(gap - grace)/tau) between the article and the story's span; nothing past
@@ -25,7 +35,7 @@ class GroupingSettings:
     # nothing about hours, and hours apart on one day must not count against a match.
     grace_days: float = 0.5
     decay_days: float = 0.25
-    window_days: float = 3.0
+    window_days: float = 10.0
     # feature weights: title words count this many times a body word, entities as extra features
     title_weight: float = 4.0
     entity_weight: float = 1.0
@@ -38,12 +48,14 @@ class GroupingSettings:
     index_terms: int = 20
     max_posting: int = 100
     # stories out of reach for this many extra days are retired: off the index, small centroid
-    retain_days: float = 2.0
+    retain_days: float = 7.0
     retired_centroid_features: int = 24
     max_candidates: int = 50
     # merge: a second story also matching this well, and close to the first, is the same story
     merge_threshold: float = 0.15
     merge_story_threshold: float = 0.20
+    # learned: a second story the article joins with this probability is the same story
+    merge_probability: float = 0.9
     # syndication: estimated Jaccard of word 5-gram sets; copies younger than the window only
     syndication_threshold: float = 0.5
     syndication_num_perm: int = 64
@@ -52,3 +64,8 @@ class GroupingSettings:
     syndication_window_days: float = 7.0
     key_entities: int = 8
     stopwords: frozenset[str] = field(default=STOPWORDS_EN)
+
+    @classmethod
+    def legacy(cls) -> GroupingSettings:
+        """The 0.1.x grouper: cosine x decay after a half-day grace, a 3-day window."""
+        return cls(scorer="cosine", window_days=3.0, retain_days=2.0)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from newsprism.model import QuickRead
 from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
 from newsprism.newsroom.review import ReviewError, status_label
+from newsprism.pipeline import SplitError, split_story
 from newsprism.serialize import story_contract, to_jsonable
 from newsprism.store.repository import StorySummary
 from newsprism.web.app import WebContext, context
@@ -73,6 +74,10 @@ class EditIn(VersionIn):
 
 class RejectIn(VersionIn):
     regenerate: bool = True
+
+
+class SplitIn(BaseModel):
+    article_ids: list[str] = Field(min_length=1, description="The articles to move to a new story")
 
 
 class LoginIn(BaseModel):
@@ -311,6 +316,22 @@ def api_reject(request: Request, story_id: str, body: RejectIn, actor: EditorWri
         return _quick_read(rejected)
     except ReviewError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
+
+
+@router.post(
+    "/stories/{story_id}/split",
+    summary="Split articles off a story (editors): the founding article's part keeps the id",
+)
+def api_split(request: Request, story_id: str, body: SplitIn, actor: EditorWrite) -> dict[str, Any]:
+    ctx = context(request)
+    if ctx.repo.get_story(story_id) is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    try:
+        kept, new = split_story(ctx.repo, story_id, body.article_ids, actor)
+    except SplitError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    ctx.page_cache.clear()
+    return {"kept": kept.id, "split_into": new.id, "articles": new.article_ids}
 
 
 @router.get("/review/feedback", summary="Feedback totals and comments (editors)")

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from newsprism.model import Analysis, Article, Story
 from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
+from newsprism.pipeline import SplitError, split_story
 from newsprism.web.app import WebContext, context
 from newsprism.web.cache import CSRF_PLACEHOLDER, TTLCache
 from newsprism.web.security import CSRF_FIELD
@@ -310,6 +311,20 @@ def _decide(request: Request, story_id: str, version: int, editor: str, action: 
         return _review_page(request, story_id, None, str(exc), exc.status)
     ctx.page_cache.clear()
     return redirect(request, f"/review/stories/{story_id}?done={action}d")
+
+
+@router.post("/review/stories/{story_id}/split")
+def split(
+    request: Request, story_id: str, editor: Editor, article: Annotated[list[str], Form()]
+) -> Response:
+    """Move the ticked articles to a new story; the founding article's part keeps this id."""
+    ctx = context(request)
+    try:
+        kept, _ = split_story(ctx.repo, story_id, article, editor)
+    except SplitError as exc:
+        return _review_page(request, story_id, None, str(exc), 422)
+    ctx.page_cache.clear()
+    return redirect(request, f"/review/stories/{kept.id}?done=split")
 
 
 @router.post("/review/stories/{story_id}/edit")
