@@ -398,7 +398,7 @@ class Repository:
             # one id set from the two GIN indexes (schema's ``_fts``): an OR across the tables
             # would compute to_tsvector for every story row instead
             tsq = func.plainto_tsquery(literal_column("'simple'"), query)
-            simple = literal_column("'simple'::regconfig")
+            simple: Any = literal_column("'simple'::regconfig")
             by_headline = select(s.c.id).where(func.to_tsvector(simple, s.c.headline).op("@@")(tsq))
             by_title = select(a.c.story_id).where(func.to_tsvector(simple, a.c.title).op("@@")(tsq))
             return s.c.id.in_(union(by_headline, by_title))
