@@ -237,11 +237,14 @@ def _live_stories(repo: object) -> int:
 
 
 def _fresh_schema(base: str) -> tuple[str, str]:
+    """A fresh, empty store for one run: a PostgreSQL schema (or a new SQLite file, for smoke runs)."""
     from sqlalchemy import create_engine, text
 
     from newsprism.store.database import normalise_url
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
+    if base.startswith("sqlite"):
+        return f"sqlite:///{tempfile.gettempdir()}/{name}.db", name
     engine = create_engine(normalise_url(base))
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
@@ -255,6 +258,9 @@ def _drop_schema(base: str, name: str) -> None:
 
     from newsprism.store.database import normalise_url
 
+    if base.startswith("sqlite"):
+        Path(tempfile.gettempdir(), f"{name}.db").unlink(missing_ok=True)
+        return
     engine = create_engine(normalise_url(base))
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
@@ -300,7 +306,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--modes", nargs="+", choices=sorted(MODES), default=["inprocess", "dask1", "dask2"])
-    parser.add_argument("--database", default=DEFAULT_POSTGRES, help="PostgreSQL URL (a schema per run)")
+    parser.add_argument(
+        "--database", default=DEFAULT_POSTGRES, help="PostgreSQL URL (a schema per run), or 'sqlite'"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="where the archives go (kept)")
     parser.add_argument("--generate", nargs=2, metavar=("N", "OUT"), help="only write an archive")
     parser.add_argument("--run", nargs=3, metavar=("WARC", "DATABASE", "WORKERS"), help=argparse.SUPPRESS)

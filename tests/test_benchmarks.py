@@ -18,6 +18,7 @@ SMOKE_RUNS = {
     "extract": (["--limit", "5", "--rounds", "1"], "pages/s"),
     "extract_eval": (["--limit", "5"], "F1"),
     "extract_instructions": (["--limit", "3"], "M instructions"),
+    "backfill": (["--sizes", "40", "--modes", "inprocess", "--database", "sqlite"], "articles/s"),
     "stories": (["--sizes", "1000", "--window", "200", "--skip-quality"], "articles/s"),
     "analysis_eval": (["--limit", "10"], "rouge2"),
     "sources": (["--items", "50", "--mode", "sources"], "entries_per_second"),
