@@ -219,6 +219,7 @@ def run_one(warc: Path, database: str, workers: int) -> dict[str, object]:
         "analysed": report.analysed,
         "late": report.late,
         "seconds": report.seconds,
+        "cpu_seconds": report.cpu_seconds,
         "driver_cpu": driver_cpu,
         "worker_cpu": report.worker_cpu,
         "driver_peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
@@ -283,6 +284,11 @@ def show(n: int, mode: str, r: dict[str, object]) -> None:
         f"{added / max(s.get('store', 0), 1e-9):6.0f} articles/s | analyse "
         f"{int(r['analysed']) / max(s.get('analyse', 0), 1e-9):5.1f} stories/s"  # type: ignore[call-overload]
     )
+    stage_cpu: dict[str, float] = r.get("cpu_seconds") or {}  # type: ignore[assignment]
+    if stage_cpu:
+        print("  driver CPU ms/article: " + ", ".join(
+            f"{k} {1000 * v / max(added, 1):.2f}" for k, v in stage_cpu.items()
+        ))
     for worker, value in sorted(rate.items()):
         print(f"  extract on {worker}: {value:6.1f} pages per CPU-second ({per_worker[worker][0]} pages)")
     total = s["total"]

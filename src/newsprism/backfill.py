@@ -351,6 +351,7 @@ class BackfillReport:
     stories: set[str] = field(default_factory=set)
     analysed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # driver wall time per stage
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # driver CPU time per stage
     worker_cpu: dict[str, tuple[int, float]] = field(default_factory=dict)  # worker → (pages, cpu s)
     worker_memory: dict[str, int] = field(default_factory=dict)
 
@@ -398,7 +399,7 @@ class Backfill:
     def _run(self, paths: Sequence[Path], executor: Executor) -> None:
         buffer = ReorderBuffer(timedelta(days=self.options.window_days), self.options.max_buffered)
         worker = UnitWorker(self.settings.max_page_bytes)
-        clock = time.perf_counter()
+        clock = _now()
         for item in executor.stream(worker, self._todo(paths)):
             self._tick("extract", clock)
             if isinstance(item, UnitResult):
@@ -406,7 +407,7 @@ class Backfill:
             elif isinstance(item, ExtractionFailure):
                 self._fail(item)
             self._store(buffer.pop_ready(), executor, final=False)
-            clock = time.perf_counter()
+            clock = _now()
         self._store(buffer.pop_ready(drain=True), executor, final=True)
         self.report.late = buffer.late
 
@@ -415,7 +416,7 @@ class Backfill:
         done: set[str] | None = None
         planned = plan(paths, unit_size=self.options.unit_size, max_bytes=self.settings.max_page_bytes)
         while True:
-            clock = time.perf_counter()
+            clock = _now()
             item = next(planned, None)
             if done is None:
                 done = self._finished_units(paths)
@@ -469,7 +470,7 @@ class Backfill:
         self._batch.extend(released)
         while len(self._batch) >= size or (final and (self._batch or self._finished)):
             batch, self._batch = self._batch[:size], self._batch[size:]
-            clock = time.perf_counter()
+            clock = _now()
             self._write(batch)
             self._tick("store", clock)
             self.progress("store", self.report.added + self.report.duplicates, self.report.pages)
@@ -531,7 +532,7 @@ class Backfill:
 
     # ---- analyse settled stories ---------------------------------------------------------------
     def _analyse(self, executor: Executor, *, final: bool) -> None:
-        clock = time.perf_counter()
+        clock = _now()
         newest = self._clock
         ready = [
             sid
@@ -558,6 +559,13 @@ class Backfill:
         self.report.analysed += len(jobs)
         self.progress("analyse", self.report.analysed, self.report.analysed + len(self._stale))
 
-    def _tick(self, stage: str, since: float) -> None:
-        self.report.seconds[stage] = self.report.seconds.get(stage, 0.0) + time.perf_counter() - since
+    def _tick(self, stage: str, since: tuple[float, float]) -> None:
+        """Add the wall and driver CPU time since ``since`` to a stage (CPU is what load cannot skew)."""
+        wall, cpu = _now()
+        self.report.seconds[stage] = self.report.seconds.get(stage, 0.0) + wall - since[0]
+        self.report.cpu_seconds[stage] = self.report.cpu_seconds.get(stage, 0.0) + cpu - since[1]
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
 

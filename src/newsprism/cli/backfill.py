@@ -29,6 +29,7 @@ def _summary(report: Any) -> dict[str, Any]:
         "units_done_before": report.units_done_before,
         "late": report.late,
         "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+        "cpu_seconds": {k: round(v, 3) for k, v in report.cpu_seconds.items()},
         "workers": {
             name: {"pages": pages, "cpu_seconds": round(cpu, 3)}
             for name, (pages, cpu) in sorted(report.worker_cpu.items())
