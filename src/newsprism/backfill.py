@@ -509,7 +509,8 @@ class Backfill:
             change = _story_change(self.grouper, self.grouper.add(article))
             if self.repo.ingest(article, change):
                 stored.append((article, change))
-        self.repo.ingest_batch([], finished)
+        # the other writer may be a second backfill of the same input that finished these units
+        self.repo.ingest_batch([], [u for u in finished if u.key not in self.repo.finished_units(u.key)])
         self._added(stored)
 
     def _added(self, items: list[tuple[Article, Any]]) -> None:
