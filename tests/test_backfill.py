@@ -25,8 +25,9 @@ from factories import SHARED_DIR, article_from_paragraphs, require_shared
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from newsprism.backfill import Backfill, BackfillOptions, ReorderBuffer, plan
+from newsprism.backfill import Backfill, BackfillOptions, ReorderBuffer, Unit, plan, read_unit
 from newsprism.config import Settings
+from newsprism.model import ExtractionFailure
 from newsprism.sources.files import load_pages
 from newsprism.sources.warc import read_pages, scan, write_responses
 from newsprism.store import schema
@@ -253,9 +254,30 @@ def test_jsonl_ranges_and_folders_give_the_same_pages_as_ingest(tmp_path: Path) 
     for i in range(3):
         (tmp_path / f"p{i}.html").write_text(f"<p>page {i}</p>", encoding="utf-8")
     units = [u for u in plan([tmp_path], unit_size=10, max_bytes=1_000_000)]
-    from newsprism.backfill import read_unit
-
     got = [p.source for u in units for p in read_unit(u, 1_000_000)]  # type: ignore[arg-type]
     want = [p.source for p in load_pages([tmp_path], max_bytes=1_000_000)]
     assert sorted(got) == sorted(want) and len(got) == 28
     assert [u.kind for u in units] == ["jsonl", "jsonl", "jsonl", "files"]  # type: ignore[union-attr]
+
+
+def test_units_carry_addresses_not_pages(archive: Archive) -> None:
+    """What crosses the Dask scheduler per unit: a path and offsets, a tiny share of the pages."""
+    import pickle
+
+    path, expected = archive
+    units = [u for u in plan([path], unit_size=40, max_bytes=5_000_000) if isinstance(u, Unit)]
+    assert len(units) == 3 and sum(len(u.spec) for u in units) == expected["articles"]  # type: ignore[union-attr]
+    shipped = sum(len(pickle.dumps(u)) for u in units)
+    assert shipped < 3 * 2_000 and shipped * 100 < path.stat().st_size
+
+
+def test_gzip_jsonl_is_cut_into_numbered_units(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "dump.jsonl.gz"
+    rows = [json.dumps({"url": f"https://g.example/{i}", "text": f"Row {i}."}) for i in range(7)]
+    path.write_bytes(gzip.compress(("\n".join(rows) + "\nnot json\n").encode()))
+    units = list(plan([path], unit_size=3, max_bytes=1_000))
+    results = [r for u in units for r in read_unit(u, 1_000)]  # type: ignore[arg-type]
+    assert [r.source for r in results[:7]] == [f"https://g.example/{i}" for i in range(7)]
+    assert isinstance(results[7], ExtractionFailure) and results[7].source == f"{path}:8"
