@@ -381,7 +381,7 @@ class Backfill:
         self._finished: list[UnitDone] = []
         self._batch: list[tuple[Article, str]] = []
         self._clock: datetime | None = None  # newest publication time grouped so far
-        self._analyser = _Analyser(analysis_settings(self.settings))
+        self._analyser = _Analyser(analysis_settings(self.settings), self.settings.analysis_max_chars)
 
     def run(self, paths: Sequence[Path]) -> BackfillReport:
         executor: Executor = Executor()
@@ -555,8 +555,11 @@ class Backfill:
             story = self.repo.get_story(live) if live == sid else None
             if story is not None and story.article_ids:
                 jobs.append((story, self.repo.articles_for_story(sid)))
-        for analysis in executor.map(self._analyser, jobs):
-            self.repo.save_analysis(analysis)
+        for outcome in executor.map(self._analyser, jobs):  # failures come back as values
+            for error in outcome.errors:
+                self._fail(ExtractionFailure(error.what, error.reason))
+            if outcome.analysis is not None:
+                self.repo.save_analysis(outcome.analysis)
         self.report.analysed += len(jobs)
         self.progress("analyse", self.report.analysed, self.report.analysed + len(self._stale))
 
