@@ -19,6 +19,7 @@ SMOKE_RUNS = {
     "extract_eval": (["--limit", "5"], "F1"),
     "extract_instructions": (["--limit", "3"], "M instructions"),
     "metadata_eval": (["--limit", "4"], "authors set F1"),
+    "backfill": (["--sizes", "40", "--modes", "inprocess", "--database", "sqlite"], "articles/s"),
     "stories": (["--sizes", "1000", "--window", "200", "--skip-quality"], "articles/s"),
     "analysis_eval": (["--limit", "10"], "rouge2"),
     "quotes_eval": (["--limit", "3"], "speaker accuracy"),

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from newsprism.annotate import annotate
 from newsprism.annotate.report import annotation_record
 from newsprism.cli import render
+from newsprism.cli.backfill import register as register_backfill
 from newsprism.cli.common import (
     DatabaseOption,
     console,
@@ -476,6 +477,7 @@ def serve(
 
 
 register_sources(app)
+register_backfill(app)
 app.add_typer(users_app, name="users")
 
 

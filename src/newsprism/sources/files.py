@@ -23,12 +23,17 @@ SUPPORTED = HTML_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES
 LoadResult = Page | ExtractionFailure
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths, folders walked in sorted order (deterministic ingest)."""
+def expand_paths(paths: Iterable[Path], *, extra_suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Files under the given paths, folders walked in sorted order (deterministic ingest).
+
+    ``extra_suffixes`` (whole name endings such as ``.warc.gz``) admits inputs that only the
+    backfill reads.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and _base_suffix(child) in SUPPORTED:
+                wanted = _base_suffix(child) in SUPPORTED or child.name.lower().endswith(extra_suffixes)
+                if wanted and child.is_file():
                     yield child
         else:
             yield path
@@ -76,12 +81,20 @@ def load_path(
     yield Page(source=source, content=data, kind=kind, url=url, outlet=outlet)
 
 
-def pages_from_jsonl(data: bytes, source: str) -> Iterator[LoadResult]:
-    """One page per JSON Lines record: ``url``, ``outlet``, ``title``, ``published_at``, ``text``|``html``."""
-    for number, raw in enumerate(data.splitlines(), start=1):
+def pages_from_jsonl(
+    data: bytes, source: str, *, first_line: int = 1, max_bytes: int | None = None
+) -> Iterator[LoadResult]:
+    """One page per JSON Lines record: ``url``, ``outlet``, ``title``, ``published_at``, ``text``|``html``.
+
+    ``first_line`` numbers the lines of a slice of a larger file (a backfill unit) as in the file.
+    """
+    for number, raw in enumerate(data.splitlines(), start=first_line):
         if not raw.strip():
             continue
         where = f"{source}:{number}"
+        if max_bytes is not None and len(raw) > max_bytes:
+            yield ExtractionFailure(where, f"record is larger than the {max_bytes:,}-byte page limit")
+            continue
         try:
             record = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -29,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union,
     update,
 )
 
@@ -56,6 +57,15 @@ class StoryChange:
     stories: list[Story]
     redirects: dict[str, str]
     events: list[tuple[str, str, dict[str, Any]]]  # (story_id, kind, detail)
+
+
+@dataclass(frozen=True)
+class UnitDone:
+    """A finished backfill unit (see ``schema.backfill_units``): what it gave, for the record."""
+
+    key: str
+    articles: int
+    failures: int
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,69 @@ class Repository:
             row = conn.execute(select(schema.stories.c.id).where(schema.stories.c.id == story_id)).first()
             return row is not None or self._resolve(conn, story_id) != story_id
 
+    def stored_keys(self, articles: Sequence[Article]) -> set[str]:
+        """Which of these articles' content hashes and canonical URLs are already stored.
+
+        One query per batch instead of ``find_duplicate``'s one per article: the backfill's
+        duplicate check at volume.
+        """
+        hashes = [a.content_hash for a in articles]
+        urls = [a.canonical_url for a in articles if a.canonical_url]
+        if not hashes:
+            return set()
+        a = schema.articles
+        clause = or_(a.c.content_hash.in_(hashes), a.c.canonical_url.in_(urls)) if urls else (
+            a.c.content_hash.in_(hashes)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(a.c.content_hash, a.c.canonical_url).where(clause)).all()
+        return {key for row in rows for key in row if key}
+
+    def ingest_batch(
+        self, items: Sequence[tuple[Article, StoryChange]], units: Sequence[UnitDone] = ()
+    ) -> None:
+        """Store many new articles, their story changes and finished backfill units in one transaction.
+
+        Each touched story is written once, as its last snapshot in the batch, then merges are
+        replayed in order, so the rows end as ``ingest`` one article at a time would leave them.
+        The caller has ruled out duplicates (``stored_keys``); a concurrent writer's copy makes
+        the unique constraints fail the whole batch (``IntegrityError``), and nothing is written.
+        """
+        now = utcnow()
+        stories: dict[str, Story] = {}
+        redirects: list[tuple[str, str]] = []
+        events: list[dict[str, Any]] = []
+        for _article, change in items:
+            stories.update((story.id, story) for story in change.stories)
+            redirects.extend(change.redirects.items())
+            events.extend(
+                {"story_id": sid, "kind": kind, "detail": detail, "created_at": now}
+                for sid, kind, detail in change.events
+            )
+        with self.engine.begin() as conn:
+            if items:
+                rows = [{**_article_row(article), "ingested_at": now} for article, _ in items]
+                conn.execute(insert(schema.articles), rows)
+            for story in stories.values():
+                self._upsert_story(conn, story)
+            for story in stories.values():
+                self._assign_members(conn, story)
+            for old, new in redirects:
+                self._apply_redirects(conn, {old: new})
+            if events:
+                conn.execute(insert(schema.story_events), events)
+            if units:
+                rows = [{**asdict(u), "done_at": now} for u in units]
+                conn.execute(insert(schema.backfill_units), rows)
+
+    def finished_units(self, prefix: str) -> set[str]:
+        """Keys of the backfill units already stored whose key starts with ``prefix`` (one input)."""
+        u = schema.backfill_units
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = select(u.c.key).where(u.c.key.like(f"{escaped}%", escape="\\"))
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
     def get_article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()
@@ -366,15 +439,13 @@ class Repository:
         """
         s, a = schema.stories, schema.articles
         if self.engine.dialect.name == "postgresql":
+            # one id set from the two GIN indexes (schema's ``_fts``): an OR across the tables
+            # would compute to_tsvector for every story row instead
             tsq = func.plainto_tsquery(literal_column("'simple'"), query)
-            return or_(
-                func.to_tsvector(literal_column("'simple'"), s.c.headline).op("@@")(tsq),
-                s.c.id.in_(
-                    select(a.c.story_id).where(
-                        func.to_tsvector(literal_column("'simple'"), a.c.title).op("@@")(tsq)
-                    )
-                ),
-            )
+            simple: Any = literal_column("'simple'::regconfig")
+            by_headline = select(s.c.id).where(func.to_tsvector(simple, s.c.headline).op("@@")(tsq))
+            by_title = select(a.c.story_id).where(func.to_tsvector(simple, a.c.title).op("@@")(tsq))
+            return s.c.id.in_(union(by_headline, by_title))
         escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
         return or_(

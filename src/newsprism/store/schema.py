@@ -19,7 +19,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
+from sqlalchemy.sql.elements import TextClause
 
 metadata = MetaData()
 
@@ -193,4 +195,30 @@ seen_entries = Table(
     Column("entry_key", String(2048), primary_key=True),
     Column("article_id", String(32)),
     Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+backfill_units = Table(
+    # one row per finished unit of a backfill (a WARC file's run of records, a JSONL byte range,
+    # a batch of files), written in the same transaction as the unit's last articles: a re-run
+    # skips these and redoes the rest, where the duplicate check makes redone articles harmless
+    "backfill_units",
+    metadata,
+    Column("key", String(1024), primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("done_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _fts(column: str) -> TextClause:
+    """The expression ``Repository.search_clause`` matches, so PostgreSQL's planner uses the index."""
+    return text(f"to_tsvector('simple'::regconfig, {column})")
+
+
+# full-text search at volume (PostgreSQL only; SQLite searches with LIKE, see search_clause)
+Index("ix_stories_headline_fts", _fts("headline"), postgresql_using="gin", _table=stories).ddl_if(
+    dialect="postgresql"
+)
+Index("ix_articles_title_fts", _fts("title"), postgresql_using="gin", _table=articles).ddl_if(
+    dialect="postgresql"
 )
