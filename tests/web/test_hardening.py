@@ -77,7 +77,7 @@ def test_password_change_and_removal_end_every_session(
     weak = runner.invoke(
         users_app, ["password", READER[0], "--password-stdin", "--database", database_url], input="short\n"
     )
-    assert weak.exit_code == 1 and "at least 8" in weak.output
+    assert weak.exit_code == 2 and "at least 8" in weak.output
 
 
 # ---- item 3: request bodies are capped before parsing ------------------------------------------

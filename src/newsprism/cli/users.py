@@ -109,7 +109,7 @@ def change_password(
     try:
         hashed = hash_password(_read_password(password_stdin))
     except UserError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
     store = _store(database)
     ended = store.change_password(username, hashed)
     if ended is None:
