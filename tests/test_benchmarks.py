@@ -27,6 +27,7 @@ SMOKE_RUNS = {
     "quantity_pairs": ([], "quantity pairs"),
     "sources": (["--items", "50", "--mode", "sources"], "entries_per_second"),
     "web": (["--stories", "200", "--duration", "1", "--tool", "python", "--clients", "5"], "req/s"),
+    "feeds": (["--stories", "50", "--rounds", "1"], "entries/s"),
 }
 
 

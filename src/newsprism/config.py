@@ -28,3 +28,5 @@ class Settings:
     llm_base_url: str | None = os.environ.get("NEWSPRISM_LLM_BASE_URL") or None
     llm_api_key: str | None = os.environ.get("NEWSPRISM_LLM_API_KEY") or None
     llm_model: str | None = os.environ.get("NEWSPRISM_LLM_MODEL") or None
+    # "single": an editor's edit is published at once; "two-editor": a second editor approves it
+    review_policy: str = field(default_factory=lambda: os.environ.get("NEWSPRISM_REVIEW_POLICY", "single"))

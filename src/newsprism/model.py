@@ -19,7 +19,8 @@ from newsprism.textnorm import ASCII_LOWER, collapse_whitespace
 
 PageKind = Literal["html", "text"]
 FactKind = Literal["consensus", "exclusive"]
-QuickReadStatus = Literal["draft", "reviewed", "published", "rejected"]
+# "pending": an editor's edit waiting for a second editor (the two-editor review policy)
+QuickReadStatus = Literal["draft", "pending", "reviewed", "published", "rejected"]
 # "day": the page gave a date without a time of day; "time": it gave a time too.
 DatePrecision = Literal["day", "time"]
 # Who a byline names: a person, or an organisation (an outlet, an agency, "Staff").

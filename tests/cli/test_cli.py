@@ -174,7 +174,7 @@ def test_demo_takes_another_examples_folder_and_names_a_missing_one(tmp_path: Pa
     stories = json.loads(out)["stories"]
     assert len(stories) == 1 and len(stories[0]["articles"]) >= 2
     code, _, err = run("demo", "--examples", str(tmp_path / "nowhere"), db=db)
-    assert code == 1 and "examples folder not found" in err and "nowhere" in err
+    assert code == 2 and "examples folder not found" in err and "nowhere" in err
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_bad_input_is_a_one_line_error_and_stores_nothing(
     if content is not None:
         path.write_bytes(content)
     code, _, err = run("ingest", str(path), db=db)
-    assert code == 1
+    assert code == 3  # nothing succeeded
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and str(path) in lines[0]
     assert reason in lines[0].lower()
@@ -214,7 +214,7 @@ def test_page_in_a_legacy_encoding_is_decoded_not_rejected(tmp_path: Path, db: s
 
 def test_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("stories", db="nosuchdb://x")
-    assert code == 1 and "cannot open the store" in err
+    assert code == 3 and "cannot open the store" in err
 
 
 def test_examples_are_original_not_copies_of_the_seeds(seeds_dir: Path) -> None:

@@ -40,12 +40,12 @@ def test_add_list_update_remove(db: list[str]) -> None:
     assert code == 0 and "Alpha" in out and "never" in out
     assert invoke("sources", "remove", "https://a.example/feed", *db)[0] == 0
     code, out = invoke("sources", "remove", "https://a.example/feed", *db)
-    assert code == 1 and "no source" in out
+    assert code == 3 and "no source" in out
 
 
 def test_add_refuses_non_http_urls(db: list[str]) -> None:
     code, out = invoke("sources", "add", "file:///etc/passwd", *db)
-    assert code == 1 and "only http" in out
+    assert code == 2 and "only http" in out
 
 
 def test_opml_import_and_export(db: list[str], tmp_path: Path) -> None:
@@ -72,12 +72,12 @@ def test_opml_import_and_export(db: list[str], tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.opml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>')
     code, out = invoke("sources", "import", str(bomb), *db)
-    assert code == 1 and "refused" in out
+    assert code == 3 and "refused" in out
 
 
 def test_watch_without_sources_says_what_to_do(db: list[str]) -> None:
     code, out = invoke("watch", "--once", *db)
-    assert code == 1 and "sources add" in out
+    assert code == 3 and "sources add" in out
 
 
 def test_fetch_ingests_single_articles(
@@ -94,4 +94,4 @@ def test_fetch_ingests_single_articles(
     assert code == 0 and "1 duplicate(s)" in out
     monkeypatch.delenv("NEWSPRISM_ALLOWED_HOSTS")
     code, out = invoke("fetch", server.url("/story/1"), *db)
-    assert code == 1 and "non-public" in out
+    assert code == 3 and "non-public" in out

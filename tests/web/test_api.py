@@ -194,6 +194,33 @@ ENDPOINT_TESTS = {
     ("GET", "/review/feedback"): "test_review.py::test_feedback_results_for_editors",
     ("GET", "/feed.atom"): "test_review.py::test_atom_feed_lists_only_approved_stories",
     ("GET", "/docs"): "test_api.py::test_openapi_schema_is_valid_and_documents_the_api",
+    ("GET", "/api/v1/stories/{story_id}/versions"): "test_story_page.py::test_versions_and_diff_api",
+    ("GET", "/api/v1/stories/{story_id}/versions/diff"): "test_story_page.py::test_versions_and_diff_api",
+    (
+        "POST",
+        "/api/v1/stories/{story_id}/quick-read/bullets",
+    ): "test_workflow.py::test_per_bullet_actions_keep_tags_and_citations_consistent",
+    (
+        "POST",
+        "/review/stories/{story_id}/bullets",
+    ): "test_workflow.py::test_bullet_action_forms_on_the_review_page",
+    (
+        "GET",
+        "/feeds/stories.atom",
+    ): "test_story_feeds.py::test_story_feeds_have_one_entry_per_story_and_follow_the_home_page_filters",
+    (
+        "GET",
+        "/feeds/stories.json",
+    ): "test_story_feeds.py::test_story_feeds_have_one_entry_per_story_and_follow_the_home_page_filters",
+    (
+        "GET",
+        "/stories/{story_id}/feed.atom",
+    ): "test_story_feeds.py::test_per_story_feed_has_an_entry_per_version",
+    (
+        "GET",
+        "/stories/{story_id}/feed.json",
+    ): "test_story_feeds.py::test_per_story_feed_has_an_entry_per_version",
+    ("GET", "/sources.opml"): "test_story_feeds.py::test_sources_opml_lists_enabled_sources",
 }
 
 
@@ -209,11 +236,11 @@ def test_logout_form(client: TestClient) -> None:
 def test_every_endpoint_has_a_test() -> None:
     from pathlib import Path
 
-    from newsprism.web import api, pages
+    from newsprism.web import api, feeds, pages
 
     served = {
         (method, route.path)
-        for route in [*api.router.routes, *pages.router.routes]
+        for route in [*api.router.routes, *pages.router.routes, *feeds.router.routes]
         if isinstance(route, APIRoute)
         for method in route.methods or set()
     }

@@ -73,11 +73,11 @@ def test_password_change_and_removal_end_every_session(
     assert removed.exit_code == 0, removed.output
     assert client.get("/api/v1/review/queue").status_code == 401
     again = runner.invoke(users_app, ["remove", EDITOR[0], "--database", database_url])
-    assert again.exit_code == 1 and "no user" in again.output
+    assert again.exit_code == 3 and "no user" in again.output
     weak = runner.invoke(
         users_app, ["password", READER[0], "--password-stdin", "--database", database_url], input="short\n"
     )
-    assert weak.exit_code == 1 and "at least 8" in weak.output
+    assert weak.exit_code == 2 and "at least 8" in weak.output
 
 
 # ---- item 3: request bodies are capped before parsing ------------------------------------------

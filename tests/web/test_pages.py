@@ -54,7 +54,8 @@ def test_story_page_shows_label_bullets_sources_comparison_and_articles(
     assert 'class="term loaded"' in html and "militant" in html
     assert "Wire copy: Northern Wire" in html
     assert 'href="https://harbourledger.example/port-calder-strike"' in html
-    assert "<svg" in html and "Coverage: which of 3 outlets reported each of 3 facts" in html
+    # the coverage matrix is an HTML table now (readable on a phone); the SVG stays at coverage.svg
+    assert 'data-testid="coverage-matrix"' in html and "rows are facts, columns are outlets" in html
     assert 'action="/stories/s-strike/feedback"' in html
     for article in world.strike_articles:
         assert f'href="/articles/{article.id}"' in html

@@ -55,11 +55,13 @@ REVIEW_POSTS: list[tuple[str, dict[str, Any]]] = [
     ("/review/stories/s-strike/approve", {"version": "1"}),
     ("/review/stories/s-strike/edit", {"version": "1", "bullet": ["x", "y"]}),
     ("/review/stories/s-strike/reject", {"version": "1"}),
+    ("/review/stories/s-strike/bullets", {"version": "1", "index": "1", "action": "move-up"}),
 ]
 REVIEW_API_POSTS: list[tuple[str, dict[str, Any]]] = [
     ("/api/v1/stories/s-strike/quick-read/approve", {"version": 1}),
     ("/api/v1/stories/s-strike/quick-read/edit", {"version": 1, "bullets": ["x", "y"]}),
     ("/api/v1/stories/s-strike/quick-read/reject", {"version": 1}),
+    ("/api/v1/stories/s-strike/quick-read/bullets", {"version": 1, "action": "move-up", "bullet": 2}),
 ]
 
 

@@ -31,23 +31,23 @@ def test_add_list_and_change_roles(tmp_path: Path) -> None:
     again = runner.invoke(
         users_app, ["add", "erin", "--password-stdin", "--database", url], input="another-pass-1\n"
     )
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 3 and "already exists" in again.output
     weak = runner.invoke(users_app, ["add", "sam", "--password-stdin", "--database", url], input="short\n")
-    assert weak.exit_code == 1 and "at least 8" in weak.output
+    assert weak.exit_code == 2 and "at least 8" in weak.output
     bad_role = runner.invoke(
         users_app,
         ["add", "sam", "--role", "boss", "--password-stdin", "--database", url],
         input="long-enough-1\n",
     )
-    assert bad_role.exit_code == 1 and "unknown role" in bad_role.output
+    assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
     listed = runner.invoke(users_app, ["list", "--format", "json", "--database", url])
     rows = json.loads(listed.output)["users"]
     assert [(r["username"], r["role"]) for r in rows] == [("erin", "editor"), ("rita", "reader")]
     assert "hash" not in listed.output
     assert runner.invoke(users_app, ["list", "--database", url]).exit_code == 0
     assert runner.invoke(users_app, ["role", "rita", "admin", "--database", url]).exit_code == 0
-    assert runner.invoke(users_app, ["role", "nobody", "admin", "--database", url]).exit_code == 1
-    assert runner.invoke(users_app, ["role", "rita", "god", "--database", url]).exit_code == 1
+    assert runner.invoke(users_app, ["role", "nobody", "admin", "--database", url]).exit_code == 3
+    assert runner.invoke(users_app, ["role", "rita", "god", "--database", url]).exit_code == 2
     repo = Repository.open(url)
     store = NewsroomStore(repo.engine)
     record = store.get_user("erin")

@@ -22,11 +22,13 @@ from newsprism.annotate.report import annotation_record
 from newsprism.cli import render
 from newsprism.cli.backfill import register as register_backfill
 from newsprism.cli.common import (
+    EXIT_USAGE,
     DatabaseOption,
     console,
     debug,
     err_console,
     fail,
+    finish,
     open_repo,
     print_error,
     print_trace,
@@ -191,6 +193,12 @@ def _ingest_errors(failures: list[ExtractionFailure], report: IngestReport) -> l
     ]
 
 
+def _summary_on_stderr(verb: str, done: int, failed: int) -> None:
+    """The count line of a command whose stdout is its output (so scripts keep a clean stdout)."""
+    if failed:
+        err_console.print(f"{verb} {done} article(s); {failed} failed", highlight=False)
+
+
 def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -210,6 +218,8 @@ def ingest(
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
     failures += report.failures
+    done = len(report.added) + len(report.duplicates)
+    failed = len({f.source for f in failures} | {e.what for e in report.errors})
     if fmt is Format.json:
         _emit_json(
             {
@@ -218,18 +228,17 @@ def ingest(
                 "stories": sorted(report.stories),
                 "errors": _ingest_errors(failures, report),
                 "earlier_errors": [{"source": e.what, "reason": e.reason} for e in report.earlier_errors],
+                "failed": failed,
             }
         )
     else:
-        failed = len({f.source for f in failures} | {e.what for e in report.errors})
         console.print(
             f"ingested {len(report.added)} article(s) into {len(report.stories)} "
             f"story(ies); {len(report.duplicates)} duplicate(s) skipped; {failed} failed"
         )
         _report_failures(failures, report.errors)
         _report_earlier(report.earlier_errors)
-    if failures or report.errors:
-        raise typer.Exit(1)
+    finish(done, failed)
 
 
 @app.command()
@@ -255,8 +264,8 @@ def extract(
         for article in articles:
             render.article(console, article)
     _report_failures(failures)
-    if failures:
-        raise typer.Exit(1)
+    _summary_on_stderr("extracted", len(articles), len(failures))
+    finish(len(articles), len(failures))
 
 
 @app.command("annotate")
@@ -281,8 +290,7 @@ def annotate_command(
     else:
         _emit_json(records)
     _report_failures(failures)
-    if failures:
-        raise typer.Exit(1)
+    finish(len(records), len(failures))
 
 
 @app.command()
@@ -309,8 +317,10 @@ def analyse(
         for source, original in batch.duplicate_of:
             err_console.print(f"note: {source}: same text as {original}, grouped once", markup=False)
     _report_failures(failures, batch.errors)
-    if failures or batch.errors:
-        raise typer.Exit(1)
+    analysed = sum(len(r.articles) for r in batch.stories)
+    failed = len({f.source for f in failures} | {e.what for e in batch.errors})
+    _summary_on_stderr("analysed", analysed, failed)
+    finish(analysed, failed)
 
 
 @app.command()
@@ -319,7 +329,10 @@ def stories(
     fmt: FormatOption = Format.text,
     limit: Annotated[
         int | None,
-        typer.Option(help="How many stories, newest first [default: 50; every story with --format json]."),
+        typer.Option(
+            help="How many stories, newest first.",
+            show_default="50; every story with --format json",
+        ),
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only stories covered by this outlet.")] = None,
     search: Annotated[str | None, typer.Option(help="Only stories whose headline or titles match.")] = None,
@@ -416,7 +429,7 @@ def _examples_dir(given: Path | None) -> Path:
         if candidate.is_dir():
             return candidate
     tried = " or ".join(str(c) for c in candidates)
-    raise fail(f"examples folder not found at {tried}; pass one with --examples PATH")
+    raise fail(f"examples folder not found at {tried}; pass one with --examples PATH", EXIT_USAGE)
 
 
 @app.command()
@@ -435,7 +448,8 @@ def demo(
     repo = open_repo(settings)
     with _progress(fmt is Format.text and sys.stderr.isatty()) as progress:
         report = Ingestor(repo, settings).ingest_pages(pages, progress=progress)
-    _report_failures(failures + report.failures, report.errors)
+    failures += report.failures
+    _report_failures(failures, report.errors)
     _report_earlier(report.earlier_errors)
     story_ids = sorted({repo.article_story_id(a.id) or "" for a in report.added} - {""}) or [
         r.story.id for r in repo.list_stories(limit=20)
@@ -446,12 +460,21 @@ def demo(
         if story is None:
             continue
         results.append((story, repo.articles_for_story(story.id), repo.get_analysis(story.id)))
+    done = len(report.added) + len(report.duplicates)
+    failed = len({f.source for f in failures} | {e.what for e in report.errors})
     if fmt is Format.json:
         _emit_json({"stories": [story_contract(s, a, an) for s, a, an in results]})
+        finish(done, failed)
         return
     for story, articles, analysis in results:
         render.story(console, story, articles, analysis)
-    console.print(f"\n[dim]Stored in {settings.database_url}. Next: `newsprism serve` to browse.[/]")
+    console.print(
+        f"\ningested {len(report.added)} article(s); {len(report.duplicates)} duplicate(s) skipped; "
+        f"{failed} failed",
+        highlight=False,
+    )
+    console.print(f"[dim]Stored in {settings.database_url}. Next: `newsprism serve` to browse.[/]")
+    finish(done, failed)
 
 
 @app.command()
@@ -467,7 +490,10 @@ def serve(
     from newsprism.web.server import server_options
 
     settings = settings_for(database)
-    web_app = create_app(settings)
+    try:
+        web_app = create_app(settings)
+    except ValueError as exc:  # a configuration value (e.g. NEWSPRISM_REVIEW_POLICY) is wrong
+        raise fail(str(exc), EXIT_USAGE) from exc
     console.print(f"newsprism serving on http://{host}:{port}/  (API: /api/v1, docs: /docs)")
     console.print(
         f"Newsroom sign-in: http://{host}:{port}/login  "

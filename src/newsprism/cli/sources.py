@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,10 +20,12 @@ import typer
 from rich.table import Table
 
 from newsprism.cli.common import (
+    EXIT_USAGE,
     DatabaseOption,
     console,
     err_console,
     fail,
+    finish,
     open_repo,
     print_error,
     settings_for,
@@ -63,7 +66,7 @@ def _valid_url(url: str) -> str:
     try:
         return check_url(url)
     except InvalidURL as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
 
 
 # ---- sources ------------------------------------------------------------------------------------
@@ -73,7 +76,7 @@ def add_source(
     outlet: Annotated[str | None, typer.Option(help="Outlet name for its articles.")] = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
     interval: Annotated[
-        int | None, typer.Option(help=f"Poll interval in seconds [default: {DEFAULT_INTERVAL}].", min=1)
+        int | None, typer.Option(help="Poll interval in seconds.", min=1, show_default=str(DEFAULT_INTERVAL))
     ] = None,
     enabled: Annotated[
         bool | None, typer.Option("--enabled/--disabled", help="Poll it (default) or just keep it listed.")
@@ -130,15 +133,12 @@ def import_opml(
     console.print(f"imported {added} feed(s); {skipped} already subscribed; {len(invalid)} invalid")
     for reason in invalid:
         print_error(reason)
-    if invalid:
-        raise typer.Exit(1)
+    finish(added + skipped, len(invalid))
 
 
 @sources_app.command("export")
 def export_opml(
-    path: Annotated[
-        Path | None, typer.Argument(metavar="[FILE]", help="Write here instead of stdout.")
-    ] = None,
+    path: Annotated[Path | None, typer.Argument(metavar="FILE", help="Write here instead of stdout.")] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Write the subscriptions as OPML 2.0 (any feed reader imports it)."""
@@ -167,11 +167,11 @@ def list_sources(
         sys.stdout.write(json.dumps({"sources": [_source_json(s) for s in sources]}, indent=2) + "\n")
         return
     if fmt != "text":
-        raise fail("--format must be text or json")
+        raise fail("--format must be text or json", EXIT_USAGE)
     if not sources:
         console.print("no sources; add one with `newsprism sources add URL`")
         return
-    table = Table("outlet", "lang", "every", "on", "last poll", "status", "last error")
+    table = Table("outlet", "lang", "every", "on", "last poll", "status", "last error", "next poll")
     table.add_column("url", overflow="fold")  # full URLs: `sources remove` needs them verbatim
     for s in sources:
         table.add_row(
@@ -180,8 +180,9 @@ def list_sources(
             f"{s.poll_interval_seconds}s",
             "yes" if s.enabled else "no",
             _when(s.last_polled_at),
-            str(s.last_status or ""),
+            _status(s),
             s.last_error or "",
+            _when(s.next_poll_at) if s.enabled else "-",
             s.url,
         )
     console.print(table)
@@ -215,6 +216,15 @@ def _source_json(s: Source) -> dict[str, Any]:
     }
 
 
+def _status(s: Source) -> str:
+    """The last poll's outcome in a word: its HTTP status, "failed" when it never got one."""
+    if s.last_polled_at is None:
+        return "-"
+    if s.last_status is None:
+        return "failed"
+    return f"{s.last_status} (failed)" if s.last_error and s.last_status >= 400 else str(s.last_status)
+
+
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else "never"
 
@@ -232,28 +242,82 @@ def _ingestor(repo: Repository, settings: Settings) -> Ingestor:
 
 def watch_command(
     once: Annotated[bool, typer.Option("--once", help="One pass over the due sources, then exit.")] = False,
-    concurrency: Annotated[int, typer.Option(help="Sources polled at the same time.", min=1)] = 4,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Poll every enabled source now, even those waiting out a back-off."),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option(help="Sources polled at the same time.", min=1, metavar="N")
+    ] = 4,
     allow_private: AllowPrivateOption = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Poll subscribed feeds and ingest new entries until stopped (Ctrl-C / SIGTERM stop cleanly)."""
+    """Poll subscribed feeds and ingest new entries until stopped (Ctrl-C / SIGTERM stop cleanly).
+
+    With --once, exits 0 when every polled feed and entry worked, 1 when some failed, 3 when
+    none worked (e.g. every feed refused).
+    """
     settings, repo = _open(database)
     store = SourceStore(repo.engine)
     if not store.list_sources():
         raise fail("no sources; add one with `newsprism sources add URL` or `sources import FILE.opml`")
     ingestor = _ingestor(repo, settings)
     config = WatchConfig(concurrency=concurrency, page_max_bytes=settings.max_page_bytes)
-    asyncio.run(_watch(store, ingestor, _fetch_config(allow_private), config, once))
+    tally = _Tally()
+    asyncio.run(_watch(store, ingestor, _fetch_config(allow_private), config, once, force, tally))
+    if once:
+        console.print(tally.summary(), highlight=False, markup=False, soft_wrap=True)
+        finish(tally.ok, tally.failed_feeds + tally.failed_entries)
+
+
+@dataclass
+class _Tally:
+    """What one ``watch --once`` pass did, for its summary line and exit status."""
+
+    ok: int = 0
+    failed_feeds: int = 0
+    failed_entries: int = 0
+    added: int = 0
+    duplicates: int = 0
+
+    def add(self, report: PollReport) -> None:
+        if report.ok:
+            self.ok += 1
+        else:
+            self.failed_feeds += 1
+        self.failed_entries += report.failed
+        self.added += len(report.added)
+        self.duplicates += report.duplicates
+
+    def summary(self) -> str:
+        polled = self.ok + self.failed_feeds
+        if not polled:
+            return "no source is due yet; `watch --once --force` polls them all now"
+        return (
+            f"polled {polled} source(s): {self.ok} ok, {self.failed_feeds} failed; "
+            f"{self.added} article(s) added, {self.duplicates} duplicate(s), "
+            f"{self.failed_entries} entry(ies) failed"
+        )
 
 
 async def _watch(
-    store: SourceStore, ingestor: Ingestor, fetch: FetchConfig, config: WatchConfig, once: bool
+    store: SourceStore,
+    ingestor: Ingestor,
+    fetch: FetchConfig,
+    config: WatchConfig,
+    once: bool,
+    force: bool,
+    tally: _Tally,
 ) -> None:
+    def on_poll(report: PollReport) -> None:
+        tally.add(report)
+        _print_poll(report)
+
     async with Fetcher(fetch) as fetcher:
         watcher = Watcher(store, fetcher, ingestor, config)
         install_stop_signals(watcher.stop)
         try:
-            await watcher.run(once=once, on_poll=_print_poll)
+            await watcher.run(once=once, on_poll=on_poll, force=force)
         finally:
             watcher.close()
     if watcher.stop.is_set():
@@ -265,9 +329,9 @@ def _print_poll(report: PollReport) -> None:
         f"{report.url}: {report.status or '-'}; {report.new} new, {len(report.added)} added, "
         f"{report.duplicates} duplicate(s), {report.failed} failed, {report.pending} pending"
     )
-    console.print(line, highlight=False, markup=False)
+    console.print(line, highlight=False, markup=False, soft_wrap=True)
     if report.error:
-        err_console.print(f"  {report.error}", highlight=False, markup=False)
+        err_console.print(f"  {report.error}", highlight=False, markup=False, soft_wrap=True)
     sys.stdout.flush()
 
 
@@ -286,12 +350,11 @@ def fetch_command(
     problems = failures + [(f.source, f.reason) for f in report.failures]
     console.print(
         f"ingested {len(report.added)} article(s) into {len(report.stories)} story(ies); "
-        f"{len(report.duplicates)} duplicate(s) skipped"
+        f"{len(report.duplicates)} duplicate(s) skipped; {len(problems)} failed"
     )
     for url, reason in problems:
         print_error(f"{url}: {reason}")
-    if problems:
-        raise typer.Exit(1)
+    finish(len(report.added) + len(report.duplicates), len(problems))
 
 
 async def _fetch(

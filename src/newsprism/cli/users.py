@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from newsprism.cli.common import DatabaseOption, console, fail, open_repo, settings_for
+from newsprism.cli.common import EXIT_USAGE, DatabaseOption, console, fail, open_repo, settings_for
 from newsprism.newsroom.users import ROLES, UserError, check_role, check_username, hash_password
 from newsprism.store.newsroom import NewsroomStore
 
@@ -49,7 +49,7 @@ def add(
         check_role(role)
         hashed = hash_password(_read_password(password_stdin))
     except UserError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
     if not _store(database).add_user(username, hashed, role):
         raise fail(f"user {username!r} already exists")
     console.print(f"added {username} ({role})")
@@ -92,7 +92,7 @@ def set_role(
     try:
         check_role(role)
     except UserError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
     store = _store(database)
     if not store.set_role(username, role):
         raise fail(f"no user {username!r}")
@@ -110,7 +110,7 @@ def change_password(
     try:
         hashed = hash_password(_read_password(password_stdin))
     except UserError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
     store = _store(database)
     ended = store.change_password(username, hashed)
     if ended is None:

@@ -1,5 +1,10 @@
 """The review workflow: approve, edit (re-grounded) or reject and regenerate a Quick Read.
 
+Two review policies (``NEWSPRISM_REVIEW_POLICY``): ``single``, where an editor's edit is published
+at once, and ``two-editor``, where an edit (or a per-bullet action) waits as ``pending`` until a
+*different* editor approves it; the store's audit log says who wrote each version, so the rule
+holds across sessions and processes.
+
 Only the latest version of a story's Quick Read can be acted on, so an editor approving a page
 that a new article has meanwhile changed gets a conflict instead of approving unseen words.
 An edited bullet keeps the citations of the bullet it replaces and must still be supported by
@@ -15,8 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from newsprism.model import Bullet, Citation, QuickRead, quick_read_label
+from newsprism.newsroom import bullets as bullet_actions
 from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 
@@ -171,15 +178,38 @@ def check_edit(
 
 
 Regenerator = Callable[[str], QuickRead | None]
+ReviewPolicy = Literal["single", "two-editor"]
+POLICIES: tuple[ReviewPolicy, ...] = ("single", "two-editor")
+
+
+def parse_policy(value: str | None) -> ReviewPolicy:
+    """The policy named in configuration; anything unknown is an error, not a silent default."""
+    name = (value or "single").strip().lower()
+    for policy in POLICIES:
+        if name == policy:
+            return policy
+    raise ValueError(f"unknown review policy {value!r}; use one of {', '.join(POLICIES)}")
 
 
 class ReviewService:
     """Review actions over the store; each one writes its audit entry in the same transaction."""
 
-    def __init__(self, repo: Repository, store: NewsroomStore, regenerate: Regenerator | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        store: NewsroomStore,
+        regenerate: Regenerator | None = None,
+        policy: ReviewPolicy = "single",
+    ) -> None:
         self.repo = repo
         self.store = store
         self.regenerate_fn = regenerate or self._regenerate_with_pipeline
+        self.policy: ReviewPolicy = policy
+
+    @property
+    def edited_status(self) -> str:
+        """Where an editor's own change lands: published (single) or pending a second editor."""
+        return "published" if self.policy == "single" else "pending"
 
     def current(self, story_id: str, version: int | None = None) -> QuickRead:
         """The latest Quick Read, checking that the editor is acting on the version they saw."""
@@ -197,6 +227,8 @@ class ReviewService:
         qr = self.current(story_id, version)
         if qr.status == "rejected":
             raise ReviewError("a rejected Quick Read cannot be approved; regenerate it first")
+        if qr.status == "pending" and self.store.version_author(qr.story_id, qr.version) == actor:
+            raise ReviewError("you wrote this version; a second editor has to approve it", 403)
         return self.store.set_status(qr, "published", actor, "approve")
 
     def edit(
@@ -209,9 +241,40 @@ class ReviewService:
             return checked, None
         method = qr.method if qr.method.endswith("+edited") else f"{qr.method}+edited"
         saved = self.store.add_version(
-            qr, checked.bullets, method=method, status="published", actor=actor, action="edit"
+            qr, checked.bullets, method=method, status=self.edited_status, actor=actor, action="edit"
         )
         return checked, saved
+
+    def bullet_action(
+        self,
+        story_id: str,
+        version: int | None,
+        action: str,
+        index: int,
+        actor: str,
+        *,
+        outlet: str | None = None,
+        citation: int | None = None,
+    ) -> QuickRead:
+        """Remove an outlet tag, drop a citation or move one bullet, as a new version (audited)."""
+        qr = self.current(story_id, version)
+        outlet_of = {a.id: a.outlet or "unknown outlet" for a in self.repo.articles_for_story(qr.story_id)}
+        try:
+            changed = bullet_actions.apply(
+                action,
+                qr.bullets,
+                index,
+                outlet=outlet,
+                citation=citation,
+                outlet_of=outlet_of,
+                check=grounding_check(),
+            )
+        except bullet_actions.BulletActionError as exc:
+            raise ReviewError(str(exc), 422) from exc
+        method = qr.method if qr.method.endswith("+edited") else f"{qr.method}+edited"
+        return self.store.add_version(
+            qr, changed, method=method, status=self.edited_status, actor=actor, action=action
+        )
 
     def reject(self, story_id: str, version: int | None, actor: str, *, regenerate: bool = True) -> QuickRead:
         """Reject the current version; by default generate a fresh draft for review at once."""

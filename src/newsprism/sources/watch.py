@@ -75,6 +75,7 @@ class PollReport:
     duplicates: int = 0
     failed: int = 0
     pending: int = 0  # left for the next poll (transient errors, or stopped mid-way)
+    ok: bool = True  # False when the feed itself could not be fetched or parsed
 
 
 @dataclass
@@ -118,10 +119,21 @@ class Watcher:
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn)
 
     # ---- the loop --------------------------------------------------------------------------
-    async def run(self, *, once: bool = False, on_poll: Callable[[PollReport], None] | None = None) -> None:
-        """Poll due sources until ``stop`` is set (or one pass with ``once``)."""
+    async def run(
+        self,
+        *,
+        once: bool = False,
+        on_poll: Callable[[PollReport], None] | None = None,
+        force: bool = False,
+    ) -> None:
+        """Poll due sources until ``stop`` is set (or one pass with ``once``).
+
+        ``force`` makes the first pass poll every enabled source now, back-off or not: after
+        fixing what made a feed fail, nobody wants to wait out its retry delay.
+        """
         while not self.stop.is_set():
-            reports = await self.poll_due()
+            reports = await self.poll_due(force=force)
+            force = False
             for report in reports:
                 if on_poll is not None:
                     on_poll(report)
@@ -129,7 +141,7 @@ class Watcher:
                 return
             await self._sleep_until_due()
 
-    async def poll_due(self) -> list[PollReport]:
+    async def poll_due(self, *, force: bool = False) -> list[PollReport]:
         gate = asyncio.Semaphore(self.config.concurrency)
 
         async def guarded(source: Source) -> PollReport:
@@ -140,7 +152,7 @@ class Watcher:
                     error = f"internal error: {exc.__class__.__name__}: {exc}"
                     return self._finish(source, PollReport(source.url), status=None, error=error, ok=False)
 
-        due = self.store.due(self.clock())
+        due = [s for s in self.store.list_sources() if s.enabled] if force else self.store.due(self.clock())
         return list(await asyncio.gather(*(guarded(s) for s in due)))
 
     async def _sleep_until_due(self) -> None:
@@ -201,7 +213,7 @@ class Watcher:
                 keep_validators=not complete,
             ),
         )
-        report.status, report.error = status, error
+        report.status, report.error, report.ok = status, error, ok
         return report
 
     async def _handle_entries(self, source: Source, feed: Feed, report: PollReport) -> None:

@@ -8,7 +8,7 @@ can never miss an action nor record one that did not happen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
@@ -18,6 +18,11 @@ from newsprism.model import Bullet, QuickRead, Story
 from newsprism.serialize import from_jsonable, to_jsonable
 from newsprism.store import schema
 from newsprism.store.repository import as_utc, latest_versions, utcnow
+
+# Quick Read states an editor still has to act on: machine drafts, and edits awaiting a second editor
+WAITING = ("draft", "pending")
+# audit actions that write a new version by hand (whose author may not approve it alone)
+AUTHORING_ACTIONS = ("edit", "remove-outlet", "drop-citation", "move-up", "move-down")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,26 @@ class QueueItem:
     method: str
     created_at: datetime | None
     bullet_count: int
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One stored Quick Read version with when it was made and who reviewed it."""
+
+    quick_read: QuickRead
+    created_at: datetime | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article of a story with the time it was stored (what "new since" compares against)."""
+
+    id: str
+    title: str
+    outlet: str | None
+    ingested_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -220,7 +245,7 @@ class NewsroomStore:
         stmt = (
             latest_versions(select(q, s.c.headline))
             .join(s, s.c.id == q.c.story_id)
-            .where(and_(q.c.status == "draft", s.c.article_count > 0))
+            .where(and_(q.c.status.in_(WAITING), s.c.article_count > 0))
             .order_by(q.c.created_at.desc(), q.c.story_id)
             .limit(limit)
         )
@@ -232,6 +257,103 @@ class NewsroomStore:
             )
             for r in rows
         ]
+
+    def versions(self, story_id: str) -> list[VersionRecord]:
+        """Every Quick Read version of a story, oldest first (what the "what changed" views diff)."""
+        q = schema.quick_reads
+        stmt = select(q).where(q.c.story_id == story_id).order_by(q.c.version)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            VersionRecord(
+                _row_quick_read(r),
+                as_utc(r.created_at),
+                r.reviewed_by,
+                as_utc(r.reviewed_at),
+            )
+            for r in rows
+        ]
+
+    def version_author(self, story_id: str, version: int) -> str | None:
+        """Who made a version by hand (the audit entry that created it), None for machine versions."""
+        a = schema.audit_log
+        stmt = (
+            select(a.c.actor)
+            .where(
+                and_(
+                    a.c.story_id == story_id,
+                    a.c.quick_read_version == version,
+                    a.c.action.in_(AUTHORING_ACTIONS),
+                )
+            )
+            .order_by(a.c.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            actor = conn.execute(stmt).scalar_one_or_none()
+        return str(actor) if actor is not None else None
+
+    def story_articles(self, story_id: str) -> list[NewArticle]:
+        """A story's articles with the time each was stored, oldest first."""
+        a = schema.articles
+        stmt = (
+            select(a.c.id, a.c.title, a.c.outlet, a.c.ingested_at)
+            .where(a.c.story_id == story_id)
+            .order_by(a.c.ingested_at, a.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [NewArticle(r.id, r.title, r.outlet, as_utc(r.ingested_at)) for r in rows]
+
+    def change_times(self, story_ids: list[str]) -> dict[str, datetime]:
+        """When each story last changed for a reader: its articles, or its Quick Read's words or status.
+
+        The later of the story row's ``updated_at`` (written only when an article joins or the
+        grouping changes it) and its newest Quick Read version's creation or review. A
+        re-analysis that changes nothing writes neither, so a feed entry's ``updated`` moves
+        exactly when what the entry shows moves. Pending edits are not shown to readers, so they
+        do not count until a second editor approves them.
+        """
+        if not story_ids:
+            return {}
+        s, q = schema.stories, schema.quick_reads
+        out: dict[str, datetime] = {}
+        with self.engine.connect() as conn:
+            for sid, stamp in conn.execute(select(s.c.id, s.c.updated_at).where(s.c.id.in_(story_ids))):
+                out[sid] = as_utc(stamp) or datetime.min.replace(tzinfo=UTC)
+            versions = conn.execute(
+                select(q.c.story_id, func.max(q.c.created_at), func.max(q.c.reviewed_at))
+                .where(and_(q.c.story_id.in_(story_ids), q.c.status != "pending"))
+                .group_by(q.c.story_id)
+            )
+            for sid, created, reviewed in versions:
+                for stamp in (as_utc(created), as_utc(reviewed)):
+                    if stamp is not None and stamp > out.get(sid, stamp):
+                        out[sid] = stamp
+        return out
+
+    def public_quick_reads(self, story_ids: list[str]) -> dict[str, QuickRead]:
+        """Each story's newest Quick Read a reader may see (pending edits wait for approval)."""
+        if not story_ids:
+            return {}
+        stmt = latest_versions(select(schema.quick_reads), story_ids, visible_only=True)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return {r.story_id: _row_quick_read(r) for r in rows}
+
+    def public_bullets(self, story_ids: list[str]) -> dict[str, tuple[list[str], str]]:
+        """Each story's visible Quick Read as (bullet texts, status), read straight from the JSON.
+
+        The story feeds need only the texts, so decoding whole Quick Reads (``public_quick_reads``)
+        would cost most of a 1,000-entry feed.
+        """
+        if not story_ids:
+            return {}
+        q = schema.quick_reads
+        stmt = latest_versions(select(q.c.story_id, q.c.bullets, q.c.status), story_ids, visible_only=True)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return {sid: ([str(b.get("text", "")) for b in bullets], status) for sid, bullets, status in rows}
 
     def published_stories(self, limit: int = 50) -> list[tuple[Story, QuickRead, datetime | None]]:
         """Stories whose latest Quick Read an editor approved, for the Atom feed."""
@@ -377,6 +499,11 @@ def _int(column: Any) -> Any:
     from sqlalchemy import Integer, cast
 
     return cast(column, Integer)
+
+
+def _row_quick_read(row: Any) -> QuickRead:
+    bullets = from_jsonable(list[Bullet], row.bullets)
+    return QuickRead(row.story_id, bullets, row.method, row.status, row.version)
 
 
 def _qr_json(qr: QuickRead) -> dict[str, Any]:

@@ -690,16 +690,20 @@ class Repository:
         return {r.story_id: _quick_read_from_row(r) for r in rows}
 
 
-def latest_versions(stmt: Select[Any], story_ids: Sequence[str] | None = None) -> Select[Any]:
+def latest_versions(
+    stmt: Select[Any], story_ids: Sequence[str] | None = None, *, visible_only: bool = False
+) -> Select[Any]:
     """Restrict a select over ``quick_reads`` to each story's newest version (of ``story_ids``).
 
     Shared by the feed, the review queue and the Atom feed: "the current Quick Read" means the
-    same thing everywhere.
+    same thing everywhere. ``visible_only`` skips edits pending a second editor (what readers see).
     """
     q = schema.quick_reads
     newest = select(q.c.story_id, func.max(q.c.version).label("v"))
     if story_ids is not None:
         newest = newest.where(q.c.story_id.in_(story_ids))
+    if visible_only:
+        newest = newest.where(q.c.status != "pending")
     newest_sq = newest.group_by(q.c.story_id).subquery()
     return stmt.join(newest_sq, and_(q.c.story_id == newest_sq.c.story_id, q.c.version == newest_sq.c.v))
 
@@ -713,7 +717,8 @@ def _first_bullets(conn: Connection, story_ids: Sequence[str]) -> dict[str, tupl
     if not story_ids:
         return {}
     q = schema.quick_reads
-    rows = conn.execute(latest_versions(select(q.c.story_id, q.c.bullets, q.c.status), story_ids))
+    stmt = latest_versions(select(q.c.story_id, q.c.bullets, q.c.status), story_ids, visible_only=True)
+    rows = conn.execute(stmt)
     return {sid: (bullets[0].get("text") if bullets else None, status) for sid, bullets, status in rows}
 
 

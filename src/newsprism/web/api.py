@@ -18,9 +18,13 @@ from newsprism.model import QuickRead
 from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.pipeline import SplitError, split_story
+
+from newsprism.newsroom.users import has_role
 from newsprism.serialize import story_contract, to_jsonable
+from newsprism.store.newsroom import VersionRecord
 from newsprism.store.repository import StorySummary
 from newsprism.web.app import WebContext, context
+from newsprism.web.changes import changes_since
 from newsprism.web.pages import load_story
 from newsprism.web.security import CSRF_HEADER
 
@@ -78,6 +82,13 @@ class RejectIn(VersionIn):
 
 class SplitIn(BaseModel):
     article_ids: list[str] = Field(min_length=1, description="The articles to move to a new story")
+
+
+class BulletActionIn(VersionIn):
+    action: str = Field(description="move-up, move-down, remove-outlet or drop-citation")
+    bullet: int = Field(ge=1, le=1000, description="Bullet number, from 1")
+    outlet: str | None = Field(default=None, max_length=200, description="For remove-outlet")
+    citation: int | None = Field(default=None, ge=1, le=1000, description="For drop-citation, from 1")
 
 
 class LoginIn(BaseModel):
@@ -144,6 +155,21 @@ def _story(request: Request, story_id: str) -> Any:
     return story
 
 
+def _visible(ctx: WebContext, qr: QuickRead) -> QuickRead:
+    """The version readers see: a pending edit (two-editor policy) waits for its approval."""
+    if qr.status != "pending":
+        return qr
+    return ctx.store.public_quick_reads([qr.story_id]).get(qr.story_id, qr)
+
+
+def _visible_to(request: Request, qr: QuickRead) -> QuickRead:
+    """A pending edit for editors; for everyone else the version readers see (as on the page)."""
+    ctx = context(request)
+    if has_role(ctx.security.session(request).role, "editor"):
+        return qr
+    return _visible(ctx, qr)
+
+
 @router.get(
     "/stories/{story_id}",
     summary="One story with its articles, Quick Read and comparison",
@@ -164,6 +190,8 @@ async def get_story(request: Request, story_id: str) -> Response:
 
 def _story_json(ctx: WebContext, story_id: str) -> dict[str, Any]:
     story, articles, analysis = load_story(ctx, story_id)
+    if analysis is not None:
+        analysis.quick_read = _visible(ctx, analysis.quick_read)
     out = story_contract(story, articles, analysis)
     if out.get("quick_read"):
         out["quick_read"]["label"] = status_label(out["quick_read"]["status"])
@@ -182,7 +210,61 @@ def get_quick_read(request: Request, story_id: str) -> dict[str, Any]:
     qr = context(request).repo.latest_quick_read(story.id)
     if qr is None:
         raise HTTPException(404, "no Quick Read yet")
-    return _quick_read(qr)
+    return _quick_read(_visible_to(request, qr))
+
+
+def _version(record: VersionRecord) -> dict[str, Any]:
+    data = _quick_read(record.quick_read)
+    data.update(
+        created_at=record.created_at.isoformat() if record.created_at else None,
+        reviewed_by=record.reviewed_by,
+        reviewed_at=record.reviewed_at.isoformat() if record.reviewed_at else None,
+    )
+    return data
+
+
+@router.get("/stories/{story_id}/versions", summary="Every Quick Read version of a story, oldest first")
+def get_versions(request: Request, story_id: str) -> dict[str, Any]:
+    story = _story(request, story_id)
+    versions = context(request).store.versions(story.id)
+    return {"story_id": story.id, "versions": [_version(v) for v in versions]}
+
+
+@router.get(
+    "/stories/{story_id}/versions/diff",
+    summary="What changed between two Quick Read versions: bullets added, removed, reworded; new articles",
+)
+def get_version_diff(
+    request: Request,
+    story_id: str,
+    since: Annotated[int, Query(alias="from", ge=1, description="The older version")],
+    to: Annotated[int | None, Query(ge=1, description="The newer version (default: latest)")] = None,
+) -> dict[str, Any]:
+    ctx = context(request)
+    story = _story(request, story_id)
+    versions = ctx.store.versions(story.id)
+    by_number = {v.quick_read.version: v for v in versions}
+    target = by_number.get(to) if to is not None else (versions[-1] if versions else None)
+    if since not in by_number or target is None:
+        raise HTTPException(404, "no such version")
+    if since >= target.quick_read.version:
+        raise HTTPException(422, "'from' must be older than 'to'")
+    until = target.created_at if to is not None else None
+    changes = changes_since(versions, ctx.store.story_articles(story.id), since, target.quick_read, until)
+    if changes is None:  # unreachable: both versions exist and are ordered (checked above)
+        raise HTTPException(404, "no such version")
+    return {
+        "story_id": story.id,
+        "from": since,
+        "to": target.quick_read.version,
+        "counts": {k: changes.diff.count(k) for k in ("added", "removed", "changed", "kept")},
+        "changes": to_jsonable(changes.diff.changes),
+        "new_articles": [
+            {"id": a.id, "title": a.title, "outlet": a.outlet, "ingested_at": a.ingested_at.isoformat()}
+            for a in changes.new_articles
+            if a.ingested_at is not None
+        ],
+    }
 
 
 @router.get("/articles/{article_id}", summary="One clean article with its removed furniture")
@@ -304,6 +386,29 @@ def api_edit(request: Request, story_id: str, body: EditIn, actor: EditorWrite) 
                 },
             },
         )
+    context(request).page_cache.clear()
+    return _quick_read(saved)
+
+
+@router.post(
+    "/stories/{story_id}/quick-read/bullets",
+    summary="Per-bullet fix (editors): move a bullet, remove an outlet tag or drop a citation",
+)
+def api_bullet_action(
+    request: Request, story_id: str, body: BulletActionIn, actor: EditorWrite
+) -> dict[str, Any]:
+    try:
+        saved = context(request).review.bullet_action(
+            story_id,
+            body.version,
+            body.action,
+            body.bullet - 1,
+            actor,
+            outlet=body.outlet,
+            citation=body.citation - 1 if body.citation is not None else None,
+        )
+    except ReviewError as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
     context(request).page_cache.clear()
     return _quick_read(saved)
 

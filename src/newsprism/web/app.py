@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsprism.config import Settings
 from newsprism.newsroom.feedback import RateLimiter
-from newsprism.newsroom.review import ReviewService
+from newsprism.newsroom.review import ReviewService, parse_policy
 from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 from newsprism.web import filters
@@ -69,7 +69,7 @@ def create_app(
     settings: Settings, *, repo: Repository | None = None, web: WebConfig | None = None
 ) -> FastAPI:
     """Build the app; pass ``repo`` to serve an existing store (tests, benchmarks)."""
-    from newsprism.web import api, pages
+    from newsprism.web import api, feeds, pages
 
     repo = repo or Repository.open(settings.database_url)
     store = NewsroomStore(repo.engine)
@@ -86,7 +86,7 @@ def create_app(
         repo=repo,
         store=store,
         security=Security(config, store),
-        review=ReviewService(repo, store),
+        review=ReviewService(repo, store, policy=parse_policy(settings.review_policy)),
         templates=_templates(),
         feedback_limiter=RateLimiter(config.feedback_per_minute, 60.0),
         login_limiter=RateLimiter(config.login_per_minute, 60.0),
@@ -101,6 +101,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(feeds.router)
     app.add_middleware(RequestLimits, max_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

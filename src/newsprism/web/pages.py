@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -17,10 +18,29 @@ from newsprism.model import Analysis, Article, Story
 from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.pipeline import SplitError, split_story
+
+from newsprism.store.newsroom import VersionRecord
 from newsprism.web.app import WebContext, context
 from newsprism.web.cache import CSRF_PLACEHOLDER, TTLCache
+from newsprism.web.changes import (
+    COOKIE_AGE,
+    READ_COOKIE,
+    Changes,
+    changes_since,
+    last_public,
+    parse_read,
+    remember_read,
+)
 from newsprism.web.security import CSRF_FIELD
-from newsprism.web.views import build_story_view
+from newsprism.web.views import StoryView, build_story_view
+from newsprism.web.views import coverage_svg as draw_coverage_svg
+
+
+def feed_links(filters: dict[str, str]) -> dict[str, str]:
+    """The story-feed URLs for the home page's filters (the page links them for feed readers)."""
+    given = {k: v for k, v in filters.items() if v}
+    suffix = f"?{urlencode(given)}" if given else ""
+    return {"atom": f"/feeds/stories.atom{suffix}", "json": f"/feeds/stories.json{suffix}"}
 
 router = APIRouter(include_in_schema=False)
 VersionForm = Annotated[int, Form(ge=1, le=2**31 - 1)]  # bounded: a 64-bit value was a 500
@@ -146,6 +166,9 @@ async def feed(
             "until": until or "",
             "outlets": ctx.data_cache.get_or_compute("outlets", ctx.repo.outlets),
             "label": status_label,
+            "feeds": feed_links(
+                {"q": query or "", "outlet": outlet or "", "since": since or "", "until": until or ""}
+            ),
         },
         cache_key=key,
     )
@@ -167,34 +190,111 @@ def _story_or_404(ctx: WebContext, story_id: str) -> Any:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-async def story_page(request: Request, story_id: str, voted: str | None = None) -> Response:
+async def story_page(
+    request: Request,
+    story_id: str,
+    voted: str | None = None,
+    since: Annotated[int | None, Query(ge=1, le=1_000_000, description="Mark what changed since")] = None,
+) -> Response:
     ctx = context(request)
     session = ctx.security.session(request)
+    read = parse_read(request.cookies.get(READ_COOKIE))
+    mark = since if since is not None else read.get(story_id)
     # Anonymous pages are kept until their content changes: the stamp (one small query) moves
     # with every ingest, re-analysis, edit and review action, so no timer is needed.
     stamp = None if session.user or not ctx.story_pages.enabled else ctx.repo.story_stamp(story_id)
-    key = ("story", story_id, stamp, session.voted_versions(story_id), bool(voted))
+    # what is new depends on the version marked from, unless it is the newest (nothing is new then)
+    newest = stamp[2] if stamp is not None else None
+    marked = (mark, since is None) if mark is not None and (newest is None or mark < newest) else None
+    key = ("story", story_id, stamp, session.voted_versions(story_id), bool(voted), marked)
     hit = cached_page(request, key, ctx.story_pages) if stamp is not None else None
     if hit is not None:
-        return hit
+        shown = ctx.story_pages.get(("shown", key))
+        return _remember_read(request, hit, read, story_id, shown if isinstance(shown, int) else None)
     story, articles, analysis = load_story(ctx, story_id)
     if story.id != story_id:  # merged into another story: send bookmarks to the new page
-        return redirect(request, f"/stories/{story.id}")
+        return redirect(request, f"/stories/{story.id}" + (f"?since={since}" if since else ""))
+    versions = _public_quick_read(ctx, story.id, analysis)
     view = build_story_view(story, articles, analysis)
+    changes = _mark_changes(ctx, view, versions, mark)
     already = bool(view.quick_read and view.quick_read.version in session.voted_versions(story.id))
-    data = {"v": view, "voted": voted, "already_voted": already}
-    return render(
+    data = {
+        "v": view,
+        "voted": voted,
+        "already_voted": already,
+        "changes": changes,
+        "since": since,
+        "versions": versions,
+    }
+    shown_version = view.quick_read.version if view.quick_read else None
+    if stamp is not None:
+        ctx.story_pages.put(("shown", key), shown_version)
+    response = render(
         request, "story.html", data, cache_key=key if stamp is not None else None, cache=ctx.story_pages
     )
+    return _remember_read(request, response, read, story.id, shown_version)
+
+
+def _public_quick_read(ctx: WebContext, story_id: str, analysis: Analysis | None) -> list[VersionRecord]:
+    """The story's Quick Read versions; a pending edit is swapped for the version before it.
+
+    Under the two-editor policy an edit waits for a second editor, so readers keep seeing the
+    last version that is not pending. The version list is read only when a story has more than
+    one version (it is what the "what changed" views need); otherwise no query is made.
+    """
+    if analysis is None or analysis.quick_read.version <= 1:
+        return []
+    versions = ctx.store.versions(story_id)
+    if analysis.quick_read.status == "pending":
+        shown = next((v for v in reversed(versions) if v.quick_read.status != "pending"), None)
+        if shown is not None:
+            analysis.quick_read = shown.quick_read
+    return versions
+
+
+def _mark_changes(
+    ctx: WebContext, view: StoryView, versions: list[VersionRecord], mark: int | None
+) -> Changes | None:
+    """Mark bullets and articles new since version ``mark`` on the view; the changes, if any."""
+    qr = view.quick_read
+    if mark is None or qr is None or mark >= qr.version:
+        return None
+    changes = changes_since(versions, ctx.store.story_articles(view.story.id), mark, qr)
+    if changes is None:
+        return None
+    fresh = {c.after for c in changes.diff.changes if c.kind in {"added", "changed"}}
+    for bullet in view.bullets:
+        bullet.new = bullet.bullet.text in fresh
+    view.new_article_ids = changes.new_article_ids
+    return changes
+
+
+def _remember_read(
+    request: Request, response: Response, read: dict[str, int], story_id: str, version: int | None
+) -> Response:
+    """Store the version just shown as this browser's "last read" of the story (no account needed)."""
+    if version is None or read.get(story_id) == version:
+        return response
+    response.set_cookie(
+        READ_COOKIE,
+        remember_read(read, story_id, version),
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=context(request).security.config.cookie_secure,
+        path="/",
+    )
+    return response
 
 
 @router.get("/stories/{story_id}/coverage.svg")
 def coverage_svg(request: Request, story_id: str) -> Response:
     ctx = context(request)
-    view = build_story_view(*load_story(ctx, story_id))
-    if not view.coverage_svg:
+    story, articles, analysis = load_story(ctx, story_id)
+    if analysis is None or not analysis.facts:
         raise HTTPException(404, "no facts to chart yet")
-    return Response(view.coverage_svg, media_type="image/svg+xml")
+    view = build_story_view(story, articles, None)  # the outlets, in the page's order
+    return Response(draw_coverage_svg(analysis.facts, view.outlets), media_type="image/svg+xml")
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -286,12 +386,23 @@ def _review_page(
     ctx = context(request)
     view = build_story_view(*load_story(ctx, story_id))
     story = view.story
+    qr = view.quick_read
+    versions = ctx.store.versions(story.id) if qr and qr.version > 1 else []
+    published = last_public(versions)
+    changes = None
+    if qr is not None and published is not None and published.quick_read.version < qr.version:
+        since = published.quick_read.version
+        changes = changes_since(versions, ctx.store.story_articles(story.id), since, qr)
+    author = ctx.store.version_author(story.id, qr.version) if qr and qr.status == "pending" else None
     data = {
         "v": view,
         "check": check,
         "message": message,
         "texts": texts,
         "history": ctx.store.audit_entries(story_id=story.id, limit=20),
+        "changes": changes,
+        "policy": ctx.review.policy,
+        "author": author,
     }
     return render(request, "review_story.html", data, status)
 
@@ -346,6 +457,27 @@ def edit(
         )
     ctx.page_cache.clear()
     return redirect(request, f"/review/stories/{story_id}?done=edited")
+
+
+@router.post("/review/stories/{story_id}/bullets")
+def bullet_action(
+    request: Request,
+    story_id: str,
+    editor: Editor,
+    version: Annotated[int, Form()],
+    index: Annotated[int, Form(ge=0, le=1000)],
+    action: Annotated[str, Form(max_length=32)],
+    outlet: Annotated[str | None, Form(max_length=200)] = None,
+    citation: Annotated[int | None, Form(ge=0, le=1000)] = None,
+) -> Response:
+    """One per-bullet fix (move, remove an outlet tag, drop a citation) as a new version."""
+    ctx = context(request)
+    try:
+        ctx.review.bullet_action(story_id, version, action, index, editor, outlet=outlet, citation=citation)
+    except ReviewError as exc:
+        return _review_page(request, story_id, None, str(exc), exc.status)
+    ctx.page_cache.clear()
+    return redirect(request, f"/review/stories/{story_id}?done={action}")
 
 
 @router.post("/review/stories/{story_id}/reject")
