@@ -17,9 +17,8 @@ from pydantic import BaseModel, Field
 from newsprism.model import QuickRead
 from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
 from newsprism.newsroom.review import ReviewError, status_label
-from newsprism.pipeline import SplitError, split_story
-
 from newsprism.newsroom.users import has_role
+from newsprism.pipeline import SplitError, split_story
 from newsprism.serialize import story_contract, to_jsonable
 from newsprism.store.newsroom import VersionRecord
 from newsprism.store.repository import StorySummary

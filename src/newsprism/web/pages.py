@@ -18,7 +18,6 @@ from newsprism.model import Analysis, Article, Story
 from newsprism.newsroom.feedback import parse_vote
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.pipeline import SplitError, split_story
-
 from newsprism.store.newsroom import VersionRecord
 from newsprism.web.app import WebContext, context
 from newsprism.web.cache import CSRF_PLACEHOLDER, TTLCache
