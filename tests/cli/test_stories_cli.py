@@ -77,4 +77,4 @@ def test_split_from_the_cli_survives_a_later_ingest(tmp_path: Path) -> None:
     finally:
         repo.close()
     code, _, err = run("split", story.id, "not-an-article", db=db)
-    assert code == 1 and err.startswith("error:") and "not-an-article" in err and len(err.splitlines()) == 1
+    assert code == 3 and err.startswith("error:") and "not-an-article" in err and len(err.splitlines()) == 1
