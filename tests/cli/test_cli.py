@@ -10,21 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.store import schema
 from newsprism.store.repository import Repository
 
-runner = CliRunner()
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"
-
-
-def run(*args: str, db: str | None = None) -> tuple[int, str, str]:
-    env = {"NEWSPRISM_DATABASE_URL": db} if db else {}
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

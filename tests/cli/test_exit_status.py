@@ -9,19 +9,12 @@ from pathlib import Path
 import click
 import pytest
 import typer
-from typer.testing import CliRunner
+from cli_helpers import run, runner
 
 from newsprism.cli import app
 from newsprism.cli.common import exit_status
 
-runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def run(*args: str, db: str | None = None) -> tuple[int, str, str]:
-    env = {"NEWSPRISM_DATABASE_URL": db} if db else {}
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
