@@ -125,9 +125,11 @@ def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> 
 def trafilatura_author(tree: HtmlElement) -> str | None:
     """trafilatura's author finder (it copies the tree, so it runs only when nothing else named one)."""
     try:
-        return extract_author(tree)
+        found = extract_author(tree)
     except Exception:  # a library bug on an odd tree must not stop extraction
         return None
+    # typed by a check, not trusted: the build's mypy sees trafilatura untyped (it is not installed there)
+    return found if isinstance(found, str) else None
 
 
 # Declared publication times, most specific first; their offsets are kept (htmldate drops them).
