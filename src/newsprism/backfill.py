@@ -44,6 +44,7 @@ from newsprism.pipeline import (
     _no_progress,
     _story_change,
     analysis_settings,
+    catch_up,
 )
 from newsprism.sources import warc
 from newsprism.sources.files import JSONL_SUFFIXES, expand_paths, load_path, pages_from_jsonl
@@ -372,6 +373,7 @@ class Backfill:
         self.settings = settings or Settings()
         self.options = options or BackfillOptions()
         self.progress, self.on_failure = progress, on_failure
+        self._mark = repo.store_mark()  # before the restore: a write in between is caught up
         self.grouper = StoryGrouper()
         self.grouper.restore(repo.iter_memberships())
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
@@ -479,6 +481,14 @@ class Backfill:
             self._analyse(executor, final=True)
 
     def _write(self, batch: list[tuple[Article, str]]) -> None:
+        """Group and store one batch holding the grouping lock, after catching up with other
+        writers (``pipeline.catch_up``), so a concurrent ``ingest`` never splits a story."""
+        with self.repo.grouping_lock():
+            self.grouper = catch_up(self.repo, self.grouper, self._mark)
+            self._write_locked(batch)
+            self._mark = self.repo.store_mark()
+
+    def _write_locked(self, batch: list[tuple[Article, str]]) -> None:
         known = self.repo.stored_keys([a for a, _ in batch])
         items = []
         for article, unit in batch:
@@ -552,14 +562,15 @@ class Backfill:
         for sid in story_ids:
             self._stale.pop(sid, None)
             live = self.repo.resolve_story_id(sid)
-            story = self.repo.get_story(live) if live == sid else None
-            if story is not None and story.article_ids:
-                jobs.append((story, self.repo.articles_for_story(sid)))
-        for outcome in executor.map(self._analyser, jobs):  # failures come back as values
+            job = self.repo.analysis_job(live) if live == sid else None
+            if job is not None and job.story.article_ids:
+                jobs.append(job)
+        outcomes = executor.map(self._analyser, [(job.story, job.articles) for job in jobs])
+        for job, outcome in zip(jobs, outcomes, strict=True):  # failures come back as values
             for error in outcome.errors:
                 self._fail(ExtractionFailure(error.what, error.reason))
-            if outcome.analysis is not None:
-                self.repo.save_analysis(outcome.analysis)
+            if outcome.analysis is not None:  # not over a story another writer changed meanwhile
+                self.repo.save_analysis_if_current(outcome.analysis, job.seen)
         self.report.analysed += len(jobs)
         self.progress("analyse", self.report.analysed, self.report.analysed + len(self._stale))
 

@@ -25,7 +25,7 @@ from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
 from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
-from newsprism.store.repository import Repository, StoryChange
+from newsprism.store.repository import AnalysisJob, Repository, StoreMark, StoryChange
 from newsprism.stories import Assignment, StoryGrouper, story_id_for
 
 Progress = Callable[[str, int, int], None]
@@ -394,6 +394,8 @@ class RefreshReport:
 
     analysed: list[str] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    """Stories another writer changed while they were analysed: left stale, not overwritten."""
 
 
 @dataclass
@@ -418,6 +420,7 @@ class Ingestor:
     def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         self.repo = repo
         self.settings = settings or Settings()
+        self._mark = repo.store_mark()  # before the restore: a write in between is caught up
         self.grouper = _restored(repo)
 
     def _rebuild_grouper(self) -> None:
@@ -439,9 +442,12 @@ class Ingestor:
     ) -> IngestReport:
         report = IngestReport()
         ordered = by_publication(articles)
-        for done, article in enumerate(ordered, start=1):
-            self._ingest_one(article, report)
-            progress("group", done, len(ordered))
+        with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
+            self.grouper = catch_up(self.repo, self.grouper, self._mark)
+            for done, article in enumerate(ordered, start=1):
+                self._ingest_one(article, report)
+                progress("group", done, len(ordered))
+            self._mark = self.repo.store_mark()
         report.stories = {self.repo.resolve_story_id(s) for s in report.stories}
         if analyse:
             refreshed = self.refresh_analyses(progress=progress)
@@ -478,6 +484,32 @@ class Ingestor:
         return refresh_analyses(self.repo, self.settings, progress=progress)
 
 
+def catch_up(repo: Repository, grouper: StoryGrouper, mark: StoreMark) -> StoryGrouper:
+    """The grouper brought up to date with what other writers stored since ``mark``.
+
+    Call it holding ``repo.grouping_lock()``, before grouping a batch: then every writer decides
+    against the same stories, as if the writers had run one after the other. Articles others
+    added are replayed into the grouper (``restore``: their stories as stored, not re-decided);
+    if others merged or split stories the grouper knows, it is rebuilt from the store, which is
+    rarer and costs a full replay.
+    """
+    changes = repo.changes_since(mark)
+    if changes.reshaped:
+        return _restored(repo)
+    unseen = [(article, story) for article, story in changes.memberships if not _knows(grouper, article.id)]
+    if unseen:
+        grouper.restore(unseen)
+    return grouper
+
+
+def _knows(grouper: StoryGrouper, article_id: str) -> bool:
+    try:
+        grouper.story_of(article_id)
+    except KeyError:
+        return False
+    return True
+
+
 def _restored(repo: Repository) -> StoryGrouper:
     """A grouper rebuilt from the store, with the editors' splits kept apart."""
     grouper = StoryGrouper()
@@ -505,6 +537,15 @@ def split_story(
     key entities), stored with a story event and an audit row in one transaction, re-analysed,
     and kept apart by every later ingest.
     """
+    with repo.grouping_lock():  # a writer grouping meanwhile must see the split (#16.5)
+        kept_story, new_story = _split_locked(repo, story_id, article_ids, actor)
+    refresh_analyses(repo, settings or Settings())
+    return kept_story, new_story
+
+
+def _split_locked(
+    repo: Repository, story_id: str, article_ids: Sequence[str], actor: str
+) -> tuple[Story, Story]:
     resolved = repo.resolve_story_id(story_id)
     members = repo.articles_for_story(resolved)
     if not members:
@@ -527,7 +568,6 @@ def split_story(
     grouper.restore([*((a, resolved) for a in kept), *((a, new_id) for a in moved)])
     kept_story, new_story = grouper.story(resolved), grouper.story(new_id)
     repo.apply_split(kept_story, new_story, actor)
-    refresh_analyses(repo, settings or Settings())
     return kept_story, new_story
 
 
@@ -549,25 +589,29 @@ def refresh_analyses(
     if story_ids is not None:
         wanted = set(story_ids)
         stale = [s for s in stale if s in wanted]
-    jobs: list[tuple[Story, list[Article]]] = []
-    for story_id in stale:
-        story = repo.get_story(story_id)
-        if story is not None:
-            jobs.append((story, repo.articles_for_story(story.id)))
+    read = [repo.analysis_job(story_id) for story_id in stale]
+    jobs = [job for job in read if job is not None]
     report = RefreshReport()
-    for outcome in analyse_jobs(jobs, settings, progress):
+    outcomes = analyse_jobs([(job.story, job.articles) for job in jobs], settings, progress)
+    for job, outcome in zip(jobs, outcomes, strict=True):
         report.errors.extend(outcome.errors)
         if outcome.analysis is not None:
-            try:
-                repo.save_analysis(outcome.analysis)
-            except Exception as exc:  # e.g. a value the database refuses: this story only
-                what = f"story {outcome.story_id}"
-                report.errors.append(ItemError.capture(what, "saving the analysis", exc))
-            else:
-                report.analysed.append(outcome.story_id)
-                continue
-        repo.record_analysis_error(outcome.story_id, report.errors[-1].reason)
+            _save_outcome(repo, job, outcome.analysis, report)
+        else:
+            repo.record_analysis_error(outcome.story_id, report.errors[-1].reason)
     return report
+
+
+def _save_outcome(repo: Repository, job: AnalysisJob, analysis: Analysis, report: RefreshReport) -> None:
+    """Store one analysis unless its story changed meanwhile (another writer added an article:
+    the story stays stale and is analysed again, see ``save_analysis_if_current``)."""
+    try:
+        stored = repo.save_analysis_if_current(analysis, job.seen)
+    except Exception as exc:  # e.g. a value the database refuses: this story only
+        report.errors.append(ItemError.capture(f"story {job.story.id}", "saving the analysis", exc))
+        repo.record_analysis_error(job.story.id, report.errors[-1].reason)
+        return
+    (report.analysed if stored is not None else report.superseded).append(job.story.id)
 
 
 def _story_change(grouper: StoryGrouper, assignment: Assignment) -> StoryChange:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -37,6 +38,7 @@ from newsprism.model import Analysis, Article, QuickRead, Story
 from newsprism.serialize import from_jsonable, to_jsonable
 from newsprism.store import schema
 from newsprism.store.database import make_engine, migrate
+from newsprism.store.locks import grouping_lock
 
 
 def utcnow() -> datetime:
@@ -57,6 +59,36 @@ class StoryChange:
     stories: list[Story]
     redirects: dict[str, str]
     events: list[tuple[str, str, dict[str, Any]]]  # (story_id, kind, detail)
+
+
+@dataclass(frozen=True)
+class StoreMark:
+    """How far a writer's grouper has seen the store: the newest story event and article."""
+
+    event_id: int
+    ingested_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """What other writers stored after a ``StoreMark`` (see ``Repository.changes_since``)."""
+
+    memberships: list[tuple[Article, str]]
+    reshaped: bool  # a merge or split: stories the grouper knows changed, not just grew
+
+
+@dataclass(frozen=True)
+class AnalysisJob:
+    """A stale story to analyse, with the ``updated_at`` it had when it was read."""
+
+    story: Story
+    articles: list[Article]
+    seen: Any
+
+
+# stored ``ingested_at`` values come from writers' clocks; a catch-up looks back this far before
+# its mark (and skips articles it knows), so a little clock skew between hosts loses nothing
+CATCH_UP_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -201,6 +233,7 @@ class Repository:
             for story in change.stories:
                 self._assign_members(conn, story)
             self._apply_redirects(conn, change.redirects)
+            self._count_members(conn, [story.id for story in change.stories])
             for story_id, kind, detail in change.events:
                 conn.execute(
                     insert(schema.story_events).values(
@@ -208,6 +241,31 @@ class Repository:
                     )
                 )
         return True
+
+    # ---- concurrent writers ------------------------------------------------------------------
+    def grouping_lock(self) -> AbstractContextManager[None]:
+        """The lock a writer holds while it groups and stores (``store.locks``): one decider
+        at a time across processes."""
+        return grouping_lock(self.engine)
+
+    def store_mark(self) -> StoreMark:
+        """The newest story event id and article ``ingested_at`` (read under the lock, this is
+        exactly what the holder has seen once its batch is stored)."""
+        e, a = schema.story_events, schema.articles
+        with self.engine.connect() as conn:
+            event_id = conn.execute(select(func.max(e.c.id))).scalar_one_or_none()
+            newest = conn.execute(select(func.max(a.c.ingested_at))).scalar_one_or_none()
+        return StoreMark(int(event_id or 0), as_utc(newest))
+
+    def changes_since(self, mark: StoreMark) -> StoreChanges:
+        """Articles other writers stored since ``mark`` (with a margin: callers skip the ones
+        they know), and whether any of them merged or split stories."""
+        e = schema.story_events
+        reshaping = select(e.c.id).where(e.c.id > mark.event_id, e.c.kind.in_(("merge", "split"))).limit(1)
+        since = mark.ingested_at - CATCH_UP_MARGIN if mark.ingested_at is not None else None
+        with self.engine.connect() as conn:
+            reshaped = conn.execute(reshaping).first() is not None
+        return StoreChanges(list(self.iter_memberships(since=since)), reshaped)
 
     def apply_split(self, kept: Story, split_off: Story, actor: str) -> None:
         """Store an editor's split in one transaction: both parts, a story event, an audit row.
@@ -220,6 +278,7 @@ class Repository:
             for story in (kept, split_off):
                 self._upsert_story(conn, story)
                 self._assign_members(conn, story)
+            self._count_members(conn, [kept.id, split_off.id])
             conn.execute(
                 insert(schema.story_events).values(
                     story_id=kept.id, kind="split", detail=detail, created_at=utcnow()
@@ -302,6 +361,7 @@ class Repository:
                 self._assign_members(conn, story)
             for old, new in redirects:
                 self._apply_redirects(conn, {old: new})
+            self._count_members(conn, list(stories))
             if events:
                 conn.execute(insert(schema.story_events), events)
             if units:
@@ -335,11 +395,17 @@ class Repository:
     def _articles_query(story_id: str) -> Any:
         return _ARTICLES.params(story_id=story_id)
 
-    def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
-        """Every stored article with its story id, oldest first (to rebuild the grouper)."""
+    def iter_memberships(
+        self, batch: int = 2000, *, since: datetime | None = None
+    ) -> Iterator[tuple[Article, str]]:
+        """Every stored article with its story id, oldest first (to rebuild the grouper);
+        only those ingested at or after ``since`` if given (a catch-up)."""
+        a = schema.articles
+        stored = select(a).where(a.c.story_id.is_not(None))
+        if since is not None:
+            stored = stored.where(a.c.ingested_at >= since)
         query = (
-            select(schema.articles)
-            .where(schema.articles.c.story_id.is_not(None))
+            stored
             .order_by(schema.articles.c.published_at, schema.articles.c.ingested_at, schema.articles.c.id)
             .execution_options(yield_per=batch)
         )
@@ -570,35 +636,67 @@ class Repository:
         This is what sends a reviewed summary back to review when a new article changes it.
         Returns the Quick Read as stored (with its version and status).
         """
+        with self.engine.begin() as conn:
+            return self._store_analysis(conn, analysis)
+
+    def analysis_job(self, story_id: str) -> AnalysisJob | None:
+        """A story with its articles for analysis, and the ``updated_at`` it had when read
+        (read first, so any later change to the story or its members moves it)."""
+        s = schema.stories
+        with self.engine.connect() as conn:
+            seen = conn.execute(select(s.c.updated_at).where(s.c.id == story_id)).scalar_one_or_none()
+        story = self.get_story(story_id) if seen is not None else None
+        if story is None:
+            return None
+        return AnalysisJob(story, self.articles_for_story(story.id), seen)
+
+    def save_analysis_if_current(self, analysis: Analysis, seen: Any) -> QuickRead | None:
+        """``save_analysis`` unless the story changed since ``seen`` (its ``updated_at`` when
+        the job was read) or another writer already stored an analysis of this version.
+
+        Why: with concurrent writers, an analysis of a story's old members must not overwrite
+        the story after another writer added an article; the story stays stale and is analysed
+        again. The claim is one conditional UPDATE at the start of the transaction, so two
+        writers saving the same story cannot both pass it (and cannot race on the Quick Read
+        version). Returns None when nothing was stored.
+        """
+        s = schema.stories
+        claim = (
+            update(s)
+            .where(s.c.id == analysis.story_id, s.c.updated_at == seen, s.c.analysis_stale.is_(True))
+            .values(analysis_stale=False)
+        )
+        with self.engine.begin() as conn:
+            if conn.execute(claim).rowcount != 1:
+                return None
+            return self._store_analysis(conn, analysis)
+
+    def _store_analysis(self, conn: Connection, analysis: Analysis) -> QuickRead:
         qr = analysis.quick_read
         bullets = to_jsonable(qr.bullets)
-        with self.engine.begin() as conn:
-            latest = self._latest_quick_reads(conn, [analysis.story_id]).get(analysis.story_id)
-            if latest is None or to_jsonable(latest.bullets) != bullets or latest.method != qr.method:
-                version = (latest.version + 1) if latest else 1
-                conn.execute(
-                    insert(schema.quick_reads).values(
-                        story_id=analysis.story_id,
-                        version=version,
-                        method=qr.method,
-                        status="draft",
-                        bullets=bullets,
-                        created_at=utcnow(),
-                    )
-                )
-                stored = QuickRead(analysis.story_id, qr.bullets, qr.method, "draft", version)
-            else:
-                stored = latest
-            data = to_jsonable(analysis)
-            data["quick_read"] = to_jsonable(stored)
-            a = schema.analyses
-            conn.execute(delete(a).where(a.c.story_id == analysis.story_id))
-            conn.execute(insert(a).values(story_id=analysis.story_id, data=data, computed_at=utcnow()))
+        latest = self._latest_quick_reads(conn, [analysis.story_id]).get(analysis.story_id)
+        if latest is None or to_jsonable(latest.bullets) != bullets or latest.method != qr.method:
+            version = (latest.version + 1) if latest else 1
             conn.execute(
-                update(schema.stories)
-                .where(schema.stories.c.id == analysis.story_id)
-                .values(analysis_stale=False)
+                insert(schema.quick_reads).values(
+                    story_id=analysis.story_id,
+                    version=version,
+                    method=qr.method,
+                    status="draft",
+                    bullets=bullets,
+                    created_at=utcnow(),
+                )
             )
+            stored = QuickRead(analysis.story_id, qr.bullets, qr.method, "draft", version)
+        else:
+            stored = latest
+        data = to_jsonable(analysis)
+        data["quick_read"] = to_jsonable(stored)
+        a = schema.analyses
+        conn.execute(delete(a).where(a.c.story_id == analysis.story_id))
+        conn.execute(insert(a).values(story_id=analysis.story_id, data=data, computed_at=utcnow()))
+        stories = schema.stories
+        conn.execute(update(stories).where(stories.c.id == analysis.story_id).values(analysis_stale=False))
         return stored
 
     def get_analysis(self, story_id: str) -> Analysis | None:
@@ -641,6 +739,16 @@ class Repository:
                 .where(schema.articles.c.id.in_(story.article_ids))
                 .values(story_id=story.id)
             )
+
+    @staticmethod
+    def _count_members(conn: Connection, story_ids: Sequence[str]) -> None:
+        """Set ``article_count`` from the member rows (not from the writer's own view of the
+        story), in the transaction that changed the members: a stored count always matches."""
+        if not story_ids:
+            return
+        s, a = schema.stories, schema.articles
+        members = select(func.count()).where(a.c.story_id == s.c.id).scalar_subquery()
+        conn.execute(update(s).where(s.c.id.in_(sorted(set(story_ids)))).values(article_count=members))
 
     def _apply_redirects(self, conn: Connection, redirects: dict[str, str]) -> None:
         r = schema.story_redirects
