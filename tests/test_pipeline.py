@@ -10,6 +10,7 @@ from newsprism.analysis.grounding import check_bullet
 from newsprism.config import Settings
 from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import Ingestor, analyse_pages, extract_pages, parallel_map
+from newsprism.serialize import contract_from_records, story_contract
 from newsprism.sources.files import load_pages
 from newsprism.store.repository import Repository
 
@@ -40,6 +41,10 @@ def test_one_shot_and_stored_runs_group_the_same_way(repo: Repository) -> None:
     for story_id in stored:
         analysis = repo.get_analysis(story_id)
         assert analysis is not None and analysis.quick_read.bullets
+        # the API's contract from the stored JSON equals the contract of the decoded analysis
+        record, found = repo.load_story_record(story_id), repo.load_story(story_id)
+        assert record is not None and found is not None
+        assert contract_from_records(record.story, record.articles, record.analysis) == story_contract(*found)
 
 
 def test_restart_resumes_with_the_same_stories(repo: Repository) -> None:

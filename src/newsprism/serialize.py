@@ -170,7 +170,21 @@ def story_contract(story: Story, articles: list[Article], analysis: Analysis | N
     Kept deliberately small and stable (see README, "JSON contract"): richer fields live under
     ``comparison`` so the core keys never change shape.
     """
-    by_id = {a.id: a for a in articles}
+    fields = ("id", "source", "url", "outlet", "title", "published_at")
+    listing = [{name: getattr(a, name) for name in fields} for a in articles]
+    return contract_from_records(story, listing, to_jsonable(analysis) if analysis is not None else None)
+
+
+def contract_from_records(
+    story: Story, articles: list[dict[str, Any]], analysis: dict[str, Any] | None
+) -> dict[str, Any]:
+    """``story_contract`` from JSON-shaped parts: article listing dicts (id, source, url,
+    outlet, title, published_at) and the analysis as ``to_jsonable`` (and the store) shape it.
+
+    The JSON API builds its answer from the stored analysis JSON directly: decoding it into
+    dataclasses only to encode it again was most of an API request's cost.
+    """
+    by_id = {a["id"]: a for a in articles}
     members = [by_id[i] for i in story.article_ids if i in by_id]
     out: dict[str, Any] = {
         "id": story.id,
@@ -178,11 +192,11 @@ def story_contract(story: Story, articles: list[Article], analysis: Analysis | N
         "outlets": story.outlets,
         "articles": [
             {
-                "id": a.id,
-                "source": a.url or a.source,
-                "outlet": a.outlet,
-                "title": a.title,
-                "published_at": a.published_at.isoformat() if a.published_at else None,
+                "id": a["id"],
+                "source": a["url"] or a["source"],
+                "outlet": a["outlet"],
+                "title": a["title"],
+                "published_at": a["published_at"].isoformat() if a["published_at"] else None,
             }
             for a in members
         ],
@@ -191,36 +205,39 @@ def story_contract(story: Story, articles: list[Article], analysis: Analysis | N
         out["quick_read"] = None
         out["facts"] = []
         return out
-    qr = analysis.quick_read
+    qr = analysis["quick_read"]
     out["quick_read"] = {
-        "method": qr.method,
-        "status": qr.status,
-        "version": qr.version,
+        "method": qr["method"],
+        "status": qr["status"],
+        "version": qr["version"],
         "bullets": [
             {
-                "text": b.text,
-                "outlets": b.outlets,
-                "facts": b.fact_ids,
-                "citations": [{"article": c.article_id, "sentence": c.sentence} for c in b.citations],
-                "disagreeing": to_jsonable(b.disagreeing),
-                "dates": to_jsonable(b.dates),
+                "text": b["text"],
+                "outlets": b.get("outlets", []),
+                "facts": b.get("fact_ids", []),
+                "citations": [
+                    {"article": c["article_id"], "sentence": c["sentence"]} for c in b["citations"]
+                ],
+                "disagreeing": b.get("disagreeing", []),
+                "dates": b.get("dates", []),
             }
-            for b in qr.bullets
+            for b in qr["bullets"]
         ],
     }
     out["facts"] = [
         {
-            "id": f.id,
-            "kind": f.kind,
-            "outlets": f.outlets,
-            "sentences": [{"article": s.article_id, "text": s.text} for s in f.sentences],
-            "nearest_misses": to_jsonable(f.nearest_misses),
+            "id": f["id"],
+            "kind": f["kind"],
+            "outlets": f["outlets"],
+            "sentences": [{"article": r["article_id"], "text": r["text"]} for r in f["sentences"]],
+            "nearest_misses": f.get("nearest_misses", []),
         }
-        for f in analysis.facts
+        for f in analysis["facts"]
     ]
+    # fields added to the model later default as decoding would (rows stored before them)
     out["comparison"] = {
-        "quotes": to_jsonable(analysis.quotes),
-        "discrepancies": to_jsonable(analysis.discrepancies),
-        "framing": to_jsonable(analysis.framing),
+        "quotes": analysis.get("quotes", []),
+        "discrepancies": analysis.get("discrepancies", []),
+        "framing": analysis.get("framing", {}),
     }
     return out

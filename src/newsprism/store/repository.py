@@ -111,11 +111,37 @@ class StorySummary:
     quick_read_status: str | None
 
 
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story for the JSON API: articles as listing dicts (``LISTING_COLUMNS``, with
+    ``published_at`` in the page's own offset) and the analysis as its stored JSON."""
+
+    story: Story
+    articles: list[dict[str, Any]]
+    analysis: dict[str, Any] | None
+
+
 _ARTICLE_COLUMNS = [c.name for c in schema.articles.columns if c.name not in {"story_id", "ingested_at"}]
 
 
 
-def _page_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[Any]]:
+# what a story's JSON lists of each article (``serialize.contract_from_records``), no body
+LISTING_COLUMNS = (
+    "id",
+    "source",
+    "url",
+    "outlet",
+    "title",
+    "published_at",
+    "published_offset_minutes",
+    "authors",
+    "read_time_minutes",
+    "syndicated",
+    "agency",
+)
+
+
+def _page_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[Any], Select[Any]]:
     """The story page's statements, built once with a bound ``story_id``.
 
     Building a SQLAlchemy statement costs more than running it on SQLite (~0.5 ms against
@@ -140,10 +166,12 @@ def _page_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[An
         newest.with_only_columns(q.c.version).scalar_subquery(),
         newest.with_only_columns(q.c.status).scalar_subquery(),
     ).where(s.c.id == sid)
-    return story_row, articles, analysis, stamp
+    listing = select(*(a.c[name] for name in LISTING_COLUMNS)).where(a.c.story_id == sid)
+    listing = listing.order_by(a.c.published_at, a.c.id)
+    return story_row, articles, analysis, stamp, listing
 
 
-_STORY_ROW, _ARTICLES, _ANALYSIS, _STAMP = _page_statements()
+_STORY_ROW, _ARTICLES, _ANALYSIS, _STAMP, _LISTING = _page_statements()
 
 
 class _DirectSelect:
@@ -536,7 +564,7 @@ class Repository:
         On SQLite the three statements run directly on the driver connection (``_DirectSelect``).
         """
         if self._direct is not None:
-            story_q, articles_q, analysis_q, _stamp = self._direct
+            story_q, articles_q, analysis_q = self._direct[:3]
             raw = self.engine.raw_connection()
             try:
                 row = story_q.first(raw.driver_connection, story_id)
@@ -557,6 +585,36 @@ class Repository:
             articles = [_article_from_row(r) for r in conn.execute(self._articles_query(row.id))]
             analysis = self._analysis(conn, row.id)
         return _story_from_row(row, [a.id for a in articles]), articles, analysis
+
+    def load_story_record(self, story_id: str) -> StoryRecord | None:
+        """A story as the JSON API serves it: the story, each article's listing fields (no
+        body) and the analysis JSON as stored, with its newest Quick Read; merge redirects
+        followed as in ``load_story``.
+
+        Why not ``load_story``: decoding the analysis and three whole articles into dataclasses,
+        only to encode them back into JSON, was most of the CPU an API request cost.
+        """
+        if self._direct is not None:
+            story_q, _articles, analysis_q, _stamp, listing_q = self._direct
+            raw = self.engine.raw_connection()
+            try:
+                dbapi = raw.driver_connection
+                row = story_q.first(dbapi, story_id)
+                if row is not None and row.article_count:
+                    found = listing_q.all(dbapi, row.id)
+                    return _story_record(row, found, analysis_q.first(dbapi, row.id))
+            finally:
+                raw.close()
+        with self.engine.connect() as conn:
+            row = self._story_row(conn, story_id)
+            if row is None or not row.article_count:
+                target = self._resolve(conn, story_id)
+                row = self._story_row(conn, target) if target != story_id else row
+            if row is None:
+                return None
+            listed: Sequence[Any] = conn.execute(_LISTING, {"story_id": row.id}).all()
+            analysis = conn.execute(_ANALYSIS, {"story_id": row.id}).first()
+        return _story_record(row, listed, analysis)
 
     def story_stamp(self, story_id: str) -> tuple[Any, ...] | None:
         """What a story page's content depends on, in one cheap query; None for an unknown id.
@@ -871,6 +929,36 @@ def _story_from_row(row: Row[Any], article_ids: list[str]) -> Story:
         last_updated=as_utc(row.last_updated),
         syndication_groups=[list(g) for g in row.syndication_groups],
     )
+
+
+def _story_record(row: Any, listed: Sequence[Any], analysis_row: Any) -> StoryRecord:
+    articles = [_listing(r) for r in listed]
+    story = _story_from_row(row, [a["id"] for a in articles])
+    return StoryRecord(story, articles, _analysis_data(analysis_row))
+
+
+def _listing(row: Any) -> dict[str, Any]:
+    out = {name: getattr(row, name) for name in LISTING_COLUMNS}
+    published, offset = as_utc(out.pop("published_at")), out.pop("published_offset_minutes")
+    out["published_at"] = _in_offset(published, offset) if published and offset is not None else published
+    return out
+
+
+def _analysis_data(row: Any) -> dict[str, Any] | None:
+    """An ``_ANALYSIS`` row as JSON: the stored analysis with its newest Quick Read version
+    (what ``_analysis_from_row`` decodes, left undecoded)."""
+    if row is None:
+        return None
+    data = dict(row.data)
+    if row.version is not None:
+        data["quick_read"] = {
+            "story_id": row.story_id,
+            "bullets": row.bullets,
+            "method": row.method,
+            "status": row.status,
+            "version": row.version,
+        }
+    return data
 
 
 def _analysis_from_row(row: Any) -> Analysis | None:

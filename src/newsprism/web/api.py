@@ -19,12 +19,11 @@ from newsprism.newsroom.feedback import Vote, parse_vote, voter_key
 from newsprism.newsroom.review import ReviewError, status_label
 from newsprism.newsroom.users import has_role
 from newsprism.pipeline import SplitError, split_story
-from newsprism.serialize import story_contract, to_jsonable
+from newsprism.serialize import contract_from_records, from_jsonable, to_jsonable
 from newsprism.store.newsroom import VersionRecord
 from newsprism.store.repository import StorySummary
 from newsprism.web.app import WebContext, context
 from newsprism.web.changes import changes_since
-from newsprism.web.pages import load_story
 from newsprism.web.security import CSRF_HEADER
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -188,17 +187,26 @@ async def get_story(request: Request, story_id: str) -> Response:
 
 
 def _story_json(ctx: WebContext, story_id: str) -> dict[str, Any]:
-    story, articles, analysis = load_story(ctx, story_id)
-    if analysis is not None:
-        analysis.quick_read = _visible(ctx, analysis.quick_read)
-    out = story_contract(story, articles, analysis)
+    """The public contract plus each article's byline and read time, built from the stored JSON
+    (``Repository.load_story_record``); a pending edit is swapped for the version readers see."""
+    record = ctx.repo.load_story_record(story_id)
+    if record is None:
+        raise HTTPException(404, "no such story")
+    analysis = record.analysis
+    if analysis is not None and analysis["quick_read"]["status"] == "pending":
+        qr = _visible(ctx, from_jsonable(QuickRead, analysis["quick_read"]))
+        analysis = {**analysis, "quick_read": to_jsonable(qr)}
+    out = contract_from_records(record.story, record.articles, analysis)
     if out.get("quick_read"):
         out["quick_read"]["label"] = status_label(out["quick_read"]["status"])
-    by_id = {a.id: a for a in articles}
+    by_id = {a["id"]: a for a in record.articles}
     for item in out["articles"]:
         a = by_id[item["id"]]
         item.update(
-            authors=a.authors, read_time_minutes=a.read_time_minutes, syndicated=a.syndicated, agency=a.agency
+            authors=a["authors"],
+            read_time_minutes=a["read_time_minutes"],
+            syndicated=a["syndicated"],
+            agency=a["agency"],
         )
     return out
 
