@@ -496,9 +496,9 @@ def catch_up(repo: Repository, grouper: StoryGrouper, mark: StoreMark) -> StoryG
     changes = repo.changes_since(mark)
     if changes.reshaped:
         return _restored(repo)
-    unseen = [(article, story) for article, story in changes.memberships if not _knows(grouper, article.id)]
+    unseen = [article_id for article_id in changes.article_ids if not _knows(grouper, article_id)]
     if unseen:
-        grouper.restore(unseen)
+        grouper.restore(repo.memberships_of(unseen))
     return grouper
 
 

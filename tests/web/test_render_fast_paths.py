@@ -13,7 +13,7 @@ def test_direct_sqlite_reads_match_sqlalchemy(world: World) -> None:
     repo = world.repo
     if repo._direct is None:  # PostgreSQL runs the SQLAlchemy statements only
         return
-    story_q, articles_q, analysis_q, stamp_q = repo._direct
+    story_q, articles_q, analysis_q, stamp_q, listing_q = repo._direct
     raw = repo.engine.raw_connection()
     try:
         with repo.engine.connect() as conn:
@@ -34,9 +34,10 @@ def test_direct_sqlite_reads_match_sqlalchemy(world: World) -> None:
                 ]
                 for fast, slow in pairs:
                     assert (None if fast is None else tuple(fast)) == (None if slow is None else tuple(slow))
-                fast_rows = articles_q.all(raw.driver_connection, sid)
-                slow_rows = conn.execute(repository._ARTICLES, {"story_id": sid}).all()
-                assert [tuple(r) for r in fast_rows] == [tuple(r) for r in slow_rows]
+                for fast_q, slow_q in ((articles_q, repository._ARTICLES), (listing_q, repository._LISTING)):
+                    fast_rows = fast_q.all(raw.driver_connection, sid)
+                    slow_rows = conn.execute(slow_q, {"story_id": sid}).all()
+                    assert [tuple(r) for r in fast_rows] == [tuple(r) for r in slow_rows]
     finally:
         raw.close()
 

@@ -73,7 +73,7 @@ class StoreMark:
 class StoreChanges:
     """What other writers stored after a ``StoreMark`` (see ``Repository.changes_since``)."""
 
-    memberships: list[tuple[Article, str]]
+    article_ids: list[str]  # stored since the mark (with a margin), in a story
     reshaped: bool  # a merge or split: stories the grouper knows changed, not just grew
 
 
@@ -286,14 +286,29 @@ class Repository:
         return StoreMark(int(event_id or 0), as_utc(newest))
 
     def changes_since(self, mark: StoreMark) -> StoreChanges:
-        """Articles other writers stored since ``mark`` (with a margin: callers skip the ones
-        they know), and whether any of them merged or split stories."""
-        e = schema.story_events
+        """Ids of the articles stored since ``mark`` (with a margin: callers skip the ones they
+        know, then read the rest with ``memberships_of``), and whether any writer merged or
+        split stories since."""
+        e, a = schema.story_events, schema.articles
         reshaping = select(e.c.id).where(e.c.id > mark.event_id, e.c.kind.in_(("merge", "split"))).limit(1)
-        since = mark.ingested_at - CATCH_UP_MARGIN if mark.ingested_at is not None else None
+        stored = select(a.c.id).where(a.c.story_id.is_not(None))
+        if mark.ingested_at is not None:
+            stored = stored.where(a.c.ingested_at >= mark.ingested_at - CATCH_UP_MARGIN)
         with self.engine.connect() as conn:
             reshaped = conn.execute(reshaping).first() is not None
-        return StoreChanges(list(self.iter_memberships(since=since)), reshaped)
+            ids = list(conn.execute(stored).scalars())
+        return StoreChanges(ids, reshaped)
+
+    def memberships_of(self, article_ids: Sequence[str]) -> list[tuple[Article, str]]:
+        """These stored articles with their story ids (what a catch-up replays)."""
+        a = schema.articles
+        out: list[tuple[Article, str]] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(article_ids), 500):
+                chunk = article_ids[start : start + 500]
+                rows = conn.execute(select(a).where(a.c.id.in_(chunk), a.c.story_id.is_not(None)))
+                out += [(_article_from_row(row), row.story_id) for row in rows]
+        return out
 
     def apply_split(self, kept: Story, split_off: Story, actor: str) -> None:
         """Store an editor's split in one transaction: both parts, a story event, an audit row.
@@ -423,17 +438,11 @@ class Repository:
     def _articles_query(story_id: str) -> Any:
         return _ARTICLES.params(story_id=story_id)
 
-    def iter_memberships(
-        self, batch: int = 2000, *, since: datetime | None = None
-    ) -> Iterator[tuple[Article, str]]:
-        """Every stored article with its story id, oldest first (to rebuild the grouper);
-        only those ingested at or after ``since`` if given (a catch-up)."""
-        a = schema.articles
-        stored = select(a).where(a.c.story_id.is_not(None))
-        if since is not None:
-            stored = stored.where(a.c.ingested_at >= since)
+    def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
+        """Every stored article with its story id, oldest first (to rebuild the grouper)."""
         query = (
-            stored
+            select(schema.articles)
+            .where(schema.articles.c.story_id.is_not(None))
             .order_by(schema.articles.c.published_at, schema.articles.c.ingested_at, schema.articles.c.id)
             .execution_options(yield_per=batch)
         )
@@ -563,28 +572,12 @@ class Repository:
         Quick Read); merge redirects are followed only when the id is not a live story.
         On SQLite the three statements run directly on the driver connection (``_DirectSelect``).
         """
-        if self._direct is not None:
-            story_q, articles_q, analysis_q = self._direct[:3]
-            raw = self.engine.raw_connection()
-            try:
-                row = story_q.first(raw.driver_connection, story_id)
-                if row is not None and row.article_count:
-                    arows = articles_q.all(raw.driver_connection, row.id)
-                    arow = analysis_q.first(raw.driver_connection, row.id)
-                    articles = [_article_from_row(r) for r in arows]
-                    return _story_from_row(row, [a.id for a in articles]), articles, _analysis_from_row(arow)
-            finally:
-                raw.close()
-        with self.engine.connect() as conn:
-            row = self._story_row(conn, story_id)
-            if row is None or not row.article_count:
-                target = self._resolve(conn, story_id)
-                row = self._story_row(conn, target) if target != story_id else row
-            if row is None:
-                return None
-            articles = [_article_from_row(r) for r in conn.execute(self._articles_query(row.id))]
-            analysis = self._analysis(conn, row.id)
-        return _story_from_row(row, [a.id for a in articles]), articles, analysis
+        found = self._story_rows(story_id, listing=False)
+        if found is None:
+            return None
+        row, members, analysis_row = found
+        articles = [_article_from_row(r) for r in members]
+        return _story_from_row(row, [a.id for a in articles]), articles, _analysis_from_row(analysis_row)
 
     def load_story_record(self, story_id: str) -> StoryRecord | None:
         """A story as the JSON API serves it: the story, each article's listing fields (no
@@ -594,15 +587,21 @@ class Repository:
         Why not ``load_story``: decoding the analysis and three whole articles into dataclasses,
         only to encode them back into JSON, was most of the CPU an API request cost.
         """
+        found = self._story_rows(story_id, listing=True)
+        return None if found is None else _story_record(*found)
+
+    def _story_rows(self, story_id: str, *, listing: bool) -> tuple[Any, Sequence[Any], Any] | None:
+        """The story row (redirects followed when the id is no live story), its article rows
+        (whole, or ``LISTING_COLUMNS``) and its analysis row; three queries on one connection."""
         if self._direct is not None:
-            story_q, _articles, analysis_q, _stamp, listing_q = self._direct
+            story_q, articles_q, analysis_q, _stamp, listing_q = self._direct
+            members_q = listing_q if listing else articles_q
             raw = self.engine.raw_connection()
             try:
                 dbapi = raw.driver_connection
                 row = story_q.first(dbapi, story_id)
                 if row is not None and row.article_count:
-                    found = listing_q.all(dbapi, row.id)
-                    return _story_record(row, found, analysis_q.first(dbapi, row.id))
+                    return row, members_q.all(dbapi, row.id), analysis_q.first(dbapi, row.id)
             finally:
                 raw.close()
         with self.engine.connect() as conn:
@@ -612,9 +611,8 @@ class Repository:
                 row = self._story_row(conn, target) if target != story_id else row
             if row is None:
                 return None
-            listed: Sequence[Any] = conn.execute(_LISTING, {"story_id": row.id}).all()
-            analysis = conn.execute(_ANALYSIS, {"story_id": row.id}).first()
-        return _story_record(row, listed, analysis)
+            members = conn.execute(_LISTING if listing else _ARTICLES, {"story_id": row.id}).all()
+            return row, members, conn.execute(_ANALYSIS, {"story_id": row.id}).first()
 
     def story_stamp(self, story_id: str) -> tuple[Any, ...] | None:
         """What a story page's content depends on, in one cheap query; None for an unknown id.
