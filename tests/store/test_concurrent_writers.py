@@ -3,7 +3,8 @@
 Two real OS processes ingest alternating halves of 400 AllSides articles (the first 400 of the
 date-ordered stream, 137 events over 46 days) into one store, on SQLite and PostgreSQL, both
 grouping at the same moment. Before the grouping lock and catch-up, each grouped against its own
-in-memory state: 159-182 stories instead of one per event, and counts that disagreed with rows.
+in-memory state (the issue's probe: 159-182 stories for 100 events, counts that disagreed with
+rows).
 
 What is asserted, and why not "equal to one process": each writer holds the grouping lock for
 its batch, so the result equals one of the two sequential runs (A then B, or B then A) exactly.
@@ -12,7 +13,9 @@ grouper is an online stream grouper, and the second batch arrives up to 46 days 
 publication order, past its ``reach + retain`` window (17 days), so its articles found new
 stories. A sequential two-batch run in one process differs from the one-shot run the same way
 (B-cubed against it: A then B P=0.975 R=0.687 F1=0.806, 217 stories; B then A F1=0.807, 214
-stories; one shot 136 stories); the test asserts equality with the sequential runs.
+stories; one shot 136 stories, measured with the grouper of this commit; with ``retain_days``
+400 the sequential run has 139 stories, F1 0.959); the test asserts equality with the
+sequential runs.
 """
 
 from __future__ import annotations
@@ -126,9 +129,9 @@ def test_two_writer_processes_group_as_if_one_ran_after_the_other(
         assert repo.count_articles() == ARTICLES  # nothing lost, nothing stored twice
         assert sorted(members) == sorted(expected_ids)  # every article in exactly one story
         assert count_mismatches(repo) == []
+        # exactly one of the sequential runs; the one-shot grouping only where the grouper is
+        # order-independent on this input (it is not at this commit: see the module docstring)
         assert stored in (sequential_runs["A then B"], sequential_runs["B then A"])
-        # not the one-shot grouping: the grouper is order-dependent (see the module docstring)
-        assert sequential_runs["A then B"] != sequential_runs["one shot"]
     finally:
         repo.close()
 
