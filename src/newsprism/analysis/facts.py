@@ -341,7 +341,8 @@ def _nearest_all(
     outlet: dict[str, str],
 ) -> None:
     """Each lone group's nearest miss in every other outlet: the most similar clause's sentence
-    and its cosine. One sparse product for all groups, then a max per outlet column block."""
+    and its cosine. One sparse product for all groups, a max per group's rows, then one argmax
+    per outlet's columns for all groups (not one per group and outlet: 100k in a big story)."""
     if not groups or not units:
         return
     rows = [r for _, group_rows in groups for r in group_rows]
@@ -349,19 +350,22 @@ def _nearest_all(
     columns: dict[str, list[int]] = defaultdict(list)
     for j, unit in enumerate(units):
         columns[outlet[unit.article_id]].append(j)
-    blocks = {name: np.asarray(cols) for name, cols in columns.items()}
-    at = 0
-    for group, group_rows in groups:
-        best = sims[at : at + len(group_rows)].max(axis=0)
-        at += len(group_rows)
+    starts = np.cumsum([0] + [len(group_rows) for _, group_rows in groups[:-1]])
+    best = np.maximum.reduceat(sims, starts, axis=0)  # one row per group: its clauses' maxima
+    picks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name, cols in columns.items():  # per outlet, every group's closest clause at once
+        block = best[:, cols]
+        at = block.argmax(axis=1)
+        picks[name] = (np.asarray(cols)[at], block[np.arange(len(groups)), at])
+    for g, (group, _) in enumerate(groups):
         mine = {outlet[u.article_id] for u in group.units}
-        for name, cols in blocks.items():
+        for name, (where, value) in picks.items():
             if name in mine:
                 continue
-            j = int(cols[int(np.argmax(best[cols]))])
+            j = int(where[g])
             sentence = units[j].sentence
             group.nearest.append(
-                NearMiss(name, units[j].article_id, sentence.text, round(float(best[j]), 3), sentence.index)
+                NearMiss(name, units[j].article_id, sentence.text, round(float(value[g]), 3), sentence.index)
             )
 
 
