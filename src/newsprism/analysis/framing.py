@@ -167,7 +167,8 @@ def framing(
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
         mine = counts[outlet]
-        rest = Counter({w: n - mine[w] for w, n in total.items() if n > mine[w]})
+        # mine.get, not mine[w]: a Counter's missing-key path is slow over a big vocabulary
+        rest = Counter({w: n - mine.get(w, 0) for w, n in total.items() if n > mine.get(w, 0)})
         if not rest:
             continue
         scores = log_odds(mine, rest, prior)
