@@ -157,12 +157,14 @@ def allsides_report(limit: int | None = None) -> dict[str, float]:
     totals: dict[str, list[float]] = {}
     bullets = grounded = events = 0
     counts: list[int] = []
+    lengths: list[int] = []
     for reference, articles in allsides_events(limit):
         annotated = [annotate(a) for a in articles]
         analysis = analyse_story(story_of(annotated), annotated)
         qr = analysis.quick_read.bullets
         counts.append(len(qr))
         bullets += len(qr)
+        lengths.extend(len(b.text.split()) for b in qr)
         grounded += sum(not check_bullet(b.text, b.citations) and bool(b.citations) for b in qr)
         systems = {
             "quickread": " ".join(b.text for b in qr),
@@ -187,6 +189,7 @@ def allsides_report(limit: int | None = None) -> dict[str, float]:
         bullets=bullets,
         grounded_share=grounded / max(bullets, 1),
         mean_bullets=statistics.fmean(counts) if counts else 0.0,
+        median_bullet_words=statistics.median(lengths) if lengths else 0.0,
     )
     return report
 

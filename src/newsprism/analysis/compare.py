@@ -10,17 +10,12 @@ different events' numbers in one long sentence are never compared.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from newsprism.analysis.counts import noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.paraphrase import concepts
-from newsprism.annotate.quantities import compatible, parse_quantity
+from newsprism.analysis.quantities import dates_overlap, figures_agree
 from newsprism.model import AnnotatedArticle, Discrepancy, NumberMention, Quote, QuoteVariants
-
-LOWER_BOUND = {"at least", "more than", "over", "as many as"}
-UPPER_BOUND = {"up to", "at most", "fewer than", "less than"}
-APPROXIMATE = {"about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated"}
 
 
 def _surname(speaker: str | None) -> str:
@@ -58,40 +53,6 @@ def quote_variants(articles: list[AnnotatedArticle], voices: dict[str, str]) -> 
 def _best_speaker(quotes: list[Quote]) -> str | None:
     names = [q.speaker for q in quotes if q.speaker]
     return max(names, key=len) if names else None
-
-
-def counts_agree(a: NumberMention, b: NumberMention) -> bool:
-    """Two counts of one thing can both be true (qualifiers respected)."""
-    qa, qb = parse_quantity(a.text), parse_quantity(b.text)
-    if qa is not None and qb is not None:  # intervals with approximation (annotate.quantities);
-        # the caller has already matched what is counted, by concept
-        return compatible(replace(qa, counted=None), replace(qb, counted=None))
-    assert isinstance(a.value, float) and isinstance(b.value, float)
-    if a.value == b.value:
-        return True
-    for x, y in ((a, b), (b, a)):
-        assert isinstance(x.value, float) and isinstance(y.value, float)
-        if x.qualifier in LOWER_BOUND and y.value >= x.value:
-            return True
-        if x.qualifier in UPPER_BOUND and y.value <= x.value:
-            return True
-        if x.qualifier in APPROXIMATE and abs(y.value - x.value) <= 0.1 * abs(x.value):
-            return True
-    return False
-
-
-def _interval(value: str) -> tuple[str, str] | None:
-    if value.startswith(("relative:", "--")):
-        return None
-    start, _, end = value.partition("/")
-    return start, end or start
-
-
-def _dates_agree(a: NumberMention, b: NumberMention) -> bool:
-    ia, ib = _interval(str(a.value)), _interval(str(b.value))
-    if ia is None or ib is None:
-        return True
-    return ia[0] <= ib[1] and ib[0] <= ia[1]
 
 
 def _mentions(
@@ -160,9 +121,9 @@ def _key(mention: NumberMention) -> str | None:
 def _conflict(a: NumberMention, b: NumberMention) -> str | None:
     """Two mentions of the same kind (both dates, or counts of one thing) that disagree."""
     if a.unit == "date" and b.unit == "date":
-        return None if _dates_agree(a, b) else "date"
+        return "date" if dates_overlap(a, b) is False else None
     if isinstance(a.value, float) and isinstance(b.value, float):
-        return None if counts_agree(a, b) else "number"
+        return None if figures_agree(a, b) else "number"
     return None
 
 

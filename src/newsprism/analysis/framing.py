@@ -57,14 +57,26 @@ _SKIP = CALENDAR | frozenset(WORD_NUMBERS)
 
 
 @lru_cache(maxsize=65536)
+def _word_key(word: str) -> tuple[str, str]:
+    """(case-folded word without 's, its key): the stem of a content word, "" for a stopword,
+    "#" for a word never counted (calendar words, number words, digits). Per word, so a story's
+    vocabulary is classified once, not once per sentence it appears in."""
+    low = word.casefold().removesuffix("'s").removesuffix("’s")
+    if is_stopword(word):
+        return low, ""
+    if low in _SKIP or any(ch.isdigit() for ch in word):
+        return low, "#"
+    return low, stem(word)
+
+
+@lru_cache(maxsize=65536)
 def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
     out: list[Token] = []
     for word in words(text):
-        low = word.casefold().removesuffix("'s").removesuffix("’s")
-        name = word[:1].isupper() and low in names
-        keep = not is_stopword(word) and not name and low not in _SKIP
-        keep = keep and not any(ch.isdigit() for ch in word)
-        out.append((word, stem(word) if keep else ("" if is_stopword(word) else "#")))
+        low, key = _word_key(word)
+        if key not in ("", "#") and word[:1].isupper() and low in names:
+            key = "#"  # a name says who, not how
+        out.append((word, key))
     return tuple(out)
 
 
@@ -155,7 +167,8 @@ def framing(
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
         mine = counts[outlet]
-        rest = Counter({w: n - mine[w] for w, n in total.items() if n > mine[w]})
+        # mine.get, not mine[w]: a Counter's missing-key path is slow over a big vocabulary
+        rest = Counter({w: n - mine.get(w, 0) for w, n in total.items() if n > mine.get(w, 0)})
         if not rest:
             continue
         scores = log_odds(mine, rest, prior)
@@ -221,6 +234,12 @@ class Contrast:
         return bool(meant & self.rest_concepts) and not all(s in self.shared for s in stems)
 
 
+@lru_cache(maxsize=65536)
+def _loaded(phrase: str) -> bool:
+    """Whether a phrase holds a loaded word; outlets share most candidate words, so cached."""
+    return bool(find_loaded(phrase))
+
+
 def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
     """Scored phrases: the log-odds z, plus one for substitution evidence and a half for a
     distinctive modifier of a head noun, less a half where the outlet alternates the
@@ -239,7 +258,7 @@ def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
                 score += 1.0 if ctx.substitution(run) else 0.0
                 score += 0.5 if ctx.modifies(run) else 0.0
                 score -= 0.5 if ctx.variation(run) else 0.0
-                loaded = bool(find_loaded(" ".join(run)))
+                loaded = _loaded(" ".join(run))
                 score += LOADED_BONUS if loaded else 0.0
                 first[term] = len(first)
                 best[term] = FramingTerm(term, round(score, 4), loaded)

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from newsprism.analysis.quantities import APPROX, LOWER, UPPER, quantities
+from newsprism.analysis.quantities import quantities
 from newsprism.annotate.language import words
+from newsprism.annotate.quantities import APPROXIMATE, BELOW, LOWER, UPPER
 
 CATEGORIES = ("number", "negation", "hedge", "attribution", "speaker", "connective", "concessive", "name")
 
@@ -210,7 +211,7 @@ def _family(qualifier: str | None) -> str:
         return "lower"
     if qualifier in UPPER:
         return "upper"
-    return "approx" if qualifier in APPROX else ""
+    return "approx" if qualifier in APPROXIMATE or qualifier in BELOW else ""
 
 
 def _figure_key(mention_text: str, value: object, unit: str | None, qualifier: str | None) -> tuple[str, ...]:

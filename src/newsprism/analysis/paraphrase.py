@@ -13,7 +13,7 @@ from importlib import resources
 
 from newsprism.annotate.language import is_content, stem, words
 
-Phrases = list[tuple[re.Pattern[str], str]]
+Phrases = list[tuple[re.Pattern[str], str, str]]  # pattern, concept, its first word
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +31,8 @@ def _resource() -> tuple[dict[str, str], Phrases]:
         for member in members:
             if " " in member:
                 pattern = r"\b" + r"\s+".join(re.escape(p) for p in member.split()) + r"\b"
-                phrases.append((re.compile(pattern, re.IGNORECASE), head))
+                first = member.split()[0].lower()
+                phrases.append((re.compile(pattern, re.IGNORECASE), head, first))
             else:
                 single.setdefault(stem(member), head)
     phrases.sort(key=lambda item: -len(item[0].pattern))
@@ -46,10 +47,15 @@ def concept(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def concepts(text: str) -> tuple[str, ...]:
-    """Content concepts of a text, multiword paraphrases ("on hold") folded first."""
+    """Content concepts of a text, multiword paraphrases ("on hold") folded first. A phrase is
+    only searched for when its first word occurs in the text: most texts hold none of them, and
+    ~80 regex scans per clause were a third of the alignment's cost."""
     found: list[str] = []
     rest = text
-    for pattern, head in _resource()[1]:
+    lowered = text.lower()
+    for pattern, head, first in _resource()[1]:
+        if first not in lowered:
+            continue
         hits = pattern.findall(rest)
         if hits:
             found.extend([head] * len(hits))

@@ -16,18 +16,19 @@ seed pages: lead-position biases did not help there, centrality did.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsprism.analysis.compare import counts_agree
 from newsprism.analysis.compress import compress, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.grounding import check_bullet, support_problem
 from newsprism.analysis.meaning import keeps_meaning
 from newsprism.analysis.paraphrase import concepts
-from newsprism.analysis.quantities import quantities, supports_quantity, unsupported_numbers
+from newsprism.analysis.quantities import figures_agree, quantities, supports_quantity, unsupported_numbers
 from newsprism.analysis.units import Unit
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import VERBS
@@ -121,7 +122,7 @@ def _outvoted(text: str, unit: Unit, by_voice: dict[str, dict[str, list[NumberMe
             continue
         same = [(a, b) for noun, a in mine for b in theirs.get(noun, ())]
         if same:
-            ok = any(counts_agree(a, b) for a, b in same)
+            ok = any(figures_agree(a, b) for a, b in same)
             agree += ok
             against += not ok
     return against > agree
@@ -150,40 +151,71 @@ def _clause_text(unit: Unit) -> str | None:
     return finish(rest) if _SUBJECT.match(rest) else None
 
 
-def _candidates(group: FactGroup, budget: int) -> list[tuple[float, str, Unit]]:
-    """(score, compressed text, unit) for every usable clause of the fact, best first."""
-    scored: list[tuple[float, str, Unit]] = []
+def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Unit]]:
+    """(score, compressed text, unit) for every usable clause of the fact, best first.
+
+    Lazily: compressing a clause (each cut re-checked for meaning) is the costly step, and a
+    fact of a 50-outlet story has hundreds of clauses of which the caller wants one or two.
+    Every score is at most the clause's bound (centrality, overlap, lead and length terms at
+    their best, no penalties), so clauses are compressed in order of bound, and a scored one
+    is yielded once no clause left can beat it: the same order as scoring them all."""
     counted = _voice_counts(group)
     by_voice: dict[str, set[str]] = {}
     for unit in group.units:
         by_voice.setdefault(unit.voice, set()).update(concepts(unit.text))
     everything = set().union(*by_voice.values()) if by_voice else set()
-    for unit in group.units:
+    pending: list[tuple[float, int, Unit, float]] = []
+    for n, unit in enumerate(group.units):
         others = set().union(*(c for v, c in by_voice.items() if v != unit.voice)) or everything
-        text = _clause_text(unit)
-        if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
-            continue
-        short = compress(text, min(budget, SOFT_WORDS)) or compress(text, budget)
-        if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
-            short = compress(finish(unit.text), budget)
-        if short is not None and not keeps_meaning(unit.sentence.text, short):
-            short = None  # a clause cut from its sentence must not drop what qualifies it
-        if short is not None and not attributed(short):
-            short = _with_speaker(short, unit, group, budget)
-        if short is None or _DANGLING.match(short):
-            continue
-        kept = len(concepts(short)) / max(len(concepts(text)), 1)
-        score = (
-            group.centrality(unit) * kept**KEPT_POWER
-            + 0.1 * _overlap(unit, others)
-            - CLAUSE_LEAD_BIAS * unit.position
-            - 0.2 * bool(_QUOTE.search(short))
-            + LENGTH_WEIGHT * min(word_count(short), 30) / 30
-            - OUTVOTED_PENALTY * _outvoted(short, unit, counted)
-        )
-        scored.append((score, short, unit))
-    scored.sort(key=lambda item: (-item[0], item[2].article_id, item[2].sentence.index))
-    return scored
+        context = 0.1 * _overlap(unit, others) - CLAUSE_LEAD_BIAS * unit.position
+        bound = group.centrality(unit) + context + max(LENGTH_WEIGHT, 0.0) * min(budget, 30) / 30
+        pending.append((bound, n, unit, context))
+    pending.sort(key=lambda item: (-item[0], item[1]))
+    ready: list[tuple[float, str, int, int, str, Unit]] = []  # a heap, best first
+    for bound, n, unit, context in pending:
+        while ready and -ready[0][0] > bound:
+            yield _popped(ready)
+        scored = _score(unit, group, budget, context, counted)
+        if scored is not None:
+            heapq.heappush(ready, (-scored[0], unit.article_id, unit.sentence.index, n, scored[1], unit))
+    while ready:
+        yield _popped(ready)
+
+
+def _popped(ready: list[tuple[float, str, int, int, str, Unit]]) -> tuple[float, str, Unit]:
+    neg, _, _, _, text, unit = heapq.heappop(ready)
+    return -neg, text, unit
+
+
+def _score(
+    unit: Unit,
+    group: FactGroup,
+    budget: int,
+    context: float,
+    counted: dict[str, dict[str, list[NumberMention]]],
+) -> tuple[float, str] | None:
+    """The clause's bullet text (compressed, attributed) and its score, or None if unusable."""
+    text = _clause_text(unit)
+    if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
+        return None
+    short = compress(text, min(budget, SOFT_WORDS)) or compress(text, budget)
+    if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
+        short = compress(finish(unit.text), budget)
+    if short is not None and not keeps_meaning(unit.sentence.text, short):
+        short = None  # a clause cut from its sentence must not drop what qualifies it
+    if short is not None and not attributed(short):
+        short = _with_speaker(short, unit, group, budget)
+    if short is None or _DANGLING.match(short):
+        return None
+    kept = min(len(concepts(short)) / max(len(concepts(text)), 1), 1.0)
+    score = (
+        group.centrality(unit) * kept**KEPT_POWER
+        + context
+        - 0.2 * bool(_QUOTE.search(short))
+        + LENGTH_WEIGHT * min(word_count(short), 30) / 30
+        - OUTVOTED_PENALTY * _outvoted(short, unit, counted)
+    )
+    return score, short
 
 
 def _outlet(group: FactGroup, article_id: str) -> str:
@@ -240,7 +272,7 @@ def _other_figures(text: str, sentence: str) -> list[str]:
         for m in quantities(sentence)
         if m.unit != "date"
         and (noun_class(m) or m.unit) in kinds
-        and not any(supports_quantity(b, m) or supports_quantity(m, b) for b in mine)
+        and not any(supports_quantity(b, m) for b in mine)
     ]
 
 
@@ -261,13 +293,17 @@ def _date_notes(text: str, unit: Unit, group: FactGroup) -> list[DateNote]:
     ]
 
 
-def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> list[Draft]:
-    """Grounded bullets for one fact, best first, at most one per voice. A bullet is tagged
-    only with the outlets whose cited sentences support it."""
+def drafts_for(
+    fact: Fact, group: FactGroup, settings: QuickReadSettings, limit: int | None = None
+) -> list[Draft]:
+    """Grounded bullets for one fact, best first, at most one per voice (and at most ``limit``).
+    A bullet is tagged only with the outlets whose cited sentences support it."""
     out: list[Draft] = []
     seen: set[str] = set()
     mean = sum(u.position for u in group.units) / len(group.units)
     for _, text, unit in _candidates(group, settings.max_words):
+        if limit is not None and len(out) >= limit:
+            break
         if unit.voice in seen:
             continue
         cites, against = _support(text, unit, group)
@@ -288,7 +324,7 @@ def drafts_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> lis
 
 def draft_for(fact: Fact, group: FactGroup, settings: QuickReadSettings) -> Draft | None:
     """The best grounded bullet for one fact, or None if no clause compresses well."""
-    drafts = drafts_for(fact, group, settings)
+    drafts = drafts_for(fact, group, settings, limit=1)
     return drafts[0] if drafts else None
 
 
@@ -341,12 +377,13 @@ def select_drafts(
     options: dict[str, list[Draft]] = {}  # filled lazily: big stories have many facts
     # one bullet per consensus fact; then, while short of the reading length, another outlet's
     # wording of the same fact if it adds enough (the redundancy test); then exclusive facts
-    for depth in range(2 if SECOND_VOICE else 1):
+    depths = 2 if SECOND_VOICE else 1
+    for depth in range(depths):
         for fact in ranked:
             if fact.kind != "consensus" or not _room(chosen, settings, depth > 0):
                 continue
             if fact.id not in options:
-                options[fact.id] = drafts_for(fact, groups[fact.id], settings)
+                options[fact.id] = drafts_for(fact, groups[fact.id], settings, limit=depths)
             if depth < len(options[fact.id]):
                 _add(options[fact.id][depth], chosen, settings)
     for fact in ranked:

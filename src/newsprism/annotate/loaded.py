@@ -98,12 +98,18 @@ def valenced() -> dict[str, float]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    """Words in the longest curated phrase (was recomputed on every call: half its cost)."""
+    return max((len(k) for k in curated()), default=1)
+
+
 def find_loaded(text: str) -> list[LoadedTerm]:
     """Loaded words and phrases of one sentence, in reading order, none overlapping."""
     words = list(_WORD.finditer(text))
     stems = [stem(m.group()) for m in words]
     phrases = curated()
-    longest = max((len(k) for k in phrases), default=1)
+    longest = _longest()
     found: list[LoadedTerm] = []
     i = 0
     while i < len(words):
