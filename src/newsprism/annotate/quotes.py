@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from newsprism.annotate import nlp
 from newsprism.annotate.entities import TITLES, _starter
-from newsprism.annotate.language import DEMONYMS
+from newsprism.annotate.language import DEMONYMS, STOPWORDS
 from newsprism.model import Entity, Quote, Sentence
 
 VERBS = (
@@ -75,6 +77,106 @@ _PREPOSITIONS = frozenset(
     {"in", "on", "at", "during", "after", "before", "to", "from", "for", "with", "of", "by", "about", "as"}
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+_LOOKBACK = 2  # sentences read back for a pronoun's antecedent
+_GENDER = {"he": "m", "she": "f"}
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w’'.-]*\s+)*?([A-Z][\w’'-]+)")
+_NOT_PEOPLE = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_OBJECT_MARK = re.compile(
+    r"\b(?:about|against|at|by|for|from|in|into|of|on|to|with|and|or|like|as|than|over|under|after|"
+    r"before|toward|towards|between|among|asked|told|tells|called|praised|attacked|criticized)\s+$"
+)
+_PRONOUN_FIRST = re.compile(r"\b(he|she)\b", re.IGNORECASE)
+
+
+def _key(name: str) -> str:
+    """The family name a person is known by across an article ("Hillary Clinton" -> clinton)."""
+    words = [w for w in name.replace("’s", "").split() if w.casefold().strip(".") not in _SUFFIXES]
+    return words[-1].casefold().strip(".,") if words else ""
+
+
+def _plausible_person(text: str) -> bool:
+    """spaCy's PERSON spans minus the small model's usual slips (weekdays)."""
+    return text.casefold() not in _NOT_PEOPLE
+
+
+def _after_preposition(text: str, at: int, end: int) -> bool:
+    """The mention at [at, end) is an object or a possessor ("about Sanders", "Clinton’s aide")."""
+    return bool(_OBJECT_MARK.search(text[max(at - 12, 0) : at])) or text[end : end + 2] in ("’s", "'s")
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    """Given names with their usual gender, from Faker's English name lists (MIT, shipped in
+    the package): a name in only one list, or far more frequent in one (US census weights)."""
+    from faker.providers.person.en import Provider as English
+    from faker.providers.person.en_US import Provider as American
+
+    female, male = set(English.first_names_female), set(English.first_names_male)
+    out = {n: "f" for n in female - male} | {n: "m" for n in male - female}
+    for name in female & male:
+        f = American.first_names_female.get(name, 0.0)
+        m = American.first_names_male.get(name, 0.0)
+        if f > 3 * m:
+            out[name] = "f"
+        elif m > 3 * f:
+            out[name] = "m"
+    return out
+
+
+def _ordinary(word: str) -> bool:
+    """A capitalised word that is an ordinary word, not a name ("When", "Asked"): the shared
+    opener test, but a name ending in -ed or -ly ("Husted", "Kelly") stays a name unless the
+    English lexicon knows it as a word."""
+    low = word.casefold()
+    return _starter(word) and (low in STOPWORDS or low in {"despite", "when"} or low in english_words())
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case words of TextBlob's English tagger lexicon (shipped in the package)."""
+    path = resources.files("textblob").joinpath("en", "en-lexicon.txt")
+    words = (line.split(" ", 1)[0] for line in path.read_text("utf-8").splitlines())
+    return frozenset(w for w in words if w.islower())
+
+
+def _genders(sentences: list[Sentence], names: list[str]) -> dict[str, str]:
+    """Gender of each person as the article shows it: an honorific ("Mr. Kerry"), or the
+    pronouns that follow a sentence naming that person alone ("Clinton ... she"). Names without
+    evidence stay unknown, and unknown fits any pronoun."""
+    keys = {_key(n) for n in names if _key(n)}
+    votes: dict[str, list[int]] = {k: [0, 0] for k in keys}
+    for sentence in sentences:
+        for match in _HONORIFIC.finditer(sentence.text):
+            key = match.group(2).casefold()
+            if key in votes:
+                votes[key][0 if match.group(1) == "Mr" else 1] += 3
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")\b", re.IGNORECASE) if keys else None
+    if pattern is None:
+        return {}
+    for i, sentence in enumerate(sentences):
+        text = _unquoted(sentence.text)
+        named = {m.group(1).casefold() for m in pattern.finditer(text)}
+        if len(named) != 1:
+            continue
+        [key] = named
+        after = text[pattern.search(text).end():]  # type: ignore[union-attr]
+        if i + 1 < len(sentences):
+            following = _unquoted(sentences[i + 1].text)
+            if not pattern.search(following):
+                after += " " + following[:60]
+        votes[key][0] += len(_HE.findall(after))
+        votes[key][1] += len(_SHE.findall(after))
+    out: dict[str, str] = {}
+    for key, (male, female) in votes.items():
+        if male >= 2 * female + 1:
+            out[key] = "m"
+        elif female >= 2 * male + 1:
+            out[key] = "f"
+    return out
 
 
 @dataclass
@@ -174,30 +276,40 @@ class _Resolver:
         self.article_id = article_id
         self.sentences = sentences
         self.found = found
-        # spaCy runs on the quote sentences now (batched) and on the sentences before them only
-        # when a pronoun or a bare quote needs an antecedent: NER is most of annotation's cost
-        quoting = sorted({f.sentence.index for f in found})
-        spans = nlp.entities([_unquoted(sentences[i].text) for i in quoting])
-        self.spans: dict[int, tuple[nlp.Span, ...]] = dict(zip(quoting, spans, strict=True))
         self.quoted: dict[int, list[tuple[int, int]]] = {}
         for sentence in sentences:
             self.quoted[sentence.index] = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence.text)]
+        # spaCy runs once per article, batched: on the quote sentences and, for quotes whose cue
+        # names no one ("he said", a bare quote), on the two sentences before them. NER is most
+        # of annotation's cost, so the sentences far from any quote are never tagged.
+        wanted = {f.sentence.index for f in found}
+        for f in found:
+            if not f.raw or f.raw.strip().casefold() in PRONOUNS:
+                wanted.update(range(max(f.sentence.index - _LOOKBACK, 0), f.sentence.index))
+        batch = sorted(wanted)
+        spans = nlp.entities([_unquoted(sentences[i].text) for i in batch])
+        self.spans: dict[int, tuple[nlp.Span, ...]] = {
+            i: tuple(s for s in ss if s.label != "PERSON" or _plausible_person(s.text))
+            for i, ss in zip(batch, spans, strict=True)
+        }
         self.names = [e.text for e in entities if e.label == "PERSON"]
         self.names += [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
         self.sources = self._sources()
+        self.genders = _genders(sentences, self.names)
+        self.said: dict[int, list[Quote]] = {}
 
     def spans_of(self, index: int) -> tuple[nlp.Span, ...]:
         """Named entities of one sentence (computed once, on first need)."""
         if index not in self.spans:
             [found] = nlp.entities([_unquoted(self.sentences[index].text)])
-            self.spans[index] = found
-            self.names += [s.text for s in found if s.label == "PERSON"]
+            self.spans[index] = tuple(s for s in found if s.label != "PERSON" or _plausible_person(s.text))
+            self.names += [s.text for s in self.spans[index] if s.label == "PERSON"]
         return self.spans[index]
 
-    def _sources(self) -> list[tuple[int, int, str]]:
-        """(sentence, offset, name) of every named subject of a reporting verb outside quotes
-        ("Trump said that ..."): the antecedents a later "he said" most often means."""
-        found: list[tuple[int, int, str]] = []
+    def _sources(self) -> dict[int, list[tuple[int, str]]]:
+        """(offset, name) per sentence of every named subject of a reporting verb outside quotes
+        ("Trump said that ..."): people spaCy may miss that a later "he said" can mean."""
+        found: dict[int, list[tuple[int, str]]] = {}
         for sentence in self.sentences:
             for match in _SOURCE.finditer(sentence.text):
                 if any(a <= match.start() < b for a, b in self.quoted[sentence.index]):
@@ -208,33 +320,71 @@ class _Resolver:
                     and name.casefold() not in PRONOUNS
                     and not (len(name.split()) == 1 and _starter(name))
                 ):
-                    found.append((sentence.index, match.start(), self._full(name)))
+                    found.setdefault(sentence.index, []).append((match.start(), self._full(name)))
         return found
 
     def _outside(self, index: int, span: nlp.Span) -> bool:
         return not any(a <= span.start < b for a, b in self.quoted.get(index, []))
 
-    def _antecedent(self, index: int, before: int, last: Quote | None) -> str | None:
-        """Who "he" is: a person named earlier in this sentence, else the speaker just quoted
-        (news keeps "he said" for its current speaker), else the first person (the likely
-        subject) of the nearest of the two sentences before, within the last two paragraphs."""
-        here = [s for s in self.spans_of(index) if s.label == "PERSON" and s.end <= before]
-        here = [s for s in here if self._outside(index, s)]
-        if here:
-            return self._full(_clean_name(here[-1].text))
-        cued = [(i, at, name) for i, at, name in self.sources if (i, at) < (index, before) and index - i <= 5]
-        if cued:
-            return cued[-1][2]
-        if last is not None and last.speaker and index - last.sentence_index <= 4:
-            return last.speaker
+    def _people(self, index: int, before: int) -> list[str]:
+        """People named outside quotes in one sentence before an offset, likely subject first:
+        a name right after a preposition ("about Sanders", "with Guardian") is an object."""
+        text = self.sentences[index].text
+        mentions = [
+            (s.start, s.end, _clean_name(s.text))
+            for s in self.spans_of(index)
+            if s.label == "PERSON" and s.end <= before and self._outside(index, s)
+        ]
+        mentions += [(at, at + len(name), name) for at, name in self.sources.get(index, []) if at < before]
+        mentions.sort()
+        subjects = [n for at, end, n in mentions if not _after_preposition(text, at, end)]
+        objects = [n for at, end, n in mentions if _after_preposition(text, at, end)]
+        return [self._full(n) for n in subjects + objects]
+
+    def _pronoun_subject(self, index: int, gender: str) -> bool:
+        """The sentence speaks of the same "he"/"she" before naming anyone: a chain back to an
+        earlier antecedent."""
+        text = _unquoted(self.sentences[index].text)
+        first = next((m for m in _PRONOUN_FIRST.finditer(text) if _GENDER[m.group(1).casefold()] == gender), None)
+        if first is None:
+            return False
+        people = [s.start for s in self.spans_of(index) if s.label == "PERSON" and self._outside(index, s)]
+        return not people or first.start() < min(people)
+
+    def _fits(self, name: str | None, gender: str) -> bool:
+        """A name can be a pronoun's antecedent unless the article shows the other gender."""
+        if not name:
+            return False
+        if not gender:
+            return True
+        known = self.genders.get(_key(name), "") or _first_names().get(name.split()[0], "")
+        return not known or known == gender
+
+    def _antecedent(self, index: int, before: int, last: Quote | None, pronoun: str = "") -> str | None:
+        """Who "he" is, by salience: a person named earlier in this sentence; else, walking back
+        over the sentences before (within the last two paragraphs), the speaker quoted there,
+        else the first person named there (likely the subject); a sentence that itself opens
+        with the same pronoun passes the question on. Every candidate must agree in gender when
+        the article shows one (a "she said" never goes to a man named in between)."""
+        gender = _GENDER.get(pronoun.casefold(), "")
+        fits = [n for n in self._people(index, before) if self._fits(n, gender)]
+        if fits:
+            return fits[0]
         paragraph = self.sentences[index].paragraph
-        for i in range(index - 1, max(index - 3, -1), -1):
+        for i in range(index - 1, max(index - 2 * _LOOKBACK - 1, -1), -1):
             if self.sentences[i].paragraph < paragraph - 1:
                 break
-            people = [s for s in self.spans_of(i) if s.label == "PERSON" and self._outside(i, s)]
-            if people:
-                return self._full(_clean_name(people[0].text))
-        return last.speaker if last is not None else None
+            spoken = [q.speaker for q in self.said.get(i, []) if self._fits(q.speaker, gender)]
+            if spoken:
+                return spoken[0]
+            if gender and self._pronoun_subject(i, gender):
+                continue  # "He brushed off these concerns.": the names there are not him
+            fits = [n for n in self._people(i, len(self.sentences[i].text)) if self._fits(n, gender)]
+            if fits:
+                return fits[0]
+        if last is not None and last.speaker and self._fits(last.speaker, gender):
+            return last.speaker
+        return None
 
     def _full(self, name: str) -> str:
         """A family name (or "Mr. Kerry") as the fullest name of the article ending with it."""
@@ -249,7 +399,7 @@ class _Resolver:
         raw = found.raw.strip()
         index = found.sentence.index
         if raw.casefold() in PRONOUNS:
-            return self._antecedent(index, found.raw_at, last), "pronoun"
+            return self._antecedent(index, found.raw_at, last, raw), "pronoun"
         spans = [
             s
             for s in self.spans_of(index)
@@ -265,12 +415,12 @@ class _Resolver:
             return _clean_name(spans[-1].text), "explicit"
         name = _strip_titles(raw)
         if name.casefold() in PRONOUNS:
-            return self._antecedent(index, found.raw_at, last), "pronoun"
+            return self._antecedent(index, found.raw_at, last, name), "pronoun"
         if name and name in self.names:
             return self._full(name), "explicit"
         if name and len(name.split()) == 1 and name.casefold() in _DESCRIPTIVE:
             return raw, "description"  # "the Republican nominee": no name in it
-        if name and len(name.split()) == 1 and _starter(name):
+        if name and len(name.split()) == 1 and _ordinary(name):
             return None, ""  # an ordinary capitalised word, not a name ("When", "Because")
         if re.search(rf"\b(?:{_GROUP_WORDS}|[a-z]{{3,}})$", raw):
             return raw, "description"
@@ -281,6 +431,8 @@ class _Resolver:
         last: Quote | None = None
         for found in self.found:
             speaker, how = self._named(found, last) if found.raw else (None, "")
+            if speaker is None:
+                speaker, how = self._subject(found)
             if speaker is None and last is not None and self._continues(found, last):
                 speaker, how = last.speaker, "continuation"
             if speaker is None:
@@ -297,8 +449,16 @@ class _Resolver:
             out.append(quote)
             if speaker is not None:
                 last = quote
+                self.said.setdefault(found.sentence.index, []).append(quote)
 
         return out
+
+    def _subject(self, found: _Found) -> tuple[str | None, str]:
+        """A quote without a cue of its own inside a sentence that names a person before it
+        ("Trump leaned in and boomed: ...", "From Bush's Facebook post: ..."): that person,
+        before any earlier speaker."""
+        people = self._people(found.sentence.index, found.start)
+        return (people[0], "context") if people else (None, "")
 
     def _continues(self, found: _Found, last: Quote) -> bool:
         """The quote follows the last attributed one closely: same or next paragraph, at most
