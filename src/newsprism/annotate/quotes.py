@@ -84,7 +84,9 @@ _GENDER = {"he": "m", "she": "f"}
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w’'.-]*\s+)*?([A-Z][\w’'-]+)")
-_NOT_PEOPLE = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_NOT_PEOPLE = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "muslims", "christians"}
+)
 _OBJECT_MARK = re.compile(
     r"\b(?:about|against|at|by|for|from|in|into|of|on|to|with|and|or|like|as|than|over|under|after|"
     r"before|toward|towards|between|among|asked|told|tells|called|praised|attacked|criticized)\s+$"
@@ -100,7 +102,7 @@ def _key(name: str) -> str:
 
 def _plausible_person(text: str) -> bool:
     """spaCy's PERSON spans minus the small model's usual slips (weekdays)."""
-    return text.casefold() not in _NOT_PEOPLE
+    return not any(w in _NOT_PEOPLE for w in text.casefold().split())
 
 
 def _after_preposition(text: str, at: int, end: int) -> bool:
@@ -296,6 +298,12 @@ class _Resolver:
         self.names += [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
         self.sources = self._sources()
         self.genders = _genders(sentences, self.names)
+        keys = {_key(n) for n in self.names if len(_key(n)) > 2 and _key(n) not in _NOT_PEOPLE}
+        self.known = (
+            re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+            if keys
+            else None
+        )
         self.said: dict[int, list[Quote]] = {}
 
     def spans_of(self, index: int) -> tuple[nlp.Span, ...]:
@@ -336,7 +344,16 @@ class _Resolver:
             if s.label == "PERSON" and s.end <= before and self._outside(index, s)
         ]
         mentions += [(at, at + len(name), name) for at, name in self.sources.get(index, []) if at < before]
+        if self.known is not None:  # people the article names elsewhere, which spaCy missed here
+            quoted = self.quoted.get(index, [])
+            mentions += [
+                (m.start(), m.end(), m.group())
+                for m in self.known.finditer(text, 0, before)
+                if m.group()[:1].isupper() and not any(a <= m.start() < b for a, b in quoted)
+            ]
         mentions.sort()
+        seen: set[str] = set()
+        mentions = [m for m in mentions if not (m[0] in seen or seen.add(m[0]))]  # type: ignore[func-returns-value]
         subjects = [n for at, end, n in mentions if not _after_preposition(text, at, end)]
         objects = [n for at, end, n in mentions if _after_preposition(text, at, end)]
         return [self._full(n) for n in subjects + objects]
