@@ -45,13 +45,18 @@ CUES = VERBS + (
     r"argues|tweets|declares|concluded|concedes|conceded|complained|complains|lamented|predicted|"
     r"promised|vowed|cautioned|mused|posted|wondered|exclaimed|bragged|recounted|emphasized|"
     r"yelled|chanted|reiterated|thundered|retorted|charged|proclaimed|reported|reports|"
+    r"remembered|agreed|disagreed|offered|pledged|boomed|sniped|affirmed|affirms|maintained|"
+    r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|"
     r"according to"
 )
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*(?:\s+(?:(?:von|van|der|de|da|al|bin|la|le)\s+)*[A-ZÀ-ÖØ-Þ][\w’'.-]*)*"
 _GROUP_WORDS = "officials|authorities|police|officers|sources|lawmakers|leaders|experts"
+# `," Morton Blackwell, the Republican National Committeeman from Virginia, told AFP`: the
+# speaker may carry an apposition between commas before the cue
 _AFTER = re.compile(
-    rf"^[\s,.—–-]*(?P<who>(?:[\w’'.-]+,?\s+){{1,7}}?)(?:has\s+|had\s+|also\s+|then\s+|later\s+)?(?:{CUES})\b"
+    rf"^[\s,.—–-]*(?P<who>(?:[\w’'.&-]+,?\s+){{0,6}}?[\w’'.&-]+)(?:,[^\"“”]{{1,150}}?,)?,?\s+"
+    rf"(?:has\s+|had\s+|also\s+|then\s+|later\s+)?(?P<cue>{CUES})\b"
 )
 _INVERTED = re.compile(
     rf"^[\s,.—–-]*(?:{CUES})\s+(?P<who>(?:the\s+|a\s+)?(?:[\w’'.-]+\s+){{0,5}}?{_NAME}|(?:the|a|an)\s+[a-z]+(?:\s+[a-z]+)?)"
@@ -238,7 +243,7 @@ def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
         while len(words) > 1 and words[-1].casefold() in _AUXILIARIES:  # "he will say"
             words.pop()
         if words[-1].casefold() not in {"who", "which", "that"}:
-            return " ".join(words), end + after.start("who"), tail[after.end("who") : after.end()].strip()
+            return " ".join(words), end + after.start("who"), after.group("cue")
     inverted = _INVERTED.match(tail)
     if inverted and inverted.group("who").split()[0].casefold() not in _PREPOSITIONS:
         who = inverted.group("who")
