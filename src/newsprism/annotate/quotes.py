@@ -45,7 +45,7 @@ CUES = VERBS + (
     r"argues|tweets|declares|concluded|concedes|conceded|complained|complains|lamented|predicted|"
     r"promised|vowed|cautioned|mused|posted|wondered|exclaimed|bragged|recounted|emphasized|"
     r"yelled|chanted|reiterated|thundered|retorted|charged|proclaimed|reported|reports|"
-    r"remembered|agreed|disagreed|offered|pledged|boomed|sniped|affirmed|affirms|maintained|"
+    r"remembered|agreed|agrees|disagreed|offered|pledged|boomed|sniped|affirmed|affirms|maintained|"
     r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|"
     r"according to"
 )
@@ -454,7 +454,7 @@ class _Resolver:
         for found in self.found:
             speaker, how = self._named(found, last) if found.raw else (None, "")
             if speaker is None:
-                speaker, how = self._subject(found)
+                speaker, how = self._subject(found, last)
             if speaker is None and last is not None and self._continues(found, last):
                 speaker, how = last.speaker, "continuation"
             if speaker is None:
@@ -475,12 +475,19 @@ class _Resolver:
 
         return out
 
-    def _subject(self, found: _Found) -> tuple[str | None, str]:
+    def _subject(self, found: _Found, last: Quote | None) -> tuple[str | None, str]:
         """A quote without a cue of its own inside a sentence that names a person before it
         ("Trump leaned in and boomed: ...", "From Bush's Facebook post: ..."): that person,
         before any earlier speaker."""
-        people = self._people(found.sentence.index, found.start)
-        return (people[0], "context") if people else (None, "")
+        index = found.sentence.index
+        people = self._people(index, found.start)
+        if people:
+            return people[0], "context"
+        head = _unquoted(found.sentence.text[: found.start])
+        pronoun = _PRONOUN_FIRST.search(head)  # "But back home, he returned to his lines: ..."
+        if pronoun:
+            return self._antecedent(index, pronoun.start(), last, pronoun.group(1)), "pronoun"
+        return None, ""
 
     def _continues(self, found: _Found, last: Quote) -> bool:
         """The quote follows the last attributed one closely: same or next paragraph, at most
