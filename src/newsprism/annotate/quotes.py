@@ -99,6 +99,14 @@ _OBJECT_MARK = re.compile(
 _PRONOUN_FIRST = re.compile(r"\b(he|she)\b", re.IGNORECASE)
 
 
+def _any_word(words: set[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for a set of words, longest first (None when empty)."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives})\b", re.IGNORECASE)
+
+
 def _key(name: str) -> str:
     """The family name a person is known by across an article ("Hillary Clinton" -> clinton)."""
     words = [w for w in name.replace("’s", "").split() if w.casefold().strip(".") not in _SUFFIXES]
@@ -161,7 +169,7 @@ def _genders(sentences: list[Sentence], names: list[str]) -> dict[str, str]:
             key = match.group(2).casefold()
             if key in votes:
                 votes[key][0 if match.group(1) == "Mr" else 1] += 3
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")\b", re.IGNORECASE) if keys else None
+    pattern = _any_word(keys)
     if pattern is None:
         return {}
     for i, sentence in enumerate(sentences):
@@ -170,7 +178,7 @@ def _genders(sentences: list[Sentence], names: list[str]) -> dict[str, str]:
         if len(named) != 1:
             continue
         [key] = named
-        after = text[pattern.search(text).end():]  # type: ignore[union-attr]
+        after = text[pattern.search(text).end() :]  # type: ignore[union-attr]
         if i + 1 < len(sentences):
             following = _unquoted(sentences[i + 1].text)
             if not pattern.search(following):
@@ -304,11 +312,7 @@ class _Resolver:
         self.sources = self._sources()
         self.genders = _genders(sentences, self.names)
         keys = {_key(n) for n in self.names if len(_key(n)) > 2 and _key(n) not in _NOT_PEOPLE}
-        self.known = (
-            re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-            if keys
-            else None
-        )
+        self.known = _any_word(keys)
         self.said: dict[int, list[Quote]] = {}
 
     def spans_of(self, index: int) -> tuple[nlp.Span, ...]:
@@ -356,9 +360,8 @@ class _Resolver:
                 for m in self.known.finditer(text, 0, before)
                 if m.group()[:1].isupper() and not any(a <= m.start() < b for a, b in quoted)
             ]
-        mentions.sort()
-        seen: set[str] = set()
-        mentions = [m for m in mentions if not (m[0] in seen or seen.add(m[0]))]  # type: ignore[func-returns-value]
+        # one mention per offset, the longest (spaCy's full name over a family name)
+        mentions = sorted({at: (at, end, name) for at, end, name in sorted(mentions)}.values())
         subjects = [n for at, end, n in mentions if not _after_preposition(text, at, end)]
         objects = [n for at, end, n in mentions if _after_preposition(text, at, end)]
         return [self._full(n) for n in subjects + objects]
@@ -367,7 +370,8 @@ class _Resolver:
         """The sentence speaks of the same "he"/"she" before naming anyone: a chain back to an
         earlier antecedent."""
         text = _unquoted(self.sentences[index].text)
-        first = next((m for m in _PRONOUN_FIRST.finditer(text) if _GENDER[m.group(1).casefold()] == gender), None)
+        same = (m for m in _PRONOUN_FIRST.finditer(text) if _GENDER[m.group(1).casefold()] == gender)
+        first = next(same, None)
         if first is None:
             return False
         people = [s.start for s in self.spans_of(index) if s.label == "PERSON" and self._outside(index, s)]
