@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from newsprism.annotate import nlp
-from newsprism.annotate.entities import TITLES, _starter
+from newsprism.annotate.entities import CALENDAR, TITLES, _starter
 from newsprism.annotate.language import DEMONYMS, STOPWORDS
 from newsprism.model import Entity, Quote, Sentence
 
@@ -105,6 +105,14 @@ def _any_word(words: set[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\b({alternatives})\b", re.IGNORECASE)
+
+
+_PASSIVE = re.compile(r"\s+(?:was|were|is|are|been|being|be)\s+(?:also\s+|then\s+)?(?:asked|told|called)\b")
+
+
+def _calendar(words: str) -> bool:
+    """A date written where a speaker was expected ("In December", "November")."""
+    return any(w.casefold().strip(".,") in CALENDAR for w in words.split())
 
 
 def _key(name: str) -> str:
@@ -426,6 +434,15 @@ class _Resolver:
         index = found.sentence.index
         if raw.casefold() in PRONOUNS:
             return self._antecedent(index, found.raw_at, last, raw), "pronoun"
+        text = found.sentence.text
+        ahead = found.raw_at < found.start  # "Trump said: ..." rather than "..., Trump said"
+        if ahead and _PASSIVE.match(text, found.raw_at + len(raw)):
+            return None, ""  # "Pence was asked about ...": the one asked is not the speaker
+        if ahead and found.cue.endswith("ing"):
+            # "Trump attacked Clinton over Libya, saying ...": the clause's subject speaks
+            people = self._people(index, found.raw_at + len(raw))
+            if people:
+                return people[0], "explicit"
         spans = [
             s
             for s in self.spans_of(index)
@@ -439,6 +456,11 @@ class _Resolver:
             return self._full(name), "title" if titled else "explicit"
         if spans and spans[-1].label == "ORG":
             return _clean_name(spans[-1].text), "explicit"
+        if _calendar(raw):
+            # "In December", "November": a time is never the speaker (spaCy's small model
+            # calls too many surnames places for a place to be ruled out the same way)
+            people = self._people(index, found.raw_at) if ahead else []
+            return (people[0], "context") if people else (None, "")
         name = _strip_titles(raw)
         if name.casefold() in PRONOUNS:
             return self._antecedent(index, found.raw_at, last, name), "pronoun"
