@@ -319,8 +319,12 @@ class _Resolver:
         self.names += [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
         self.sources = self._sources()
         self.genders = _genders(sentences, self.names)
-        keys = {_key(n) for n in self.names if len(_key(n)) > 2 and _key(n) not in _NOT_PEOPLE}
-        self.known = _any_word(keys)
+        # people spaCy or a reporting verb named somewhere in the article (the capitalised-run
+        # heuristic calls "South Asia" a person, so its names are not trusted here)
+        people = [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
+        people += [name for found_here in self.sources.values() for _, name in found_here]
+        keys = {_key(n) for n in people} - _NOT_PEOPLE
+        self.known = _any_word({k for k in keys if len(k) > 2})
         self.said: dict[int, list[Quote]] = {}
 
     def spans_of(self, index: int) -> tuple[nlp.Span, ...]:
