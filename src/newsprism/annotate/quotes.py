@@ -355,9 +355,10 @@ class _Resolver:
     def _outside(self, index: int, span: nlp.Span) -> bool:
         return not any(a <= span.start < b for a, b in self.quoted.get(index, []))
 
-    def _people(self, index: int, before: int) -> list[str]:
-        """People named outside quotes in one sentence before an offset, likely subject first:
-        a name right after a preposition ("about Sanders", "with Guardian") is an object."""
+    def _mentions(self, index: int, before: int) -> list[tuple[int, str]]:
+        """(offset, name) of the people named outside quotes in one sentence before an offset,
+        likely subjects first: a name right after a preposition ("about Sanders", "with
+        Guardian") or a possessor is an object."""
         text = self.sentences[index].text
         mentions = [
             (s.start, s.end, _clean_name(s.text))
@@ -374,9 +375,13 @@ class _Resolver:
             ]
         # one mention per offset, the longest (spaCy's full name over a family name)
         mentions = sorted({at: (at, end, name) for at, end, name in sorted(mentions)}.values())
-        subjects = [n for at, end, n in mentions if not _after_preposition(text, at, end)]
-        objects = [n for at, end, n in mentions if _after_preposition(text, at, end)]
-        return [self._full(n) for n in subjects + objects]
+        subjects = [(at, n) for at, end, n in mentions if not _after_preposition(text, at, end)]
+        objects = [(at, n) for at, end, n in mentions if _after_preposition(text, at, end)]
+        return [(at, self._full(n)) for at, n in subjects + objects]
+
+    def _people(self, index: int, before: int) -> list[str]:
+        """People named outside quotes in one sentence before an offset, likely subject first."""
+        return [name for _, name in self._mentions(index, before)]
 
     def _pronoun_subject(self, index: int, gender: str) -> bool:
         """The sentence speaks of the same "he"/"she" before naming anyone: a chain back to an
@@ -510,14 +515,12 @@ class _Resolver:
         ("Trump leaned in and boomed: ...", "From Bush's Facebook post: ..."): that person,
         before any earlier speaker."""
         index = found.sentence.index
-        people = self._people(index, found.start)
-        if people:
-            return people[0], "context"
+        people = self._mentions(index, found.start)
         head = _unquoted(found.sentence.text[: found.start])
         pronoun = _PRONOUN_FIRST.search(head)  # "But back home, he returned to his lines: ..."
-        if pronoun:
+        if pronoun and (not people or pronoun.start() < people[0][0]):
             return self._antecedent(index, pronoun.start(), last, pronoun.group(1)), "pronoun"
-        return None, ""
+        return (people[0][1], "context") if people else (None, "")
 
     def _continues(self, found: _Found, last: Quote) -> bool:
         """The quote follows the last attributed one closely: same or next paragraph, at most
