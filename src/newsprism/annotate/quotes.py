@@ -526,7 +526,14 @@ class _Resolver:
         """The quote follows the last attributed one closely: same or next paragraph, at most
         three sentences on."""
         gap = found.sentence.index - last.sentence_index
-        return gap <= 3 and found.sentence.paragraph - self.sentences[last.sentence_index].paragraph <= 1
+        if gap > 3 or found.sentence.paragraph - self.sentences[last.sentence_index].paragraph > 1:
+            return False
+        # a sentence in between whose subject is someone else hands the floor over
+        for i in range(last.sentence_index + 1, found.sentence.index):
+            subjects = self._mentions(i, len(self.sentences[i].text))
+            if subjects and _key(subjects[0][1]) != _key(last.speaker or ""):
+                return False
+        return True
 
     def _announced(self, found: _Found, last: Quote | None) -> tuple[str | None, str]:
         """A quote standing alone after a sentence that names who speaks ("Pollak observed:")."""
