@@ -173,6 +173,12 @@ def model() -> Model:
     return Model(tuple(data["weights"]), data["sentence_threshold"], data["word_threshold"])
 
 
+@lru_cache(maxsize=65536)
+def _rating(word: str, weights: tuple[float, ...]) -> float:
+    """A word's probability of being loaded (cached: a story repeats most of its words)."""
+    return probability(features(word), weights)
+
+
 def probability(vector: tuple[float, ...], weights: tuple[float, ...]) -> float:
     z = sum(x * w for x, w in zip(vector, weights, strict=True))
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
@@ -199,7 +205,7 @@ def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
             i += hit
             continue
         if candidate(words[i]):
-            candidates.append((probability(features(words[i].group()), rules.weights), words[i]))
+            candidates.append((_rating(words[i].group(), rules.weights), words[i]))
         i += 1
     found += _decide(candidates, rules)
     return sorted(found, key=lambda t: t.start)

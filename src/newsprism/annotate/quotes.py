@@ -355,14 +355,15 @@ class _Resolver:
     def _outside(self, index: int, span: nlp.Span) -> bool:
         return not any(a <= span.start < b for a, b in self.quoted.get(index, []))
 
-    def _mentions(self, index: int, before: int) -> list[tuple[int, str]]:
+    def _mentions(self, index: int, before: int, tag: bool = True) -> list[tuple[int, str]]:
         """(offset, name) of the people named outside quotes in one sentence before an offset,
-        likely subjects first: a name right after a preposition ("about Sanders", "with
-        Guardian") or a possessor is an object."""
+        likely subjects first (``tag``: run spaCy on the sentence if not done yet): a name right
+        after a preposition ("about Sanders", "with Guardian") or a possessor is an object."""
         text = self.sentences[index].text
+        spans = self.spans_of(index) if tag else self.spans.get(index, ())
         mentions = [
             (s.start, s.end, _clean_name(s.text))
-            for s in self.spans_of(index)
+            for s in spans
             if s.label == "PERSON" and s.end <= before and self._outside(index, s)
         ]
         mentions += [(at, at + len(name), name) for at, name in self.sources.get(index, []) if at < before]
@@ -530,7 +531,7 @@ class _Resolver:
             return False
         # a sentence in between whose subject is someone else hands the floor over
         for i in range(last.sentence_index + 1, found.sentence.index):
-            subjects = self._mentions(i, len(self.sentences[i].text))
+            subjects = self._mentions(i, len(self.sentences[i].text), tag=False)  # no tagging
             if subjects and _key(subjects[0][1]) != _key(last.speaker or ""):
                 return False
         return True
