@@ -53,7 +53,7 @@ class LoadedTerm:
     start: int
     end: int
     entry: str  # the lexicon entry that matched
-    lexicon: str  # newsprism | pattern-subjectivity | vader
+    lexicon: str  # newsprism (curated phrase) | model (annotate.loaded)
     score: float = 1.0  # the entry's subjectivity or |valence| (1.0 for curated phrases)
 
 
