@@ -107,6 +107,7 @@ def _any_word(words: set[str]) -> re.Pattern[str] | None:
     return re.compile(rf"\b({alternatives})\b", re.IGNORECASE)
 
 
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we|I)\b")
 _PASSIVE = re.compile(r"\s+(?:was|were|is|are|been|being|be)\s+(?:also\s+|then\s+)?(?:asked|told|called)\b")
 
 
@@ -269,6 +270,11 @@ def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
     before = list(_BEFORE.finditer(head))
     if before:
         match = before[-1]
+        # the subject nearest the verb speaks: "... at the San Diego rally, where he suggested",
+        # "Recently she announced"
+        nearer = list(_SUBJECT_PRONOUN.finditer(head, match.end("who"), match.start("cue")))
+        if nearer:
+            return nearer[-1].group(), nearer[-1].start(), match.group("cue")
         return match.group("who"), match.start("who"), match.group("cue")
     if according:
         return according[-1].group("who"), according[-1].start("who"), "according to"
