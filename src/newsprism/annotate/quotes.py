@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from newsprism.annotate import nlp
-from newsprism.annotate.entities import CALENDAR, TITLES, _starter
+from newsprism.annotate.entities import CALENDAR, ORG_WORDS, TITLES, _starter
 from newsprism.annotate.language import DEMONYMS, STOPWORDS
 from newsprism.model import Entity, Quote, Sentence
 
@@ -125,6 +125,25 @@ def _key(name: str) -> str:
 def _plausible_person(text: str) -> bool:
     """spaCy's PERSON spans minus the small model's usual slips (weekdays)."""
     return not any(w in _NOT_PEOPLE for w in text.casefold().split())
+
+
+def _people_fixed(spans: tuple[nlp.Span, ...]) -> tuple[nlp.Span, ...]:
+    """spaCy's spans with the small model's slips on people mended: a weekday is no person, and
+    an "organisation" of two or three words opening with a given name ("CEO Carly Fiorina") is
+    one."""
+    out: list[nlp.Span] = []
+    for span in spans:
+        words = span.text.split()
+        if (
+            span.label == "ORG"
+            and len(words) in (2, 3)
+            and words[0] in _first_names()
+            and not any(w.casefold() in ORG_WORDS for w in words)
+        ):
+            span = nlp.Span(span.start, span.end, span.text, "PERSON")
+        if span.label != "PERSON" or _plausible_person(span.text):
+            out.append(span)
+    return tuple(out)
 
 
 def _after_preposition(text: str, at: int, end: int) -> bool:
@@ -318,8 +337,7 @@ class _Resolver:
         batch = sorted(wanted)
         spans = nlp.entities([_unquoted(sentences[i].text) for i in batch])
         self.spans: dict[int, tuple[nlp.Span, ...]] = {
-            i: tuple(s for s in ss if s.label != "PERSON" or _plausible_person(s.text))
-            for i, ss in zip(batch, spans, strict=True)
+            i: _people_fixed(ss) for i, ss in zip(batch, spans, strict=True)
         }
         self.names = [e.text for e in entities if e.label == "PERSON"]
         self.names += [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
@@ -337,7 +355,7 @@ class _Resolver:
         """Named entities of one sentence (computed once, on first need)."""
         if index not in self.spans:
             [found] = nlp.entities([_unquoted(self.sentences[index].text)])
-            self.spans[index] = tuple(s for s in found if s.label != "PERSON" or _plausible_person(s.text))
+            self.spans[index] = _people_fixed(found)
             self.names += [s.text for s in self.spans[index] if s.label == "PERSON"]
         return self.spans[index]
 
@@ -555,5 +573,6 @@ class _Resolver:
                 speaker, _ = self._named(probe, last)
                 if speaker:
                     return speaker, "context"
-        person = self._antecedent(index, found.start, last)
+        pronoun = found.raw.strip() if found.raw.strip().casefold() in _GENDER else ""
+        person = self._antecedent(index, found.start, last, pronoun)  # "she" stays a woman
         return (person, "context") if person else (None, "")
