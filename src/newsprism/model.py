@@ -166,7 +166,7 @@ class LoadedWord:
     start: int  # offsets into the sentence text
     end: int
     entry: str
-    lexicon: str  # newsprism | pattern-subjectivity | vader
+    lexicon: str  # newsprism (curated phrase) | model (annotate.loaded)
 
 
 @dataclass

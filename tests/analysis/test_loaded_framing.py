@@ -23,7 +23,7 @@ def test_loaded_words_carry_their_lexicon_entry() -> None:
     by_text = {t.text: (t.entry, t.lexicon) for t in found}
     assert by_text["slammed"] == ("slammed", "newsprism")
     assert by_text["maximalist"][1] == "newsprism"
-    assert by_text["bizarre"][1] in {"pattern-subjectivity", "vader"}
+    assert by_text["bizarre"] == ("bizarre", "model")  # the model over the open lexicons
     text = "Critics slammed the bizarre, maximalist demands of the regime."
     assert all(text[t.start : t.end] == t.text for t in found)
 
@@ -31,4 +31,9 @@ def test_loaded_words_carry_their_lexicon_entry() -> None:
 def test_social_distancing_is_not_socialist() -> None:
     """Snowball stems: the old six-letter truncation made "social" and "socialist" one word."""
     assert not [t for t in find_loaded("Schools kept social distancing rules.") if t.entry == "socialist"]
-    assert [t.entry for t in find_loaded("He called the plan socialist.")] == ["socialist"]
+    assert "socialist" in [t.entry for t in find_loaded("He called the plan socialist.")]
+
+
+def test_a_plain_factual_sentence_flags_nothing() -> None:
+    """The sentence-level decision comes first: a neutral sentence has no loaded word."""
+    assert find_loaded("The committee met on Tuesday to review the budget for next year.") == []

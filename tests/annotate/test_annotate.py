@@ -42,6 +42,34 @@ def test_quote_speakers_titles_and_back_references(article: Build) -> None:
     assert quotes[1].text == "You cannot expect immediate results"
 
 
+def test_she_said_skips_a_man_named_in_between(article: Build) -> None:
+    """Gender agreement: the subject Tom Baker is not "she"; given names tell (Faker's lists)."""
+    body = [
+        "Tom Baker met Maria Lopez at the council on Monday.",
+        '"We will fix the roads this year," she said.',
+    ]
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Maria Lopez", "pronoun")
+
+
+def test_speaker_with_an_apposition_before_the_cue(article: Build) -> None:
+    body = ['"The rules can still change," Morton Blackwell, a committeeman from Virginia, told reporters.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.cue) == ("Morton Blackwell", "told")
+
+
+def test_a_participial_cue_belongs_to_the_subject(article: Build) -> None:
+    body = ['Donald Trump attacked Hillary Clinton over Libya, saying, "She is trigger-happy and unstable."']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Donald Trump"
+
+
+def test_a_name_ending_like_a_participle_is_still_a_name(article: Build) -> None:
+    body = ['"We will appeal this decision at once," Husted said.']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Husted"
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

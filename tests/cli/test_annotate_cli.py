@@ -32,7 +32,7 @@ def test_annotate_prints_offsets_that_point_into_the_text() -> None:
     assert residents["approximate"] and residents["low"] < 900 < residents["high"]
     assert residents["counted"] == "people" and residents["unit"] is None
     assert all(d["value"] for d in record["dates"])
-    assert all(w["lexicon"] in {"newsprism", "pattern-subjectivity", "vader"} for w in record["loaded"])
+    assert all(w["lexicon"] in {"newsprism", "model"} for w in record["loaded"])
 
 
 def test_annotate_jsonl_gives_one_line_per_article_and_reports_bad_files(tmp_path: Path) -> None:

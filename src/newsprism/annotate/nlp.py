@@ -50,7 +50,7 @@ def pipeline() -> Any:
     import importlib
 
     module = importlib.import_module(MODEL)
-    return module.load(exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+    return module.load(exclude=["tok2vec", "parser", "tagger", "attribute_ruler", "lemmatizer"])
 
 
 def entities(texts: list[str]) -> list[tuple[Span, ...]]:
