@@ -200,7 +200,7 @@ def quality(allsides: Path, ecbplus: Path, settings: GroupingSettings) -> None:
         print(f"\nQuality: {name}: {len(items)} articles, {events} events, one stream")
         baseline_scores, _, _, chosen = brute_force(items, GroupingSettings.legacy(), with_time=False)
         runs = [
-            ("StoryGrouper (learned, online)", settings),
+            ("StoryGrouper (graph, average linkage)", settings),
             ("0.1 grouper (cosine x decay)", GroupingSettings.legacy()),
         ]
         ours: dict[str, BCubed] | None = None

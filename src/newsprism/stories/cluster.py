@@ -55,13 +55,19 @@ _DAY = 86400.0
 
 @dataclass
 class Assignment:
-    """What one ``add`` decided; ``merged_from`` ids now redirect to ``story_id``."""
+    """What one ``add`` decided; ``merged_from`` ids now redirect to ``story_id``.
+
+    ``changed``: other stories whose articles changed (re-clustering moved some in or out);
+    ``redirects``: every id that vanished and where it points now (``merged_from`` included).
+    """
 
     story_id: str
     is_new_story: bool
     merged_from: list[str] = field(default_factory=list)
     split_into: list[str] = field(default_factory=list)
     syndicated_with: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,8 +106,8 @@ def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
 
 
-class StoryGrouper:
-    """Incremental story assignment with merge redirects and syndication groups."""
+class OnlineGrouper:
+    """Single-pass story assignment (the 0.1 grouper and its learned variant), kept for comparison."""
 
     def __init__(self, settings: GroupingSettings | None = None) -> None:
         self.settings = s = settings or GroupingSettings()
