@@ -200,7 +200,8 @@ def quality(allsides: Path, ecbplus: Path, settings: GroupingSettings) -> None:
         print(f"\nQuality: {name}: {len(items)} articles, {events} events, one stream")
         baseline_scores, _, _, chosen = brute_force(items, GroupingSettings.legacy(), with_time=False)
         runs = [
-            ("StoryGrouper (graph, average linkage)", settings),
+            ("StoryGrouper (learned, online)", settings),
+            ("GraphGrouper (average linkage)", replace(settings, scorer="graph")),
             ("0.1 grouper (cosine x decay)", GroupingSettings.legacy()),
         ]
         ours: dict[str, BCubed] | None = None

@@ -237,7 +237,8 @@ def train_edges(dry_run: bool) -> PairModel:
     probs = np.zeros(len(target))
     for train_idx, test_idx in GroupKFold(n_splits=5).split(x, target, np.array(g)):
         probs[test_idx] = edge_boosted().fit(x[train_idx], target[train_idx]).predict_proba(x[test_idx])[:, 1]
-    print(f"CV by event: AUC {roc_auc_score(target, probs):.4f}, pair F1 at 0.5 {f1_score(target, probs >= 0.5):.4f}")
+    auc, f1 = roc_auc_score(target, probs), f1_score(target, probs >= 0.5)
+    print(f"CV by event: AUC {auc:.4f}, pair F1 at 0.5 {f1:.4f}")
     classifier = edge_boosted().fit(x, target)
     model = exported(classifier, len(EDGE_FEATURES))
     mine = np.array([model.probability(list(row)) for row in x[:1000]])
@@ -245,7 +246,8 @@ def train_edges(dry_run: bool) -> PairModel:
     print(f"exported {len(model.trees)} trees; largest difference from scikit-learn {gap:.2e}")
     assert gap < 1e-6, "exported trees disagree with scikit-learn"
     if not dry_run:
-        EDGE_MODEL.write_text(json.dumps(model.to_json(EDGE_FEATURES), separators=(",", ":")) + "\n", encoding="utf-8")
+        text = json.dumps(model.to_json(EDGE_FEATURES), separators=(",", ":"))
+        EDGE_MODEL.write_text(text + "\n", encoding="utf-8")
         print(f"wrote {EDGE_MODEL.relative_to(REPO)}")
     return model
 

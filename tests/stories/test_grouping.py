@@ -223,8 +223,10 @@ def test_old_stories_are_retired_but_still_readable() -> None:
     index; their stories stay readable."""
     grouper = _grouper(PAUSE_WIRE, PAUSE_LOCAL)
     later = make_article(
-        "Flood waters recede in Brennock", "Residents of Brennock returned home as the River Sallow fell.",
-        outlet="Wire", when=datetime(2025, 10, 20, tzinfo=UTC),
+        "Flood waters recede in Brennock",
+        "Residents of Brennock returned home as the River Sallow fell.",
+        outlet="Wire",
+        when=datetime(2025, 10, 20, tzinfo=UTC),
     )
     grouper.add(later)
     assert min(b for b in grouper._index if b is not None) > int(day(12).timestamp() // 86400)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsprism.model import Article, Story
-from newsprism.stories.cluster import Assignment, ArticleInfo, StoryState, story_id_for
+from newsprism.stories.cluster import ArticleInfo, Assignment, StoryState, story_id_for
 from newsprism.stories.edges import EdgeInputs
 from newsprism.stories.evidence import Evidence, evidence_of
 from newsprism.stories.headline import build_story
@@ -327,8 +327,9 @@ class GraphGrouper:
         for other in node.neighbours:
             self._probability.pop(_pair(article_id, other), None)
         info = self._info[article_id]
+        kept = dict(top_terms_items(node.vector, 12))  # enough for its story's headline
         self._info[article_id] = ArticleInfo(
-            info.id, info.title, dict(top_terms_items(node.vector, 12)), info.outlet, info.published_at, info.stamp
+            info.id, info.title, kept, info.outlet, info.published_at, info.stamp
         )
 
     # ---- edge probabilities ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from newsprism.stories.vectors import STOPWORDS_EN
 class GroupingSettings:
     # "graph": average linkage over learned article-pair probabilities (``graph.py``);
     # "learned": online assignment with the article-to-story model; "cosine": the 0.1 grouper
-    scorer: str = "graph"
+    scorer: str = "learned"
     # graph: two clusters join when the mean pair probability between them reaches this
     join_probability: float = 0.5
     # graph: an edge needs this cosine; each article keeps its closest ``max_neighbours``
