@@ -148,12 +148,7 @@ def train(dry_run: bool, use_linear: bool = False, live: bool = True) -> PairMod
         bias=float(linear.intercept_[0]),
     )
     if not use_linear:
-        classifier = boosted().fit(x, target)
-        model = exported(classifier, len(FEATURES))
-        mine = np.array([model.probability(list(row)) for row in x[:1000]])
-        gap = float(np.abs(mine - classifier.predict_proba(x[:1000])[:, 1]).max())
-        print(f"exported {len(model.trees)} trees; largest difference from scikit-learn {gap:.2e}")
-        assert gap < 1e-6, "exported trees disagree with scikit-learn"
+        model = checked_export(boosted().fit(x, target), x)
     for name, weight in zip(FEATURES, linear.coef_[0], strict=True):
         print(f"  {name:<16} {weight:+.3f}  (logistic regression, standardised)")
     if not dry_run:
@@ -165,6 +160,16 @@ def train(dry_run: bool, use_linear: bool = False, live: bool = True) -> PairMod
 def boosted() -> HistGradientBoostingClassifier:
     """Small and shallow: a few hundred pairs per event kind; the file stays ~100 KB."""
     return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_depth=4, random_state=0)
+
+
+def checked_export(classifier: HistGradientBoostingClassifier, x: np.ndarray) -> PairModel:
+    """The trees as shipped, checked to give scikit-learn's own probabilities."""
+    model = exported(classifier, x.shape[1])
+    mine = np.array([model.probability(list(row)) for row in x[:1000]])
+    gap = float(np.abs(mine - classifier.predict_proba(x[:1000])[:, 1]).max())
+    print(f"exported {len(model.trees)} trees; largest difference from scikit-learn {gap:.2e}")
+    assert gap < 1e-6, "exported trees disagree with scikit-learn"
+    return model
 
 
 def exported(classifier: HistGradientBoostingClassifier, width: int) -> PairModel:
@@ -239,12 +244,7 @@ def train_edges(dry_run: bool) -> PairModel:
         probs[test_idx] = edge_boosted().fit(x[train_idx], target[train_idx]).predict_proba(x[test_idx])[:, 1]
     auc, f1 = roc_auc_score(target, probs), f1_score(target, probs >= 0.5)
     print(f"CV by event: AUC {auc:.4f}, pair F1 at 0.5 {f1:.4f}")
-    classifier = edge_boosted().fit(x, target)
-    model = exported(classifier, len(EDGE_FEATURES))
-    mine = np.array([model.probability(list(row)) for row in x[:1000]])
-    gap = float(np.abs(mine - classifier.predict_proba(x[:1000])[:, 1]).max())
-    print(f"exported {len(model.trees)} trees; largest difference from scikit-learn {gap:.2e}")
-    assert gap < 1e-6, "exported trees disagree with scikit-learn"
+    model = checked_export(edge_boosted().fit(x, target), x)
     if not dry_run:
         text = json.dumps(model.to_json(EDGE_FEATURES), separators=(",", ":"))
         EDGE_MODEL.write_text(text + "\n", encoding="utf-8")

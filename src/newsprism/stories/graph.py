@@ -29,14 +29,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsprism.model import Article, Story
-from newsprism.stories.cluster import ArticleInfo, Assignment, StoryState, story_id_for
+from newsprism.stories.cluster import (
+    ArticleInfo,
+    Assignment,
+    Redirects,
+    StoryState,
+    story_id_for,
+    syndication_for,
+    tfidf_for,
+)
 from newsprism.stories.edges import EdgeInputs
 from newsprism.stories.evidence import Evidence, evidence_of
 from newsprism.stories.headline import build_story
 from newsprism.stories.pairs import PairModel, bundled_edge_model
 from newsprism.stories.settings import GroupingSettings
-from newsprism.stories.syndication import SyndicationIndex
-from newsprism.stories.vectors import ENTITY_PREFIX, OnlineTfidf, Vector, dot, normalise, top_terms
+from newsprism.stories.vectors import ENTITY_PREFIX, Vector, dot, normalise, top_terms
 
 _DAY = 86400.0
 Key = tuple[int, float, str]
@@ -63,25 +70,13 @@ def founder_key(article_id: str, stamp: float | None) -> Key:
     return (0, stamp, article_id) if stamp is not None else (1, 0.0, article_id)
 
 
-class GraphGrouper:
+class GraphGrouper(Redirects):
     """Incremental story grouping whose result is that of one clustering of the whole set."""
 
     def __init__(self, settings: GroupingSettings | None = None, model: PairModel | None = None) -> None:
         self.settings = s = settings or GroupingSettings()
-        self._tfidf = OnlineTfidf(
-            stopwords=s.stopwords,
-            title_weight=s.title_weight,
-            entity_weight=s.entity_weight,
-            max_features=s.max_article_features,
-            prior_docs=s.idf_prior_docs,
-        )
-        self._syndication = SyndicationIndex(
-            threshold=s.syndication_threshold,
-            num_perm=s.syndication_num_perm,
-            shingle_size=s.syndication_shingle,
-            min_shingles=s.syndication_min_shingles,
-            window_days=s.syndication_window_days,
-        )
+        self._tfidf = tfidf_for(s)
+        self._syndication = syndication_for(s)
         self._model = model
         self._nodes: dict[str, Node] = {}
         self._info: dict[str, ArticleInfo] = {}
@@ -195,15 +190,6 @@ class GraphGrouper:
 
     def story_count(self) -> int:
         return len(self._members)
-
-    def resolve(self, story_id: str) -> str:
-        seen = story_id
-        while seen in self._redirects:
-            seen = self._redirects[seen]
-        return seen
-
-    def redirects(self) -> dict[str, str]:
-        return {old: self.resolve(old) for old in sorted(self._redirects)}
 
     def story_of(self, article_id: str) -> str:
         return self.resolve(self._story_of[article_id])
@@ -392,26 +378,31 @@ class GraphGrouper:
         return [m for m in self._members[self.resolve(story)] if m in self._nodes] or [article_id]
 
     def _cluster(self, scope: list[str]) -> list[list[str]]:
-        """Average linkage over the scope (missing edges count 0), merging while the mean
-        probability between two clusters reaches ``join_probability``; never across an
-        editor's split. Ties break by the clusters' smallest ids, so the result is a function
-        of the articles and their edges only."""
+        """Average linkage over the scope, merging while the mean probability between two
+        clusters reaches ``join_probability``; never across an editor's split. A pair that is
+        not an edge (neither is among the other's closest) counts ``missing_probability``.
+        Ties break by the clusters' smallest ids, so the result is a function of the articles
+        and their edges only."""
         members: dict[str, list[str]] = {a: [a] for a in scope}
         inside = set(scope)
-        sums: dict[str, dict[str, float]] = {a: {} for a in scope}
+        links: dict[str, dict[str, tuple[float, int]]] = {a: {} for a in scope}
         for a in scope:
             for b in self._edges_of(a):
                 if b in inside and a < b:
-                    p = self._p(a, b)
-                    sums[a][b] = sums[b][a] = p
-        heap = [(-p / 1.0, a, b) for a in scope for b, p in sums[a].items() if a < b]
+                    links[a][b] = links[b][a] = (self._p(a, b), 1)
+        missing = self.settings.missing_probability
+
+        def mean(link: tuple[float, int], size: int) -> float:
+            return (link[0] + missing * (size - link[1])) / size
+
+        heap = [(-mean(link, 1), a, b) for a in scope for b, link in links[a].items() if a < b]
         heapq.heapify(heap)
         threshold = self.settings.join_probability
         while heap:
             neg, a, b = heapq.heappop(heap)
-            if a not in members or b not in members:
+            if a not in members or b not in members or b not in links[a]:
                 continue
-            current = sums[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
+            current = mean(links[a][b], len(members[a]) * len(members[b]))
             if abs(current + neg) > 1e-12:
                 continue
             if current < threshold:
@@ -420,16 +411,16 @@ class GraphGrouper:
                 continue
             keep, gone = (a, b) if a < b else (b, a)
             members[keep] += members.pop(gone)
-            for other, weight in sums.pop(gone).items():
-                sums[other].pop(gone, None)
+            for other, (total, count) in links.pop(gone).items():
+                links[other].pop(gone, None)
                 if other != keep:
-                    sums[keep][other] = sums[keep].get(other, 0.0) + weight
-                    sums[other][keep] = sums[keep][other]
-            sums[keep].pop(gone, None)
+                    old_total, old_count = links[keep].get(other, (0.0, 0))
+                    links[keep][other] = links[other][keep] = (old_total + total, old_count + count)
+            links[keep].pop(gone, None)
             size = len(members[keep])
-            for other, weight in sums[keep].items():
+            for other, link in links[keep].items():
                 x, y = (keep, other) if keep < other else (other, keep)
-                heapq.heappush(heap, (-weight / (size * len(members[other])), x, y))
+                heapq.heappush(heap, (-mean(link, size * len(members[other])), x, y))
         return list(members.values())
 
     def _forbidden(self, left: list[str], right: list[str]) -> bool:

@@ -32,6 +32,8 @@ class GroupingSettings:
     # graph: a new article re-clusters its component over edges of at least this probability
     link_probability: float = 0.1
     max_scope: int = 300
+    # graph: what a pair that is not an edge counts in a cluster mean
+    missing_probability: float = 0.0
     # candidates scored in full by the model (the rest were ranked out by cosine first)
     rerank: int = 6
     # recent member vectors a story keeps for the closest-member features
