@@ -143,6 +143,10 @@ class GraphGrouper(Redirects):
         self._retire()
         return node
 
+    def fix_idf(self, articles: Iterable[Article]) -> None:
+        """Fix the IDF from these articles (see ``OnlineTfidf.fix``): call before any ``add``."""
+        self._tfidf.fix(articles)
+
     def keep_apart(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Story pairs an editor split: their articles are never clustered together again."""
         for a, b in pairs:
