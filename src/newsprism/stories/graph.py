@@ -89,6 +89,8 @@ class GraphGrouper(Redirects):
         self._redirects: dict[str, str] = {}
         self._copies: set[tuple[str, str]] = set()
         self._probability: dict[tuple[str, str], float] = {}
+        # nodes whose edge probabilities a newcomer changed: their part of the graph is re-clustered too
+        self._touched: dict[str, None] = {}
         self._apart: list[tuple[frozenset[str], frozenset[str]]] = []
         self._latest: float | None = None
         self._retired_below: int | None = None
@@ -169,6 +171,7 @@ class GraphGrouper(Redirects):
             self._members.setdefault(story_id, []).append(article.id)
         for members in self._members.values():
             members.sort(key=self._key)
+        self._touched = {}  # restored stories are taken as stored, not re-decided
 
     def members(self, story_id: str) -> list[str]:
         return list(self._members[self.resolve(story_id)])
@@ -247,10 +250,11 @@ class GraphGrouper(Redirects):
         node.neighbours[other_id] = cosine
         self._nodes[other_id].linked.add(node.id)
         for neighbour, weight in node.neighbours.items():  # ranks behind the newcomer changed
-            if weight <= cosine:
-                self._probability.pop(_pair(node.id, neighbour), None)
+            if weight <= cosine and self._probability.pop(_pair(node.id, neighbour), None) is not None:
+                self._touched[node.id] = None
         if len(node.neighbours) > self.settings.max_neighbours:
-            weakest, _ = min(node.neighbours.items(), key=lambda kv: (kv[1], _desc(kv[0])))
+            low = min(node.neighbours.values())
+            weakest = max(o for o, w in node.neighbours.items() if w == low)  # ties: the largest id
             del node.neighbours[weakest]
             dropped = self._nodes.get(weakest)
             if dropped is not None:
@@ -359,12 +363,17 @@ class GraphGrouper(Redirects):
 
     # ---- clustering --------------------------------------------------------------------------
     def _scope(self, start: str) -> list[str]:
-        """The part of the graph a new article can change: its component over edges of
-        probability >= ``link_probability``, plus the whole stories of what it reaches
-        (bounded by ``max_scope`` nodes, nearest first)."""
+        """The part of the graph a new article can change: the component, over edges of
+        probability >= ``link_probability``, of the article and of the nodes whose edge
+        probabilities it changed, plus the whole stories of what they reach (bounded by
+        ``max_scope`` nodes, nearest first)."""
         floor, limit = self.settings.link_probability, self.settings.max_scope
-        seen: dict[str, None] = {start: None}
-        queue = deque([start])
+        seeds = [start, *(t for t in self._touched if t in self._nodes and t != start)]
+        self._touched = {}
+        seen: dict[str, None] = {}
+        for seed in seeds:
+            seen.update(dict.fromkeys(self._live_story(seed) if seed != start else [seed]))
+        queue = deque(seen)
         while queue and len(seen) < limit:
             current = queue.popleft()
             reached = [o for o in self._edges_of(current) if o not in seen and self._p(current, o) >= floor]
@@ -527,11 +536,6 @@ def _changed(story_id: str, ids: list[str], old: dict[str, list[str]]) -> bool:
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
-
-
-def _desc(article_id: str) -> tuple[int, ...]:
-    """Sort key that puts larger ids first (the weakest neighbour on a tie is the largest id)."""
-    return tuple(-ord(c) for c in article_id)
 
 
 def top_terms_items(vector: Vector, limit: int) -> list[tuple[str, float]]:
