@@ -31,13 +31,14 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
 from newsprism.model import Article, article_id_for, content_hash
-from newsprism.stories import GroupingSettings, StoryGrouper
+from newsprism.stories import GroupingSettings
 from newsprism.stories.evaluation import (
     BCubed,
     Labelled,
     allsides_articles,
     ecbplus_articles,
     group_stream,
+    grouper_for,
     score_halves,
     spread_dates,
     undated,
@@ -201,6 +202,7 @@ def quality(allsides: Path, ecbplus: Path, settings: GroupingSettings) -> None:
         baseline_scores, _, _, chosen = brute_force(items, GroupingSettings.legacy(), with_time=False)
         runs = [
             ("StoryGrouper (learned, online)", settings),
+            ("GraphGrouper (average linkage)", replace(GroupingSettings(), scorer="graph")),
             ("0.1 grouper (cosine x decay)", GroupingSettings.legacy()),
         ]
         ours: dict[str, BCubed] | None = None
@@ -347,7 +349,7 @@ def _event(
 def throughput(sizes: list[int], window: int, settings: GroupingSettings) -> None:
     print(f"\nThroughput: assignment of the next {window} articles once the grouper holds N articles")
     print("  (CPU time of this process = one core; wall time is shown too but shares the machine)")
-    grouper = StoryGrouper(settings)
+    grouper = grouper_for(settings)
     stream = synthetic_stream()
     stored = 0
     per_article: dict[int, float] = {}
@@ -387,8 +389,9 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--tune", action="store_true", help="grid-search settings on the even half first")
+    parser.add_argument("--scorer", default="learned", help="learned (online) | graph | cosine (0.1)")
     args = parser.parse_args()
-    settings = GroupingSettings()
+    settings = GroupingSettings(scorer=args.scorer)
     if args.tune:
         settings = tune(args.data, settings)
     print(f"settings: {settings!r}"[:400])

@@ -615,13 +615,18 @@ def _save_outcome(repo: Repository, job: AnalysisJob, analysis: Analysis, report
 
 
 def _story_change(grouper: StoryGrouper, assignment: Assignment) -> StoryChange:
-    touched = [assignment.story_id, *assignment.split_into]
+    touched = [assignment.story_id, *assignment.split_into, *assignment.changed]
     stories = [grouper.story(s) for s in dict.fromkeys(touched)]
     merged = list(assignment.merged_from)
-    redirects = dict.fromkeys(merged, assignment.story_id)
+    redirects = {**dict.fromkeys(merged, assignment.story_id), **assignment.redirects}
     events: list[tuple[str, str, dict[str, Any]]] = []
     if merged:
         events.append((assignment.story_id, "merge", {"merged_from": merged}))
+    for old, new in sorted(assignment.redirects.items()):
+        if old not in merged:
+            events.append((new, "merge", {"merged_from": [old]}))
+    if assignment.changed:  # re-clustering moved articles between stories (not an editor's split)
+        events.append((assignment.story_id, "regroup", {"changed": list(assignment.changed)}))
     split = list(assignment.split_into)
     if split:
         events.append((assignment.story_id, "split", {"split_into": split}))

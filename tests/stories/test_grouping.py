@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import day, make_article, seed_article
 
 from newsprism.model import Article
-from newsprism.stories import GroupingSettings, StoryGrouper, story_id_for
+from newsprism.stories import GroupingSettings, OnlineGrouper, StoryGrouper, story_id_for
 
 PAUSE_WIRE = make_article(
     "Kremlin says Ukraine peace talks are on pause",
@@ -138,7 +138,7 @@ def _merge_settings() -> GroupingSettings:
 
 def test_merge_records_redirect_and_old_id_resolves() -> None:
     left, right, both = _bridge_articles()
-    grouper = StoryGrouper(_merge_settings())
+    grouper = OnlineGrouper(_merge_settings())
     first, second = grouper.add(left), grouper.add(right)
     assert first.story_id != second.story_id
     third = grouper.add(both)
@@ -209,7 +209,7 @@ def test_candidates_are_bounded_and_old_stories_out_of_reach() -> None:
     """Cost per article stays flat: few candidates, and stories past the decay reach are skipped."""
     # the cosine scorer: every article founds a story, and the 0.1 decay bounds the reach
     settings = replace(GroupingSettings.legacy(), threshold=0.99, max_candidates=5)
-    grouper = StoryGrouper(settings)
+    grouper = OnlineGrouper(settings)
     for n in range(40):
         body = f"council budget vote item{n} ward{n}"
         grouper.add(make_article(f"Council budget vote {n}", body, when=day(5)))
@@ -223,8 +223,10 @@ def test_old_stories_are_retired_but_still_readable() -> None:
     index; their stories stay readable."""
     grouper = _grouper(PAUSE_WIRE, PAUSE_LOCAL)
     later = make_article(
-        "Flood waters recede in Brennock", "Residents of Brennock returned home as the River Sallow fell.",
-        outlet="Wire", when=datetime(2025, 10, 20, tzinfo=UTC),
+        "Flood waters recede in Brennock",
+        "Residents of Brennock returned home as the River Sallow fell.",
+        outlet="Wire",
+        when=datetime(2025, 10, 20, tzinfo=UTC),
     )
     grouper.add(later)
     assert min(b for b in grouper._index if b is not None) > int(day(12).timestamp() // 86400)

@@ -1,10 +1,14 @@
 """Stories stage: group coverage of one event across outlets and mark syndicated copies.
 
 Pure (no database, network or clock). ``StoryGrouper.add`` assigns one article at a time;
-``restore`` rebuilds the grouper from stored memberships on start-up.
+``restore`` rebuilds the grouper from stored memberships on start-up. ``GraphGrouper``
+(``scorer="graph"``) is the order-independent design under evaluation (see ``graph.py``).
 """
 
-from newsprism.stories.cluster import Assignment, StoryGrouper, story_id_for
+from newsprism.stories.cluster import Assignment, OnlineGrouper, story_id_for
+from newsprism.stories.graph import GraphGrouper
 from newsprism.stories.settings import GroupingSettings
 
-__all__ = ["Assignment", "GroupingSettings", "StoryGrouper", "story_id_for"]
+StoryGrouper = OnlineGrouper
+
+__all__ = ["Assignment", "GraphGrouper", "GroupingSettings", "OnlineGrouper", "StoryGrouper", "story_id_for"]

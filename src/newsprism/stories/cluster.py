@@ -55,13 +55,19 @@ _DAY = 86400.0
 
 @dataclass
 class Assignment:
-    """What one ``add`` decided; ``merged_from`` ids now redirect to ``story_id``."""
+    """What one ``add`` decided; ``merged_from`` ids now redirect to ``story_id``.
+
+    ``changed``: other stories whose articles changed (re-clustering moved some in or out);
+    ``redirects``: every id that vanished and where it points now (``merged_from`` included).
+    """
 
     story_id: str
     is_new_story: bool
     merged_from: list[str] = field(default_factory=list)
     split_into: list[str] = field(default_factory=list)
     syndicated_with: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,30 +101,53 @@ class StoryState:
     text_time: bool = False
 
 
+def tfidf_for(s: GroupingSettings) -> OnlineTfidf:
+    return OnlineTfidf(
+        stopwords=s.stopwords,
+        title_weight=s.title_weight,
+        entity_weight=s.entity_weight,
+        max_features=s.max_article_features,
+        prior_docs=s.idf_prior_docs,
+    )
+
+
+def syndication_for(s: GroupingSettings) -> SyndicationIndex:
+    return SyndicationIndex(
+        threshold=s.syndication_threshold,
+        num_perm=s.syndication_num_perm,
+        shingle_size=s.syndication_shingle,
+        min_shingles=s.syndication_min_shingles,
+        window_days=s.syndication_window_days,
+    )
+
+
+class Redirects:
+    """Merged story ids and where they point now (shared by both groupers)."""
+
+    _redirects: dict[str, str]
+
+    def resolve(self, story_id: str) -> str:
+        seen = story_id
+        while seen in self._redirects:
+            seen = self._redirects[seen]
+        return seen
+
+    def redirects(self) -> dict[str, str]:
+        return {old: self.resolve(old) for old in sorted(self._redirects)}
+
+
 def story_id_for(article_id: str) -> str:
     """Deterministic story id: derived from the founding article, stable across runs."""
     return "s" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
 
 
-class StoryGrouper:
-    """Incremental story assignment with merge redirects and syndication groups."""
+class OnlineGrouper(Redirects):
+    """Single-pass story assignment (the 0.1 grouper and its learned variant), kept for comparison."""
 
     def __init__(self, settings: GroupingSettings | None = None) -> None:
         self.settings = s = settings or GroupingSettings()
-        self._tfidf = OnlineTfidf(
-            stopwords=s.stopwords,
-            title_weight=s.title_weight,
-            entity_weight=s.entity_weight,
-            max_features=s.max_article_features,
-            prior_docs=s.idf_prior_docs,
-        )
-        self._syndication = SyndicationIndex(
-            threshold=s.syndication_threshold,
-            num_perm=s.syndication_num_perm,
-            shingle_size=s.syndication_shingle,
-            min_shingles=s.syndication_min_shingles,
-            window_days=s.syndication_window_days,
-        )
+        self._tfidf = tfidf_for(s)
+        self._syndication = syndication_for(s)
         self._stories: dict[str, StoryState] = {}
         self._articles: dict[str, ArticleInfo] = {}
         self._story_of: dict[str, str] = {}
@@ -215,15 +244,6 @@ class StoryGrouper:
 
     def story_count(self) -> int:
         return len(self._stories)
-
-    def resolve(self, story_id: str) -> str:
-        seen = story_id
-        while seen in self._redirects:
-            seen = self._redirects[seen]
-        return seen
-
-    def redirects(self) -> dict[str, str]:
-        return {old: self.resolve(old) for old in sorted(self._redirects)}
 
     def story_of(self, article_id: str) -> str:
         return self.resolve(self._story_of[article_id])

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from newsprism.model import Article, article_id_for, content_hash
-from newsprism.stories.cluster import StoryGrouper
+from newsprism.stories.cluster import OnlineGrouper
+from newsprism.stories.graph import GraphGrouper
 from newsprism.stories.settings import GroupingSettings
 
 
@@ -142,10 +143,17 @@ def _ecb_article(record: Mapping[str, object]) -> Article:
 
 def group_stream(items: list[Labelled], settings: GroupingSettings | None = None) -> dict[str, str]:
     """Feed articles one by one; article id -> final (redirect-resolved) story id."""
-    grouper = StoryGrouper(settings)
+    grouper = grouper_for(settings)
     for item in items:
         grouper.add(item.article)
     return {item.article.id: grouper.story_of(item.article.id) for item in items}
+
+
+def grouper_for(settings: GroupingSettings | None) -> GraphGrouper | OnlineGrouper:
+    """The graph grouper, or the single-pass one for the "cosine"/"learned" scorers."""
+    if settings is not None and settings.scorer != "graph":
+        return OnlineGrouper(settings)
+    return GraphGrouper(settings)
 
 
 def bcubed_on(

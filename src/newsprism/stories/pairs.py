@@ -69,15 +69,19 @@ class PairModel:
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias
-        for value, mean, scale, weight in zip(x, self.mean, self.scale, self.weights, strict=True):
-            z += weight * (value - mean) / scale
-        for tree in self.trees:
-            z += _leaf(tree, x)
+        if any(self.weights):
+            for value, mean, scale, weight in zip(x, self.mean, self.scale, self.weights, strict=True):
+                z += weight * (value - mean) / scale
+        for tree in self.trees:  # inlined ``_leaf``: this loop is most of the graph grouper's time
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[node[2] if x[node[0]] <= node[1] else node[3]]
+            z += node[4]
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, features: Sequence[str] = FEATURES) -> dict[str, object]:
         return {
-            "features": list(FEATURES),
+            "features": list(features),
             "mean": list(self.mean),
             "scale": list(self.scale),
             "weights": list(self.weights),
@@ -86,24 +90,29 @@ class PairModel:
         }
 
 
-def _leaf(tree: Sequence[Node], x: Sequence[float]) -> float:
-    node = tree[0]
-    while node[0] >= 0:
-        node = tree[node[2] if x[node[0]] <= node[1] else node[3]]
-    return node[4]
-
-
 @cache
 def bundled_model() -> PairModel:
     """The shipped weights (read once per process; a mismatch with FEATURES is a packaging bug)."""
-    text = resources.files("newsprism.stories").joinpath("pair_model.json").read_text(encoding="utf-8")
-    return model_from_json(json.loads(text))
+    return _bundled("pair_model.json", FEATURES)
 
 
-def model_from_json(data: Mapping[str, object]) -> PairModel:
+@cache
+def bundled_edge_model() -> PairModel:
+    """The article-pair model of the graph grouper (``edges.EDGE_FEATURES``)."""
+    from newsprism.stories.edges import EDGE_FEATURES
+
+    return _bundled("edge_model.json", EDGE_FEATURES)
+
+
+def _bundled(name: str, features: Sequence[str]) -> PairModel:
+    text = resources.files("newsprism.stories").joinpath(name).read_text(encoding="utf-8")
+    return model_from_json(json.loads(text), features)
+
+
+def model_from_json(data: Mapping[str, object], features: Sequence[str] = FEATURES) -> PairModel:
     names = data.get("features")
-    if names != list(FEATURES):
-        raise ValueError(f"pair model features {names} do not match {list(FEATURES)}")
+    if names != list(features):
+        raise ValueError(f"pair model features {names} do not match {list(features)}")
     return PairModel(
         mean=tuple(float(v) for v in _floats(data["mean"])),
         scale=tuple(float(v) for v in _floats(data["scale"])),

@@ -21,9 +21,19 @@ from newsprism.stories.vectors import STOPWORDS_EN
 
 @dataclass(frozen=True)
 class GroupingSettings:
-    # "learned": the pair model decides; "cosine": the 0.1 cosine x decay threshold
+    # "graph": average linkage over learned article-pair probabilities (``graph.py``);
+    # "learned": online assignment with the article-to-story model; "cosine": the 0.1 grouper
     scorer: str = "learned"
+    # graph: two clusters join when the mean pair probability between them reaches this
     join_probability: float = 0.5
+    # graph: an edge needs this cosine; each article keeps its closest ``max_neighbours``
+    edge_cosine: float = 0.05
+    max_neighbours: int = 20
+    # graph: a new article re-clusters its component over edges of at least this probability
+    link_probability: float = 0.1
+    max_scope: int = 300
+    # graph: what a pair that is not an edge counts in a cluster mean
+    missing_probability: float = 0.0
     # candidates scored in full by the model (the rest were ranked out by cosine first)
     rerank: int = 6
     # recent member vectors a story keeps for the closest-member features

@@ -119,12 +119,29 @@ class OnlineTfidf:
         """
         return math.log((1 + self.n_docs + self.prior_docs) / (1 + self.df.get(term, 0))) + 1.0
 
-    def learn(self, article: Article) -> Features:
-        """Count the article into the IDF, then vectorise it with the updated statistics."""
-        counts, title_counts, surfaces = self._counts(article)
+    frozen = False
+
+    def fix(self, articles: Iterable[Article]) -> None:
+        """Count these articles into the IDF and stop learning from the stream.
+
+        Why: an IDF learned in arrival order is the one part of the graph grouper whose result
+        depends on the order articles came in; with a fixed IDF the grouping of a set is the
+        same for any order or batching.
+        """
+        for article in articles:
+            self._count(self._counts(article)[0])
+        self.frozen = True
+
+    def _count(self, counts: Mapping[str, float]) -> None:
         self.n_docs += 1
         for term in counts:
             self.df[term] = self.df.get(term, 0) + 1
+
+    def learn(self, article: Article) -> Features:
+        """Count the article into the IDF (unless fixed), then vectorise it."""
+        counts, title_counts, surfaces = self._counts(article)
+        if not self.frozen:
+            self._count(counts)
         vector = _top(normalise(self._weigh(counts)), self.max_features)
         title_vector = normalise(self._weigh(title_counts))
         return Features(vector, title_vector, surfaces)
