@@ -17,7 +17,7 @@ import pytest
 
 from newsprism.model import Article
 from newsprism.stories import GraphGrouper as StoryGrouper
-from newsprism.stories.evaluation import allsides_articles, spread_dates
+from newsprism.stories.evaluation import allsides_articles, bcubed, spread_dates
 
 _DAY = 86400.0
 
@@ -51,27 +51,29 @@ def _stamp(article: Article) -> float:
     return article.published_at.timestamp()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (#11): the IDF is learned in arrival order, so reordered streams agree at "
-    "B-cubed ~0.97 (online grouper: 0.91), not 1.0; with a fixed IDF they are identical (below)",
-)
-def test_shuffled_within_a_day_gives_the_same_stories(articles: list[Article]) -> None:
+def _agreement(left: set[frozenset[str]], right: set[frozenset[str]]) -> float:
+    """B-cubed F1 of one partition against the other (1.0 when they are the same)."""
+
+    def labels(partition: set[frozenset[str]]) -> dict[str, int]:
+        return {member: n for n, story in enumerate(partition) for member in story}
+
+    return bcubed(labels(left), labels(right)).f1
+
+
+# Known gap (#11): the IDF is learned in arrival order, so reordered streams give *nearly* the same
+# stories (measured B-cubed ~0.97; the online default ~0.91), not the identical partition that a
+# fixed IDF gives (last test). These two pin the measured floor so a regression shows.
+def test_shuffled_within_a_day_gives_nearly_the_same_stories(articles: list[Article]) -> None:
     rng = random.Random(3)
     shuffled = sorted(articles, key=lambda a: (int(_stamp(a) // _DAY), rng.random()))
-    assert _grouped(shuffled) == _grouped(articles)
+    assert _agreement(_grouped(shuffled), _grouped(articles)) >= 0.95
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (#11): the IDF is learned in arrival order, so reordered streams agree at "
-    "B-cubed ~0.97 (online grouper: 0.91), not 1.0; with a fixed IDF they are identical (below)",
-)
-def test_arrivals_up_to_a_week_late_give_the_same_stories(articles: list[Article]) -> None:
+def test_arrivals_up_to_a_week_late_give_nearly_the_same_stories(articles: list[Article]) -> None:
     rng = random.Random(7)
     crawled = sorted(articles, key=lambda a: _stamp(a) + rng.uniform(0.0, 7.0) * _DAY)
     assert crawled != articles
-    assert _grouped(crawled) == _grouped(articles)
+    assert _agreement(_grouped(crawled), _grouped(articles)) >= 0.95
 
 
 def test_rebatched_through_a_restored_grouper_gives_the_same_stories(articles: list[Article]) -> None:
