@@ -214,9 +214,12 @@ def _outlet(page: Page, draft: Draft, agency: str | None) -> str | None:
     """
     if page.outlet:
         return page.outlet
-    known = metadata.outlet_from_url(page.url or draft.canonical_url)
+    known = metadata.outlet_from_url(page.url)  # the address fetched is where the page ran
     if known or draft.outlet:
         return known or draft.outlet
+    known = metadata.outlet_from_url(draft.canonical_url)
+    if known:
+        return known
     voted = metadata.outlet_votes(
         notices=draft.notices,
         lines=draft.context,

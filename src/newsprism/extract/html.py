@@ -91,11 +91,15 @@ def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) ->
     result.canonical_url = _pick(values, "link:canonical", "og:url")
     result.pagetype = _pick(values, "og:type")
     host = pagemeta.host_of(result.canonical_url)
-    result.sitename = pagemeta.plausible_outlet(
-        values.get("og:site_name"), host
-    ) or pagemeta.plausible_outlet(ld.publisher, host)
+    # the site showing the page (og:url) names the outlet; a canonical link may point to the
+    # sister title a syndicated piece first ran in
+    known = metadata.outlet_from_url(values.get("og:url")) or metadata.outlet_from_url(result.canonical_url)
+    result.sitename = (
+        known
+        or pagemeta.plausible_outlet(values.get("og:site_name"), host)
+        or pagemeta.plausible_outlet(ld.publisher, host)
+    )
     names = [n for n in (values.get("og:site_name"), ld.publisher, values.get("application-name")) if n]
-    known = metadata.outlet_from_url(result.canonical_url)
     names += [n for n in (known, host, host.split(".")[0] if host else None) if n]
     title = _pick(values, "og:title", "twitter:title") or ld.headline or values.get("title")
     result.title = pagemeta.clean_title(title, names)
@@ -149,6 +153,7 @@ _DATE_KEYS = (
 _BYLINE_XPATH = etree.XPath("//@class[contains(., 'uthor') or contains(., 'yline')]/..")
 _ROLE_CLASS = re.compile(r"role|title|position|job", re.IGNORECASE)
 MAX_BYLINE_ELEMENTS = 12
+MAX_BYLINE_PARTS = 24
 
 
 def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData) -> Iterator[Dated]:
@@ -191,7 +196,7 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
         outer.add(el)
         if len(outer) > MAX_BYLINE_ELEMENTS:
             break
-        for part in (el, *el.iterchildren("p", "span", "div")):
+        for part in _byline_parts(el):
             text = " ".join(part.text_content().split())
             if text and len(text) <= 200:
                 result.bylines.append(text)
@@ -203,6 +208,16 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
                     result.author_role = role
     if result.author_role is None:
         result.author_role = metadata.byline_role(result.bylines, result.sitename)
+
+
+def _byline_parts(box: HtmlElement) -> Iterator[HtmlElement]:
+    """A byline box, then its blocks and spans at any depth ("<ul><li><span>von</span> <span>Jane
+    Roe</span></li></ul>" sits under a box that also holds a section label)."""
+    yield box
+    for i, part in enumerate(box.iterdescendants("p", "span", "div", "li")):
+        if i >= MAX_BYLINE_PARTS:
+            break
+        yield part
 
 
 def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated | None:
