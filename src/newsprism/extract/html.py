@@ -126,6 +126,20 @@ def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> 
     result.author_kinds = [k for _n, k in chosen]
 
 
+def _leading_byline(tree: HtmlElement, result: HtmlResult) -> None:
+    """A bold name line at the top of the body is the byline, not text: it names the authors
+    when nothing else named a person (the outlet itself is then only the page's signature)."""
+    if "person" in result.author_kinds:
+        return
+    found = pagemeta.leading_byline(tree, result.body)
+    if found is None:
+        return
+    index, names = found
+    result.removed.append(RemovedLine(result.body.pop(index), "byline"))
+    result.authors = names
+    result.author_kinds = [pagemeta.author_kind(n, result.site_names) for n in names]
+
+
 def trafilatura_author(tree: HtmlElement) -> str | None:
     """trafilatura's author finder (it copies the tree, so it runs only when nothing else named one)."""
     try:
@@ -300,5 +314,6 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     text = _body_text(tree, html, ld)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result)
+    _leading_byline(tree, result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

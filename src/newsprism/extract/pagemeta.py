@@ -205,7 +205,9 @@ def split_names(text: str) -> list[str]:
     "Family, Given" (as ``dc.creator`` writes one name) stays one name, turned around.
     """
     text = _BY.sub("", " ".join(text.split())).strip(" ,;:")
-    text = _TRAILING_ROLE.sub("", text) if len(text.split()) > 1 else text
+    role = _TRAILING_ROLE.search(text) if len(text.split()) > 1 else None
+    if role is not None and not _second_name(role.group()):
+        text = text[: role.start()]
     if not text or _NOT_NAME.search(text):
         return []
     parts = [p.strip(" .,;:") for p in _AND.split(text)]
@@ -213,6 +215,12 @@ def split_names(text: str) -> list[str]:
     if _family_given(text, parts):
         return [f"{parts[1]} {parts[0]}"]
     return [p for p in parts if _plausible_name(p)]
+
+
+def _second_name(tail: str) -> bool:
+    """ "/ Mohalenyane Phakela" after a name is a co-author, "/ Journalist" a job title."""
+    words = tail.strip(" /|–—").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not rules.names_role(tail)
 
 
 def _family_given(text: str, parts: list[str]) -> bool:
@@ -343,6 +351,43 @@ def byline_authors(bylines: Iterable[str]) -> list[str]:
             if names:
                 return names
     return []
+
+
+# A bold paragraph of its own (``<p><strong>Jane Roe/John Doe</strong></p>``): where many
+# papers print the byline as the article's first lines.
+_BOLD_PARAGRAPH: Final = "//p[count(*) = 1][strong or b][not(normalize-space(text()))]/*[1]"
+MAX_LEADING_LINES: Final = 3
+
+
+def leading_byline(tree: HtmlElement, body: list[str]) -> tuple[int, list[str]] | None:
+    """The index and names of a byline printed as one of the body's first lines in bold.
+
+    Only a line that is nothing but names counts: capitalised words, no function word, no
+    sentence punctuation ("Mohloai Mpesi", "Jane Roe/John Doe").
+    """
+    lines = body[:MAX_LEADING_LINES]
+    candidates = {i: line for i, line in enumerate(lines) if _names_only(line)}
+    if not candidates:
+        return None
+    bold = {" ".join(el.text_content().split()) for el in tree.xpath(_BOLD_PARAGRAPH) if isinstance(el, HtmlElement)}
+    for i, line in candidates.items():
+        if line in bold:
+            return i, split_names(line)
+    return None
+
+
+def _names_only(line: str) -> bool:
+    if len(line) > 80 or re.search(r"[.!?:;\d\"“”«»]", line):
+        return False
+    names = split_names(line)
+    if not names or sum(len(n.split()) for n in names) > 10:
+        return False
+    function_words = set().union(*metadata.stopwords().values())
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 4 or any(w.casefold() in function_words or not w[:1].isupper() for w in words):
+            return False
+    return True
 
 
 def _unique(names: Iterable[str]) -> list[str]:
