@@ -11,17 +11,17 @@ wire credit lines).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import unescape
 
 import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author
-from trafilatura.utils import load_html
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.utils import load_html, trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from newsprism.extract import cleanup, metadata, pagemeta, rules
 from newsprism.extract.metadata import Dated
@@ -34,8 +34,6 @@ FALLBACK_WORDS = 30
 # alone: on the public benchmark they were article text (wire credits) as often as furniture,
 # and so were trailing short lines, so the teaser rule of the text path is not used here.
 _HTML_SHAPES = frozenset({"read time", "syndication notice", "summary widget", "update stamp"})
-_FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -112,12 +110,13 @@ def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) ->
 
 def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> None:
     """The byline from every place pages put it (see ``pagemeta``), trafilatura's as the floor."""
-    sources = (
-        pagemeta.meta_authors(tree),
-        pagemeta.marked_authors(tree),
-        pagemeta.byline_authors(result.bylines),
-        pagemeta.labelled_authors(tree),
+    finders: tuple[Callable[[], list[str]], ...] = (
+        lambda: pagemeta.meta_authors(tree),
+        lambda: pagemeta.marked_authors(tree),
+        lambda: pagemeta.byline_authors(result.bylines),
+        lambda: pagemeta.labelled_authors(tree),
     )
+    sources = (find() for find in finders)  # lazy: most pages name a person in the first one
     chosen = pagemeta.choose_authors(ld.authors, sources, result.site_names)
     if not chosen:
         found = trafilatura_author(tree)
@@ -141,13 +140,37 @@ def _leading_byline(tree: HtmlElement, result: HtmlResult) -> None:
 
 
 def trafilatura_author(tree: HtmlElement) -> str | None:
-    """trafilatura's author finder (it copies the tree, so it runs only when nothing else named one)."""
+    """trafilatura's author finder, run on the shared tree: its own ``extract_author`` deep-copies
+    the page to prune comments, dates and figures first; skipping those parts gives the same
+    answer without the copy (it runs only when nothing else named anyone)."""
     try:
-        found = extract_author(tree)
+        discard = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
+        for xpath in AUTHOR_XPATHS:
+            for el in xpath(tree):
+                if not isinstance(el, HtmlElement) or el in discard or any(a in discard for a in el.iterancestors()):
+                    continue
+                content = trim(" ".join(_kept_text(el, discard)))
+                if content and 2 < len(content) < MAX_AUTHOR_CHARS:
+                    found = normalize_authors(None, content)
+                    # typed by a check: the build's mypy sees trafilatura untyped
+                    return found if isinstance(found, str) else None
     except Exception:  # a library bug on an odd tree must not stop extraction
         return None
-    # typed by a check, not trusted: the build's mypy sees trafilatura untyped (it is not installed there)
-    return found if isinstance(found, str) else None
+    return None
+
+
+MAX_AUTHOR_CHARS = 120  # trafilatura's own limit for an author string
+
+
+def _kept_text(el: HtmlElement, discard: set[HtmlElement]) -> Iterator[str]:
+    """``el.itertext()`` without the text of discarded descendants (their tails stay)."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if child not in discard and isinstance(child.tag, str):
+            yield from _kept_text(child, discard)
+        if child.tail:
+            yield child.tail
 
 
 # Declared publication times, most specific first; their offsets are kept (htmldate drops them).
@@ -246,11 +269,12 @@ def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated 
     return metadata.parse_iso(found) if found else None
 
 
-def _caption(html: str) -> str | None:
-    m = _FIGCAPTION.search(html)
-    if not m:
+def _caption(tree: HtmlElement) -> str | None:
+    """The first figure caption's text (read off the parsed tree, not the markup again)."""
+    el = next(tree.iter("figcaption"), None)
+    if el is None:
         return None
-    text = " ".join(unescape(_TAG.sub(" ", m.group(1))).split())
+    text = " ".join(" ".join(el.itertext()).split())
     return text or None
 
 
@@ -310,7 +334,7 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     result.published = _published(tree, values, ld, latest)
     _bylines(tree, result)
     _authors(tree, result, ld)
-    result.caption = _caption(html)
+    result.caption = _caption(tree)
     text = _body_text(tree, html, ld)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result)
