@@ -311,8 +311,18 @@ def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
     result.body = kept
 
 
+# A line that is nothing but a picture credit ("Photo: AFP", "Foto: dpa", "Bild: Keystone"): a
+# caption's own credit stays with its caption, but alone it is the image's label, not text.
+_CREDIT_LINE = re.compile(
+    r"^(?:photos?|fotos?|фото|bild|image|picture|credit|photo credit)\s*[:©]\s*[^.!?]{1,40}$", re.IGNORECASE
+)
+MAX_CREDIT_WORDS = 5
+
+
 def _furniture_reason(line: str) -> str | None:
     """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
+    if len(line.split()) <= MAX_CREDIT_WORDS and _CREDIT_LINE.match(line):
+        return "photo credit"
     reason = rules.vocabulary_reason(line)
     if reason is None and len(rules.words(line)) <= 40:
         shape = rules.shape_reason(line)

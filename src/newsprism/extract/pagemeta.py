@@ -407,13 +407,20 @@ def choose_authors(
     """
     kinded = [(n, k or author_kind(n, outlet_names)) for n, k in _unique_pairs(ld)]
     if any(k == "person" for _n, k in kinded):
-        return kinded
+        return _without_outlet(kinded, outlet_names)
     for names in sources:
         found = [(n, author_kind(n, outlet_names)) for n in names]
         if any(k == "person" for _n, k in found):
-            return found
+            return _without_outlet(found, outlet_names)
         kinded = kinded or found
     return kinded
+
+
+def _without_outlet(chosen: list[tuple[str, str]], outlet_names: list[str]) -> list[tuple[str, str]]:
+    """A byline naming people, without the outlet's own name beside them (a CMS puts the
+    publisher in the author list; the page is by the people, the outlet is already its outlet)."""
+    keys = [k for k in (_fold(n) for n in outlet_names) if k]
+    return [(n, k) for n, k in chosen if k == "person" or _fold(n) not in keys]
 
 
 def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
