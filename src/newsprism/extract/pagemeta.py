@@ -261,6 +261,7 @@ def _fold(text: str) -> str:
 _META_AUTHOR_KEYS: Final = (
     "article:author",
     "author",
+    "articleauthor",
     "dc.creator",
     "dcterms.creator",
     "byl",
@@ -360,13 +361,14 @@ MAX_LEADING_LINES: Final = 3
 
 
 def leading_byline(tree: HtmlElement, body: list[str]) -> tuple[int, list[str]] | None:
-    """The index and names of a byline printed as one of the body's first lines in bold.
+    """The index and names of a byline printed in bold as one of the body's first lines, or as
+    its last line (the signature many papers close an article with).
 
     Only a line that is nothing but names counts: capitalised words, no function word, no
     sentence punctuation ("Mohloai Mpesi", "Jane Roe/John Doe").
     """
-    lines = body[:MAX_LEADING_LINES]
-    candidates = {i: line for i, line in enumerate(lines) if _names_only(line)}
+    edges = [*range(min(MAX_LEADING_LINES, len(body))), len(body) - 1] if len(body) > 1 else []
+    candidates = {i: body[i] for i in dict.fromkeys(edges) if _names_only(body[i])}
     if not candidates:
         return None
     bold = {" ".join(el.text_content().split()) for el in tree.xpath(_BOLD_PARAGRAPH) if isinstance(el, HtmlElement)}
@@ -412,7 +414,8 @@ def choose_authors(
         found = [(n, author_kind(n, outlet_names)) for n in names]
         if any(k == "person" for _n, k in found):
             return _without_outlet(found, outlet_names)
-        kinded = kinded or found
+        if not kinded or (not _without_outlet(kinded, outlet_names) and _without_outlet(found, outlet_names)):
+            kinded = found  # an agency's credit says more than the outlet signing its own page
     return kinded
 
 
