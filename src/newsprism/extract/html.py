@@ -317,12 +317,18 @@ _CREDIT_LINE = re.compile(
     r"^(?:photos?|fotos?|фото|bild|image|picture|credit|photo credit)\s*[:©]\s*[^.!?]{1,40}$", re.IGNORECASE
 )
 MAX_CREDIT_WORDS = 5
+# "Read more: …", "FUNDA OLUNYE UDABA LAPHA | …": a link label, then another story's headline.
+_LABELLED = re.compile(r"^([^:|»>]{2,40}?)\s*(?::|\||»|>)\s*\S")
+MAX_TEASER_WORDS = 30
 
 
 def _furniture_reason(line: str) -> str | None:
     """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
     if len(line.split()) <= MAX_CREDIT_WORDS and _CREDIT_LINE.match(line):
         return "photo credit"
+    label = _LABELLED.match(line)
+    if label and len(line.split()) <= MAX_TEASER_WORDS and rules.vocabulary_reason(label.group(1)) == "link label":
+        return "related-story teaser"  # "Read more: <another story's headline>"
     reason = rules.vocabulary_reason(line)
     if reason is None and len(rules.words(line)) <= 40:
         shape = rules.shape_reason(line)
