@@ -147,7 +147,11 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
         discard = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
         for xpath in AUTHOR_XPATHS:
             for el in xpath(tree):
-                if not isinstance(el, HtmlElement) or el in discard or any(a in discard for a in el.iterancestors()):
+                if (
+                    not isinstance(el, HtmlElement)
+                    or el in discard
+                    or any(a in discard for a in el.iterancestors())
+                ):
                     continue
                 content = trim(" ".join(_kept_text(el, discard)))
                 if content and 2 < len(content) < MAX_AUTHOR_CHARS:
@@ -302,9 +306,18 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     return text
 
 
-def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
+def _clean(lines: list[str], title: str | None, result: HtmlResult, headline: str | None) -> None:
     """Apply the shared furniture rules, then the edge rules (labels, repeated headline,
-    standfirst, wire credits), to trafilatura's lines."""
+    standfirst, wire credits), to trafilatura's lines.
+
+    ``headline`` is the page's own ``<h1>``: where it differs from the declared title (a social
+    headline in ``og:title``), the body's copy of it at the top is still the headline.
+    """
+    top = lines[:MAX_HEADLINE_LINE]
+    if headline and title and _words(headline) != _words(title) and _words(headline) in map(_words, top):
+        index = [_words(line) for line in top].index(_words(headline))
+        result.removed.append(RemovedLine(lines[index], "repeated headline"))
+        lines = lines[:index] + lines[index + 1 :]
     kept, removed, result.standfirst = cleanup.clean_edges(lines, title, _furniture_reason)
     # no input line numbers in HTML
     result.removed.extend(RemovedLine(line, reason) for line, reason in removed)
@@ -322,12 +335,29 @@ _LABELLED = re.compile(r"^([^:|»>]{2,40}?)\s*(?::|\||»|>)\s*\S")
 MAX_TEASER_WORDS = 30
 
 
+MAX_HEADLINE_LINE = 3  # the headline's copy is among trafilatura's first lines or not at all
+
+
+def _words(text: str) -> str:
+    return " ".join(rules.folded_words(text))
+
+
+def _headline(tree: HtmlElement) -> str | None:
+    """The page's ``<h1>`` when it has exactly one (several: a listing, not an article)."""
+    found = tree.findall(".//h1")
+    return " ".join(found[0].text_content().split()) or None if len(found) == 1 else None
+
+
 def _furniture_reason(line: str) -> str | None:
     """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
     if len(line.split()) <= MAX_CREDIT_WORDS and _CREDIT_LINE.match(line):
         return "photo credit"
     label = _LABELLED.match(line)
-    if label and len(line.split()) <= MAX_TEASER_WORDS and rules.vocabulary_reason(label.group(1)) == "link label":
+    if (
+        label
+        and len(line.split()) <= MAX_TEASER_WORDS
+        and rules.vocabulary_reason(label.group(1)) == "link label"
+    ):
         return "related-story teaser"  # "Read more: <another story's headline>"
     reason = rules.vocabulary_reason(line)
     if reason is None and len(rules.words(line)) <= 40:
@@ -353,7 +383,7 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     result.caption = _caption(tree)
     text = _body_text(tree, html, ld)
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    _clean([line for line in lines if line], result.title, result)
+    _clean([line for line in lines if line], result.title, result, _headline(tree))
     _leading_byline(tree, result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

@@ -371,7 +371,11 @@ def leading_byline(tree: HtmlElement, body: list[str]) -> tuple[int, list[str]] 
     candidates = {i: body[i] for i in dict.fromkeys(edges) if _names_only(body[i])}
     if not candidates:
         return None
-    bold = {" ".join(el.text_content().split()) for el in tree.xpath(_BOLD_PARAGRAPH) if isinstance(el, HtmlElement)}
+    bold = {
+        " ".join(el.text_content().split())
+        for el in tree.xpath(_BOLD_PARAGRAPH)
+        if isinstance(el, HtmlElement)
+    }
     for i, line in candidates.items():
         if line in bold:
             return i, split_names(line)
@@ -387,7 +391,9 @@ def _names_only(line: str) -> bool:
     function_words = set().union(*metadata.stopwords().values())
     for name in names:
         words = name.split()
-        if not 2 <= len(words) <= 4 or any(w.casefold() in function_words or not w[:1].isupper() for w in words):
+        if not 2 <= len(words) <= 4 or any(
+            w.casefold() in function_words or not w[:1].isupper() for w in words
+        ):
             return False
     return True
 
