@@ -19,8 +19,11 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.core import trafilatura_sequence
 from trafilatura.json_metadata import normalize_authors
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, trim
+from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from newsprism.extract import cleanup, metadata, pagemeta, rules
@@ -125,12 +128,12 @@ def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> 
     result.author_kinds = [k for _n, k in chosen]
 
 
-def _leading_byline(tree: HtmlElement, result: HtmlResult) -> None:
+def _leading_byline(bold: set[str], result: HtmlResult) -> None:
     """A bold name line at the top of the body is the byline, not text: it names the authors
     when nothing else named a person (the outlet itself is then only the page's signature)."""
     if "person" in result.author_kinds:
         return
-    found = pagemeta.leading_byline(tree, result.body)
+    found = pagemeta.leading_byline(bold, result.body)
     if found is None:
         return
     index, names = found
@@ -143,10 +146,12 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
     """trafilatura's author finder, run on the shared tree: its own ``extract_author`` deep-copies
     the page to prune comments, dates and figures first; skipping those parts gives the same
     answer without the copy (it runs only when nothing else named anyone)."""
+    discard: set[HtmlElement] | None = None  # found when the first candidate needs it
     try:
-        discard = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
         for xpath in AUTHOR_XPATHS:
             for el in xpath(tree):
+                if discard is None:
+                    discard = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
                 if (
                     not isinstance(el, HtmlElement)
                     or el in discard
@@ -286,8 +291,7 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     """trafilatura in precision mode, default mode when precision keeps too little; on a page
     that renders its article by script (nothing left either way), the text its data carries:
     JSON-LD ``articleBody``, else the longest HTML fragment in its scripts' JSON."""
-    doc = trafilatura.bare_extraction(tree, favor_precision=True, include_comments=False)
-    text = str(getattr(doc, "text", None) or "")
+    text = _precise_text(tree)
     if len(text.split()) < FALLBACK_WORDS:
         retry = trafilatura.extract(html, include_comments=False) or ""
         if len(retry.split()) > len(text.split()):
@@ -295,7 +299,8 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     if len(text.split()) < FALLBACK_WORDS and ld.body and len(ld.body.split()) > len(text.split()):
         text = ld.body
     if len(text.split()) < FALLBACK_WORDS:
-        fragment = pagemeta.scripted_html(tree)
+        scripts = load_html(html)  # trafilatura consumed the shared tree, scripts and all
+        fragment = pagemeta.scripted_html(scripts) if scripts is not None else None
         scripted = (
             trafilatura.extract(f"<html><body><article>{fragment}</article></body></html>")
             if fragment
@@ -304,6 +309,22 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
         if scripted and len(scripted.split()) > len(text.split()):
             text = scripted
     return text
+
+
+_PRECISION = Extractor(precision=True, comments=False)
+
+
+def _precise_text(tree: HtmlElement) -> str:
+    """``bare_extraction(tree, favor_precision=True, include_comments=False).text`` on the shared
+    tree itself: ``bare_extraction`` deep-copies a tree it is handed (about a tenth of its cost),
+    which only pays when the caller needs the tree afterwards, and this one does not."""
+    try:
+        body, text, _comments, comments_text = trafilatura_sequence(tree, _PRECISION, None)
+    except (TypeError, ValueError):  # what bare_extraction turns into "no document"
+        return ""
+    if len(text) < _PRECISION.min_output_size and len(comments_text) < _PRECISION.min_output_comm_size:
+        return ""
+    return str(xmltotxt(body, _PRECISION.formatting) or "")
 
 
 def _clean(lines: list[str], title: str | None, result: HtmlResult, headline: str | None) -> None:
@@ -381,9 +402,11 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     _bylines(tree, result)
     _authors(tree, result, ld)
     result.caption = _caption(tree)
-    text = _body_text(tree, html, ld)
+    headline = _headline(tree)
+    bold = pagemeta.bold_lines(tree) if "person" not in result.author_kinds else set()
+    text = _body_text(tree, html, ld)  # last reader of the tree: trafilatura prunes it in place
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    _clean([line for line in lines if line], result.title, result, _headline(tree))
-    _leading_byline(tree, result)
+    _clean([line for line in lines if line], result.title, result, headline)
+    _leading_byline(bold, result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

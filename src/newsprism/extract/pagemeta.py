@@ -360,25 +360,26 @@ _BOLD_PARAGRAPH: Final = "//p[count(*) = 1][strong or b][not(normalize-space(tex
 MAX_LEADING_LINES: Final = 3
 
 
-def leading_byline(tree: HtmlElement, body: list[str]) -> tuple[int, list[str]] | None:
-    """The index and names of a byline printed in bold as one of the body's first lines, or as
-    its last line (the signature many papers close an article with).
+def bold_lines(tree: HtmlElement) -> set[str]:
+    """The texts of paragraphs that are one bold element each (where bylines get printed)."""
+    return {
+        " ".join(el.text_content().split())
+        for el in tree.xpath(_BOLD_PARAGRAPH)
+        if isinstance(el, HtmlElement)
+    }
+
+
+def leading_byline(bold: set[str], body: list[str]) -> tuple[int, list[str]] | None:
+    """The index and names of a byline printed in bold (one of ``bold_lines``) as one of the
+    body's first lines, or as its last line (the signature many papers close an article with).
 
     Only a line that is nothing but names counts: capitalised words, no function word, no
     sentence punctuation ("Mohloai Mpesi", "Jane Roe/John Doe").
     """
     edges = [*range(min(MAX_LEADING_LINES, len(body))), len(body) - 1] if len(body) > 1 else []
-    candidates = {i: body[i] for i in dict.fromkeys(edges) if _names_only(body[i])}
-    if not candidates:
-        return None
-    bold = {
-        " ".join(el.text_content().split())
-        for el in tree.xpath(_BOLD_PARAGRAPH)
-        if isinstance(el, HtmlElement)
-    }
-    for i, line in candidates.items():
-        if line in bold:
-            return i, split_names(line)
+    for i in dict.fromkeys(edges):
+        if body[i] in bold and _names_only(body[i]):
+            return i, split_names(body[i])
     return None
 
 
