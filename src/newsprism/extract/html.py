@@ -354,6 +354,13 @@ MAX_CREDIT_WORDS = 5
 # "Read more: …", "FUNDA OLUNYE UDABA LAPHA | …": a link label, then another story's headline.
 _LABELLED = re.compile(r"^([^:|»>]{2,40}?)\s*(?::|\||»|>)\s*\S")
 MAX_TEASER_WORDS = 30
+# "… sign up for our newsletter", "Der BR24 Newsletter informiert Sie …": the outlet's own pitch,
+# a sentence long, so not in the exact-phrase vocabulary.
+_NEWSLETTER_PROMO = re.compile(
+    r"(?i)\bnewsletter\b.{0,80}\b(?:sign(?:ing)? up|subscribe|inbox|informiert|abonn|anmelden|inscri|iscriv|suscr)"
+    r"|\b(?:sign(?:ing)? up|subscribe|abonnieren|anmelden)\b.{0,60}\bnewsletter"
+)
+MAX_PROMO_WORDS = 40
 
 
 MAX_HEADLINE_LINE = 3  # the headline's copy is among trafilatura's first lines or not at all
@@ -373,6 +380,8 @@ def _furniture_reason(line: str) -> str | None:
     """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
     if len(line.split()) <= MAX_CREDIT_WORDS and _CREDIT_LINE.match(line):
         return "photo credit"
+    if len(line.split()) <= MAX_PROMO_WORDS and _NEWSLETTER_PROMO.search(line):
+        return "newsletter prompt"
     label = _LABELLED.match(line)
     if (
         label
