@@ -357,7 +357,8 @@ MAX_TEASER_WORDS = 30
 # "… sign up for our newsletter", "Der BR24 Newsletter informiert Sie …": the outlet's own pitch,
 # a sentence long, so not in the exact-phrase vocabulary.
 _NEWSLETTER_PROMO = re.compile(
-    r"(?i)\bnewsletter\b.{0,80}\b(?:sign(?:ing)? up|subscribe|inbox|informiert|abonn|anmelden|inscri|iscriv|suscr)"
+    r"(?i)\bnewsletter\b.{0,80}"
+    r"\b(?:sign(?:ing)? up|subscribe|inbox|informiert|abonn|anmelden|inscri|iscriv|suscr)"
     r"|\b(?:sign(?:ing)? up|subscribe|abonnieren|anmelden)\b.{0,60}\bnewsletter"
 )
 MAX_PROMO_WORDS = 40
