@@ -75,11 +75,14 @@ def test_a_byline_nested_in_a_box_with_a_section_label() -> None:
 
 
 def test_read_more_teasers_and_lone_picture_credits_are_not_body() -> None:
-    extra = "<p>Read more: Harbour board approves the new ferry timetable</p><p>Photo: AFP</p>"
+    extra = (
+        "<p>Read more: Harbour board approves the new ferry timetable</p><p>Photo: AFP</p>"
+        "<p>For the latest stories from the harbour, sign up for our free weekly newsletter</p>"
+    )
     result = html.extract_html(_page("", PROSE + extra), LATEST)
     assert result is not None
-    assert not any(line.startswith(("Read more", "Photo:")) for line in result.body)
-    assert {r.reason for r in result.removed} >= {"related-story teaser", "photo credit"}
+    assert not any(line.startswith(("Read more", "Photo:", "For the latest")) for line in result.body)
+    assert {r.reason for r in result.removed} >= {"related-story teaser", "photo credit", "newsletter prompt"}
 
 
 def test_the_outlet_is_the_site_showing_the_page_in_latin_script() -> None:
