@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 
 import trafilatura
 from htmldate import find_date
@@ -24,7 +25,7 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, trim
 from trafilatura.xml import xmltotxt
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 from newsprism.extract import cleanup, metadata, pagemeta, rules
 from newsprism.extract.metadata import Dated
@@ -144,21 +145,15 @@ def _leading_byline(bold: set[str], result: HtmlResult) -> None:
 
 def trafilatura_author(tree: HtmlElement) -> str | None:
     """trafilatura's author finder, run on the shared tree: its own ``extract_author`` deep-copies
-    the page to prune comments, dates and figures first; skipping those parts gives the same
-    answer without the copy (it runs only when nothing else named anyone)."""
-    discard: set[HtmlElement] | None = None  # found when the first candidate needs it
+    the page to prune comments, dates and figures first; skipping those parts (``_discarded``,
+    tested on each candidate's ancestors) gives the same answer without the copy. It runs only
+    when nothing else named anyone."""
     try:
         for xpath in AUTHOR_XPATHS:
             for el in xpath(tree):
-                if discard is None:
-                    discard = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
-                if (
-                    not isinstance(el, HtmlElement)
-                    or el in discard
-                    or any(a in discard for a in el.iterancestors())
-                ):
+                if not isinstance(el, HtmlElement) or any(map(_discarded, (el, *el.iterancestors()))):
                     continue
-                content = trim(" ".join(_kept_text(el, discard)))
+                content = trim(" ".join(_kept_text(el)))
                 if content and 2 < len(content) < MAX_AUTHOR_CHARS:
                     found = normalize_authors(None, content)
                     # typed by a check: the build's mypy sees trafilatura untyped
@@ -168,16 +163,39 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
     return None
 
 
+# trafilatura's AUTHOR_DISCARD_XPATHS (2.3) as a test of one element: comment threads, sidebars,
+# quotes, share bars, dates and figures hold names that are not the byline.
+_DISCARD_TAGS: Final = frozenset({"a", "div", "section", "span"})
+_DISCARD_ID: Final = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS: Final = re.compile(
+    r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+    r"article-(?:share|support)|print|category|meta-date|meta-reviewer"
+)
+
+
+def _discarded(el: HtmlElement) -> bool:
+    if el.tag in ("time", "figure"):
+        return True
+    if el.tag not in _DISCARD_TAGS:
+        return False
+    ident, cls = el.get("id"), el.get("class")
+    if ident is not None and (ident == "comments" or _DISCARD_ID.search(ident)):
+        return True
+    if cls is not None and (cls in ("comments", "title", "date") or _DISCARD_CLASS.search(cls)):
+        return True
+    return "Figure" in (el.get("data-component") or "")
+
+
 MAX_AUTHOR_CHARS = 120  # trafilatura's own limit for an author string
 
 
-def _kept_text(el: HtmlElement, discard: set[HtmlElement]) -> Iterator[str]:
+def _kept_text(el: HtmlElement) -> Iterator[str]:
     """``el.itertext()`` without the text of discarded descendants (their tails stay)."""
     if el.text:
         yield el.text
     for child in el:
-        if child not in discard and isinstance(child.tag, str):
-            yield from _kept_text(child, discard)
+        if isinstance(child.tag, str) and not _discarded(child):
+            yield from _kept_text(child)
         if child.tail:
             yield child.tail
 
