@@ -103,3 +103,17 @@ def test_the_shared_tree_gives_trafilatura_precision_text() -> None:
     tree = load_html(page)
     assert tree is not None and expected is not None
     assert html._precise_text(tree) == expected.text
+
+
+def test_the_author_finder_on_the_shared_tree_matches_trafilatura() -> None:
+    from trafilatura.metadata import extract_author
+
+    page = _page(
+        "",
+        '<div class="comments"><span class="author">Commenter Name</span></div>'
+        '<figure><span class="author">Photographer Name</span></figure>'
+        f'<div class="byline"><span class="author">Jane Roe</span> <time>Monday</time></div>{PROSE}',
+    )
+    tree = load_html(page)
+    assert tree is not None
+    assert html.trafilatura_author(tree) == extract_author(tree) == "Jane Roe"
