@@ -71,13 +71,17 @@ class Draft:
     prose_paragraphs: int = 0
 
 
-def _size(content: bytes | str) -> int:
-    return len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "replace"))
+def _size(content: bytes | str, cap: int) -> int:
+    """Bytes of ``content``; text is encoded only when its length leaves the cap in doubt
+    (a UTF-8 character is 1 to 4 bytes), as encoding a whole page costs as much as parsing."""
+    if isinstance(content, bytes) or len(content) * 4 <= cap:
+        return len(content)  # cannot reach the cap; exact only for ASCII, and only compared with it
+    return len(content.encode("utf-8", "replace"))
 
 
 def _decode(page: Page, max_bytes: int) -> str | ExtractionFailure:
     """Text of the page, or why there is none (empty, too large, binary, undecodable)."""
-    size = _size(page.content)
+    size = _size(page.content, max_bytes)
     if size == 0 or not (page.content.strip() if page.content else page.content):
         return ExtractionFailure(page.source, "empty page: no content")
     if size > max_bytes:
@@ -214,9 +218,12 @@ def _outlet(page: Page, draft: Draft, agency: str | None) -> str | None:
     """
     if page.outlet:
         return page.outlet
-    known = metadata.outlet_from_url(page.url or draft.canonical_url)
+    known = metadata.outlet_from_url(page.url)  # the address fetched is where the page ran
     if known or draft.outlet:
         return known or draft.outlet
+    known = metadata.outlet_from_url(draft.canonical_url)
+    if known:
+        return known
     voted = metadata.outlet_votes(
         notices=draft.notices,
         lines=draft.context,

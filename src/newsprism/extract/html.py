@@ -11,17 +11,21 @@ wire credit lines).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import unescape
+from typing import Final
 
 import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author
-from trafilatura.utils import load_html
+from trafilatura.core import trafilatura_sequence
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html, trim
+from trafilatura.xml import xmltotxt
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 from newsprism.extract import cleanup, metadata, pagemeta, rules
 from newsprism.extract.metadata import Dated
@@ -34,8 +38,6 @@ FALLBACK_WORDS = 30
 # alone: on the public benchmark they were article text (wire credits) as often as furniture,
 # and so were trailing short lines, so the teaser rule of the text path is not used here.
 _HTML_SHAPES = frozenset({"read time", "syndication notice", "summary widget", "update stamp"})
-_FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -91,11 +93,15 @@ def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) ->
     result.canonical_url = _pick(values, "link:canonical", "og:url")
     result.pagetype = _pick(values, "og:type")
     host = pagemeta.host_of(result.canonical_url)
-    result.sitename = pagemeta.plausible_outlet(
-        values.get("og:site_name"), host
-    ) or pagemeta.plausible_outlet(ld.publisher, host)
+    # the site showing the page (og:url) names the outlet; a canonical link may point to the
+    # sister title a syndicated piece first ran in
+    known = metadata.outlet_from_url(values.get("og:url")) or metadata.outlet_from_url(result.canonical_url)
+    result.sitename = (
+        known
+        or pagemeta.plausible_outlet(values.get("og:site_name"), host)
+        or pagemeta.plausible_outlet(ld.publisher, host)
+    )
     names = [n for n in (values.get("og:site_name"), ld.publisher, values.get("application-name")) if n]
-    known = metadata.outlet_from_url(result.canonical_url)
     names += [n for n in (known, host, host.split(".")[0] if host else None) if n]
     title = _pick(values, "og:title", "twitter:title") or ld.headline or values.get("title")
     result.title = pagemeta.clean_title(title, names)
@@ -108,12 +114,13 @@ def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) ->
 
 def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> None:
     """The byline from every place pages put it (see ``pagemeta``), trafilatura's as the floor."""
-    sources = (
-        pagemeta.meta_authors(tree),
-        pagemeta.marked_authors(tree),
-        pagemeta.byline_authors(result.bylines),
-        pagemeta.labelled_authors(tree),
+    finders: tuple[Callable[[], list[str]], ...] = (
+        lambda: pagemeta.meta_authors(tree),
+        lambda: pagemeta.marked_authors(tree),
+        lambda: pagemeta.byline_authors(result.bylines),
+        lambda: pagemeta.labelled_authors(tree),
     )
+    sources = (find() for find in finders)  # lazy: most pages name a person in the first one
     chosen = pagemeta.choose_authors(ld.authors, sources, result.site_names)
     if not chosen:
         found = trafilatura_author(tree)
@@ -122,14 +129,75 @@ def _authors(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> 
     result.author_kinds = [k for _n, k in chosen]
 
 
+def _leading_byline(bold: set[str], result: HtmlResult) -> None:
+    """A bold name line at the top of the body is the byline, not text: it names the authors
+    when nothing else named a person (the outlet itself is then only the page's signature)."""
+    if "person" in result.author_kinds:
+        return
+    found = pagemeta.leading_byline(bold, result.body)
+    if found is None:
+        return
+    index, names = found
+    result.removed.append(RemovedLine(result.body.pop(index), "byline"))
+    result.authors = names
+    result.author_kinds = [pagemeta.author_kind(n, result.site_names) for n in names]
+
+
 def trafilatura_author(tree: HtmlElement) -> str | None:
-    """trafilatura's author finder (it copies the tree, so it runs only when nothing else named one)."""
+    """trafilatura's author finder, run on the shared tree: its own ``extract_author`` deep-copies
+    the page to prune comments, dates and figures first; skipping those parts (``_discarded``,
+    tested on each candidate's ancestors) gives the same answer without the copy. It runs only
+    when nothing else named anyone."""
     try:
-        found = extract_author(tree)
+        for xpath in AUTHOR_XPATHS:
+            for el in xpath(tree):
+                if not isinstance(el, HtmlElement) or any(map(_discarded, (el, *el.iterancestors()))):
+                    continue
+                content = trim(" ".join(_kept_text(el)))
+                if content and 2 < len(content) < MAX_AUTHOR_CHARS:
+                    found = normalize_authors(None, content)
+                    # typed by a check: the build's mypy sees trafilatura untyped
+                    return found if isinstance(found, str) else None
     except Exception:  # a library bug on an odd tree must not stop extraction
         return None
-    # typed by a check, not trusted: the build's mypy sees trafilatura untyped (it is not installed there)
-    return found if isinstance(found, str) else None
+    return None
+
+
+# trafilatura's AUTHOR_DISCARD_XPATHS (2.3) as a test of one element: comment threads, sidebars,
+# quotes, share bars, dates and figures hold names that are not the byline.
+_DISCARD_TAGS: Final = frozenset({"a", "div", "section", "span"})
+_DISCARD_ID: Final = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS: Final = re.compile(
+    r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+    r"article-(?:share|support)|print|category|meta-date|meta-reviewer"
+)
+
+
+def _discarded(el: HtmlElement) -> bool:
+    if el.tag in ("time", "figure"):
+        return True
+    if el.tag not in _DISCARD_TAGS:
+        return False
+    ident, cls = el.get("id"), el.get("class")
+    if ident is not None and (ident == "comments" or _DISCARD_ID.search(ident)):
+        return True
+    if cls is not None and (cls in ("comments", "title", "date") or _DISCARD_CLASS.search(cls)):
+        return True
+    return "Figure" in (el.get("data-component") or "")
+
+
+MAX_AUTHOR_CHARS = 120  # trafilatura's own limit for an author string
+
+
+def _kept_text(el: HtmlElement) -> Iterator[str]:
+    """``el.itertext()`` without the text of discarded descendants (their tails stay)."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and not _discarded(child):
+            yield from _kept_text(child)
+        if child.tail:
+            yield child.tail
 
 
 # Declared publication times, most specific first; their offsets are kept (htmldate drops them).
@@ -149,6 +217,7 @@ _DATE_KEYS = (
 _BYLINE_XPATH = etree.XPath("//@class[contains(., 'uthor') or contains(., 'yline')]/..")
 _ROLE_CLASS = re.compile(r"role|title|position|job", re.IGNORECASE)
 MAX_BYLINE_ELEMENTS = 12
+MAX_BYLINE_PARTS = 24
 
 
 def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData) -> Iterator[Dated]:
@@ -191,7 +260,7 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
         outer.add(el)
         if len(outer) > MAX_BYLINE_ELEMENTS:
             break
-        for part in (el, *el.iterchildren("p", "span", "div")):
+        for part in _byline_parts(el):
             text = " ".join(part.text_content().split())
             if text and len(text) <= 200:
                 result.bylines.append(text)
@@ -203,6 +272,16 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
                     result.author_role = role
     if result.author_role is None:
         result.author_role = metadata.byline_role(result.bylines, result.sitename)
+
+
+def _byline_parts(box: HtmlElement) -> Iterator[HtmlElement]:
+    """A byline box, then its blocks and spans at any depth ("<ul><li><span>von</span> <span>Jane
+    Roe</span></li></ul>" sits under a box that also holds a section label)."""
+    yield box
+    for i, part in enumerate(box.iterdescendants("p", "span", "div", "li")):
+        if i >= MAX_BYLINE_PARTS:
+            break
+        yield part
 
 
 def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated | None:
@@ -217,11 +296,12 @@ def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated 
     return metadata.parse_iso(found) if found else None
 
 
-def _caption(html: str) -> str | None:
-    m = _FIGCAPTION.search(html)
-    if not m:
+def _caption(tree: HtmlElement) -> str | None:
+    """The first figure caption's text (read off the parsed tree, not the markup again)."""
+    el = next(tree.iter("figcaption"), None)
+    if el is None:
         return None
-    text = " ".join(unescape(_TAG.sub(" ", m.group(1))).split())
+    text = " ".join(" ".join(el.itertext()).split())
     return text or None
 
 
@@ -229,8 +309,7 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     """trafilatura in precision mode, default mode when precision keeps too little; on a page
     that renders its article by script (nothing left either way), the text its data carries:
     JSON-LD ``articleBody``, else the longest HTML fragment in its scripts' JSON."""
-    doc = trafilatura.bare_extraction(tree, favor_precision=True, include_comments=False)
-    text = str(getattr(doc, "text", None) or "")
+    text = _precise_text(tree)
     if len(text.split()) < FALLBACK_WORDS:
         retry = trafilatura.extract(html, include_comments=False) or ""
         if len(retry.split()) > len(text.split()):
@@ -238,7 +317,8 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     if len(text.split()) < FALLBACK_WORDS and ld.body and len(ld.body.split()) > len(text.split()):
         text = ld.body
     if len(text.split()) < FALLBACK_WORDS:
-        fragment = pagemeta.scripted_html(tree)
+        scripts = load_html(html)  # trafilatura consumed the shared tree, scripts and all
+        fragment = pagemeta.scripted_html(scripts) if scripts is not None else None
         scripted = (
             trafilatura.extract(f"<html><body><article>{fragment}</article></body></html>")
             if fragment
@@ -249,17 +329,85 @@ def _body_text(tree: HtmlElement, html: str, ld: pagemeta.LinkedData) -> str:
     return text
 
 
-def _clean(lines: list[str], title: str | None, result: HtmlResult) -> None:
+_PRECISION = Extractor(precision=True, comments=False)
+
+
+def _precise_text(tree: HtmlElement) -> str:
+    """``bare_extraction(tree, favor_precision=True, include_comments=False).text`` on the shared
+    tree itself: ``bare_extraction`` deep-copies a tree it is handed (about a tenth of its cost),
+    which only pays when the caller needs the tree afterwards, and this one does not."""
+    try:
+        body, text, _comments, comments_text = trafilatura_sequence(tree, _PRECISION, None)
+    except (TypeError, ValueError):  # what bare_extraction turns into "no document"
+        return ""
+    if len(text) < _PRECISION.min_output_size and len(comments_text) < _PRECISION.min_output_comm_size:
+        return ""
+    return str(xmltotxt(body, _PRECISION.formatting) or "")
+
+
+def _clean(lines: list[str], title: str | None, result: HtmlResult, headline: str | None) -> None:
     """Apply the shared furniture rules, then the edge rules (labels, repeated headline,
-    standfirst, wire credits), to trafilatura's lines."""
+    standfirst, wire credits), to trafilatura's lines.
+
+    ``headline`` is the page's own ``<h1>``: where it differs from the declared title (a social
+    headline in ``og:title``), the body's copy of it at the top is still the headline.
+    """
+    top = lines[:MAX_HEADLINE_LINE]
+    if headline and title and _words(headline) != _words(title) and _words(headline) in map(_words, top):
+        index = [_words(line) for line in top].index(_words(headline))
+        result.removed.append(RemovedLine(lines[index], "repeated headline"))
+        lines = lines[:index] + lines[index + 1 :]
     kept, removed, result.standfirst = cleanup.clean_edges(lines, title, _furniture_reason)
     # no input line numbers in HTML
     result.removed.extend(RemovedLine(line, reason) for line, reason in removed)
     result.body = kept
 
 
+# A line that is nothing but a picture credit ("Photo: AFP", "Foto: dpa", "Bild: Keystone"): a
+# caption's own credit stays with its caption, but alone it is the image's label, not text.
+_CREDIT_LINE = re.compile(
+    r"^(?:photos?|fotos?|фото|bild|image|picture|credit|photo credit)\s*[:©]\s*[^.!?]{1,40}$", re.IGNORECASE
+)
+MAX_CREDIT_WORDS = 5
+# "Read more: …", "FUNDA OLUNYE UDABA LAPHA | …": a link label, then another story's headline.
+_LABELLED = re.compile(r"^([^:|»>]{2,40}?)\s*(?::|\||»|>)\s*\S")
+MAX_TEASER_WORDS = 30
+# "… sign up for our newsletter", "Der BR24 Newsletter informiert Sie …": the outlet's own pitch,
+# a sentence long, so not in the exact-phrase vocabulary.
+_NEWSLETTER_PROMO = re.compile(
+    r"(?i)\bnewsletter\b.{0,80}"
+    r"\b(?:sign(?:ing)? up|subscribe|inbox|informiert|abonn|anmelden|inscri|iscriv|suscr)"
+    r"|\b(?:sign(?:ing)? up|subscribe|abonnieren|anmelden)\b.{0,60}\bnewsletter"
+)
+MAX_PROMO_WORDS = 40
+
+
+MAX_HEADLINE_LINE = 3  # the headline's copy is among trafilatura's first lines or not at all
+
+
+def _words(text: str) -> str:
+    return " ".join(rules.folded_words(text))
+
+
+def _headline(tree: HtmlElement) -> str | None:
+    """The page's ``<h1>`` when it has exactly one (several: a listing, not an article)."""
+    found = tree.findall(".//h1")
+    return " ".join(found[0].text_content().split()) or None if len(found) == 1 else None
+
+
 def _furniture_reason(line: str) -> str | None:
     """The shared vocabulary rules, and those shape rules that hold on trafilatura's lines."""
+    if len(line.split()) <= MAX_CREDIT_WORDS and _CREDIT_LINE.match(line):
+        return "photo credit"
+    if len(line.split()) <= MAX_PROMO_WORDS and _NEWSLETTER_PROMO.search(line):
+        return "newsletter prompt"
+    label = _LABELLED.match(line)
+    if (
+        label
+        and len(line.split()) <= MAX_TEASER_WORDS
+        and rules.vocabulary_reason(label.group(1)) == "link label"
+    ):
+        return "related-story teaser"  # "Read more: <another story's headline>"
     reason = rules.vocabulary_reason(line)
     if reason is None and len(rules.words(line)) <= 40:
         shape = rules.shape_reason(line)
@@ -281,9 +429,12 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     result.published = _published(tree, values, ld, latest)
     _bylines(tree, result)
     _authors(tree, result, ld)
-    result.caption = _caption(html)
-    text = _body_text(tree, html, ld)
+    result.caption = _caption(tree)
+    headline = _headline(tree)
+    bold = pagemeta.bold_lines(tree) if "person" not in result.author_kinds else set()
+    text = _body_text(tree, html, ld)  # last reader of the tree: trafilatura prunes it in place
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    _clean([line for line in lines if line], result.title, result)
+    _clean([line for line in lines if line], result.title, result, headline)
+    _leading_byline(bold, result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

@@ -205,7 +205,9 @@ def split_names(text: str) -> list[str]:
     "Family, Given" (as ``dc.creator`` writes one name) stays one name, turned around.
     """
     text = _BY.sub("", " ".join(text.split())).strip(" ,;:")
-    text = _TRAILING_ROLE.sub("", text) if len(text.split()) > 1 else text
+    role = _TRAILING_ROLE.search(text) if len(text.split()) > 1 else None
+    if role is not None and not _second_name(role.group()):
+        text = text[: role.start()]
     if not text or _NOT_NAME.search(text):
         return []
     parts = [p.strip(" .,;:") for p in _AND.split(text)]
@@ -213,6 +215,12 @@ def split_names(text: str) -> list[str]:
     if _family_given(text, parts):
         return [f"{parts[1]} {parts[0]}"]
     return [p for p in parts if _plausible_name(p)]
+
+
+def _second_name(tail: str) -> bool:
+    """ "/ Mohalenyane Phakela" after a name is a co-author, "/ Journalist" a job title."""
+    words = tail.strip(" /|–—").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not rules.names_role(tail)
 
 
 def _family_given(text: str, parts: list[str]) -> bool:
@@ -253,6 +261,7 @@ def _fold(text: str) -> str:
 _META_AUTHOR_KEYS: Final = (
     "article:author",
     "author",
+    "articleauthor",
     "dc.creator",
     "dcterms.creator",
     "byl",
@@ -345,6 +354,51 @@ def byline_authors(bylines: Iterable[str]) -> list[str]:
     return []
 
 
+# A bold paragraph of its own (``<p><strong>Jane Roe/John Doe</strong></p>``): where many
+# papers print the byline as the article's first lines.
+_BOLD_PARAGRAPH: Final = "//p[count(*) = 1][strong or b][not(normalize-space(text()))]/*[1]"
+MAX_LEADING_LINES: Final = 3
+
+
+def bold_lines(tree: HtmlElement) -> set[str]:
+    """The texts of paragraphs that are one bold element each (where bylines get printed)."""
+    return {
+        " ".join(el.text_content().split())
+        for el in tree.xpath(_BOLD_PARAGRAPH)
+        if isinstance(el, HtmlElement)
+    }
+
+
+def leading_byline(bold: set[str], body: list[str]) -> tuple[int, list[str]] | None:
+    """The index and names of a byline printed in bold (one of ``bold_lines``) as one of the
+    body's first lines, or as its last line (the signature many papers close an article with).
+
+    Only a line that is nothing but names counts: capitalised words, no function word, no
+    sentence punctuation ("Mohloai Mpesi", "Jane Roe/John Doe").
+    """
+    edges = [*range(min(MAX_LEADING_LINES, len(body))), len(body) - 1] if len(body) > 1 else []
+    for i in dict.fromkeys(edges):
+        if body[i] in bold and _names_only(body[i]):
+            return i, split_names(body[i])
+    return None
+
+
+def _names_only(line: str) -> bool:
+    if len(line) > 80 or re.search(r"[.!?:;\d\"“”«»]", line):
+        return False
+    names = split_names(line)
+    if not names or sum(len(n.split()) for n in names) > 10:
+        return False
+    function_words = set().union(*metadata.stopwords().values())
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 4 or any(
+            w.casefold() in function_words or not w[:1].isupper() for w in words
+        ):
+            return False
+    return True
+
+
 def _unique(names: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for name in names:
@@ -362,13 +416,21 @@ def choose_authors(
     """
     kinded = [(n, k or author_kind(n, outlet_names)) for n, k in _unique_pairs(ld)]
     if any(k == "person" for _n, k in kinded):
-        return kinded
+        return _without_outlet(kinded, outlet_names)
     for names in sources:
         found = [(n, author_kind(n, outlet_names)) for n in names]
         if any(k == "person" for _n, k in found):
-            return found
-        kinded = kinded or found
+            return _without_outlet(found, outlet_names)
+        if not kinded or (not _without_outlet(kinded, outlet_names) and _without_outlet(found, outlet_names)):
+            kinded = found  # an agency's credit says more than the outlet signing its own page
     return kinded
+
+
+def _without_outlet(chosen: list[tuple[str, str]], outlet_names: list[str]) -> list[tuple[str, str]]:
+    """A byline naming people, without the outlet's own name beside them (a CMS puts the
+    publisher in the author list; the page is by the people, the outlet is already its outlet)."""
+    keys = [k for k in (_fold(n) for n in outlet_names) if k]
+    return [(n, k) for n, k in chosen if k == "person" or _fold(n) not in keys]
 
 
 def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1,0 +1,119 @@
+"""Bylines, outlets and body edges the HTML path reads off a page (``pagemeta``, ``html``).
+
+Small hand-written pages in the shapes real newsrooms use; the real-page scores are in
+``benchmarks/metadata_eval.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import trafilatura
+from trafilatura.utils import load_html
+
+from newsprism.extract import html, metadata, pagemeta
+
+LATEST = datetime(2026, 12, 1, tzinfo=UTC)
+PROSE = "".join(
+    f"<p>The council met on day {i} to weigh the budget, and members argued over roads, schools and "
+    f"the harbour for most of the evening before a vote that split the chamber.</p>"
+    for i in range(8)
+)
+
+
+def _page(head: str, article: str) -> str:
+    return f"<html><head>{head}</head><body><article>{article}</article></body></html>"
+
+
+def test_a_slash_between_two_names_is_two_people_and_a_job_title_is_not() -> None:
+    assert pagemeta.split_names("Mathatisi Sebusi/Mohalenyane Phakela") == [
+        "Mathatisi Sebusi",
+        "Mohalenyane Phakela",
+    ]
+    assert pagemeta.split_names("Mathias Hagen / Journalist") == ["Mathias Hagen"]
+
+
+def test_the_outlet_beside_named_people_is_dropped_but_stays_alone() -> None:
+    chosen = pagemeta.choose_authors(
+        [("Harbour Times", "organization"), ("Jane Roe", "person")], [], ["Harbour Times"]
+    )
+    assert chosen == [("Jane Roe", "person")]
+    alone = pagemeta.choose_authors([("Harbour Times", "organization")], [], ["Harbour Times"])
+    assert alone == [("Harbour Times", "organization")]
+
+
+def test_an_agency_credit_outranks_the_outlet_signing_its_own_page() -> None:
+    chosen = pagemeta.choose_authors([("NTV", "organization")], [["Anadolu Ajansı"]], ["NTV"])
+    assert chosen == [("Anadolu Ajansı", "organization")]
+
+
+def test_a_bold_name_line_opening_the_body_is_the_byline() -> None:
+    page = _page(
+        '<meta property="og:site_name" content="Harbour Times"><meta name="author" content="Harbour Times">',
+        f"<p><strong>Jane Roe/John Doe</strong></p>{PROSE}",
+    )
+    result = html.extract_html(page, LATEST)
+    assert result is not None
+    assert result.authors == ["Jane Roe", "John Doe"] and result.author_kinds == ["person", "person"]
+    assert all("Jane Roe" not in line for line in result.body)
+
+
+def test_a_bold_phrase_that_is_not_names_stays_text() -> None:
+    page = _page("", f"<p><strong>Die Lage am Hafen</strong></p>{PROSE}")
+    result = html.extract_html(page, LATEST)
+    assert result is not None and result.authors == []
+
+
+def test_a_byline_nested_in_a_box_with_a_section_label() -> None:
+    box = (
+        '<div class="authors"><span>capital</span>'
+        "<ul><li><span>von</span> <span>Jemima Kelly</span></li></ul></div>"
+    )
+    teaser = '<div class="teaser"><span class="teaser-footer__author">von Patrick Roe</span></div>'
+    result = html.extract_html(_page("", box + PROSE) + teaser, LATEST)
+    assert result is not None and result.authors == ["Jemima Kelly"]
+
+
+def test_read_more_teasers_and_lone_picture_credits_are_not_body() -> None:
+    extra = (
+        "<p>Read more: Harbour board approves the new ferry timetable</p><p>Photo: AFP</p>"
+        "<p>For the latest stories from the harbour, sign up for our free weekly newsletter</p>"
+    )
+    result = html.extract_html(_page("", PROSE + extra), LATEST)
+    assert result is not None
+    assert not any(line.startswith(("Read more", "Photo:", "For the latest")) for line in result.body)
+    assert {r.reason for r in result.removed} >= {"related-story teaser", "photo credit", "newsletter prompt"}
+
+
+def test_the_outlet_is_the_site_showing_the_page_in_latin_script() -> None:
+    assert metadata.outlet_from_url("https://mainichi.jp/articles/x") == "Mainichi Shimbun"
+    assert metadata.outlet_from_url("https://japannews.yomiuri.co.jp/politics/x") == "The Japan News"
+    head = (
+        '<link rel="canonical" href="https://www.capital.de/geld/x.html">'
+        '<meta property="og:url" content="https://www.stern.de/wirtschaft/x.html">'
+        '<meta property="og:site_name" content="stern.de">'
+    )
+    result = html.extract_html(_page(head, PROSE), LATEST)
+    assert result is not None and result.sitename == "Stern"
+
+
+def test_the_shared_tree_gives_trafilatura_precision_text() -> None:
+    page = _page("<title>Budget night</title>", "<h1>Budget night</h1>" + PROSE)
+    expected = trafilatura.bare_extraction(load_html(page), favor_precision=True, include_comments=False)
+    tree = load_html(page)
+    assert tree is not None and expected is not None
+    assert html._precise_text(tree) == expected.text
+
+
+def test_the_author_finder_on_the_shared_tree_matches_trafilatura() -> None:
+    from trafilatura.metadata import extract_author
+
+    page = _page(
+        "",
+        '<div class="comments"><span class="author">Commenter Name</span></div>'
+        '<figure><span class="author">Photographer Name</span></figure>'
+        f'<div class="byline"><span class="author">Jane Roe</span> <time>Monday</time></div>{PROSE}',
+    )
+    tree = load_html(page)
+    assert tree is not None
+    assert html.trafilatura_author(tree) == extract_author(tree) == "Jane Roe"
