@@ -373,7 +373,7 @@ def main() -> None:
     for n in args.sizes:
         warc = workdir / f"backfill-{n}.warc.gz"
         started = time.perf_counter()
-        expected = generate(n, warc)
+        expected = _archive(n, warc)
         print(
             f"generated {warc.name}: {expected['articles']} articles from {expected['events']} events, "
             f"{expected['distinct_hashes']} distinct content hashes, {expected['stories']} stories expected, "
@@ -393,6 +393,17 @@ def main() -> None:
             results[(n, mode)] = json.loads(done.stdout.strip().splitlines()[-1])
             show(n, mode, results[(n, mode)])
     _ratios(results, args.sizes)
+
+
+def _archive(n: int, warc: Path) -> dict[str, int]:
+    """The archive of N articles, reused from ``--workdir`` when a previous run wrote it (the
+    generator is deterministic, and a 100k archive takes minutes to write)."""
+    summary = warc.with_suffix(".json")
+    if warc.exists() and summary.exists():
+        return dict(json.loads(summary.read_text()))
+    expected = generate(n, warc)
+    summary.write_text(json.dumps(expected))
+    return expected
 
 
 def _cost(r: dict[str, Any], workers: int) -> tuple[float, float]:
