@@ -4,8 +4,9 @@ The archive is built from the real texts in ``../shared/eval/`` (AllSides, ECB+,
 Zyte ground truth: about 3k distinct texts in ~1.7k events). To reach 100k distinct articles the
 generator writes new ones the way an event's coverage varies: each article starts from one of
 its event's texts and swaps in sentences from the event's other texts, drops a few, and gets its
-own dateline, outlet, URL and date. An event recurs every few weeks (a new story each time:
-the grouper retires stories after a few days), so dates span months, and records are written
+own dateline, outlet, URL and date. Stories are founded at a fixed rate (about 110 articles a
+day at every N, so cost per article is comparable across N), an event recurs months later (a
+new story each time: the grouper retires stories after a few days), and records are written
 in crawl order (publication order, jittered by hours). Every content hash is distinct; the
 number of (event, recurrence) pairs is the story count the generator expects.
 
@@ -44,7 +45,7 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_POSTGRES = os.environ.get("NEWSPRISM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-START = datetime(2025, 1, 6, tzinfo=UTC)
+START = datetime(2024, 1, 1, tzinfo=UTC)  # 100k articles end in mid-2026: no page from the future
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
@@ -107,19 +108,26 @@ class Slot:
     index: int
 
 
+STORIES_PER_DAY = 15.0  # about 110 articles a day, whatever N: a larger archive spans more days
+
+
 def plan_slots(n: int, events: int, seed: int) -> tuple[list[Slot], int]:
-    """N article slots in crawl order and the number of stories they make."""
+    """N article slots in crawl order and the number of stories they make.
+
+    Stories are founded at a fixed rate, so the news per day (which sets the grouper's window
+    state and the reorder buffer) is the same at every N and cost per article can be compared
+    across N: 10k articles span about three months, 100k about two and a half years. An event
+    recurs every ``events / STORIES_PER_DAY`` days (months: a new story each time).
+    """
     rng = random.Random(seed)
     slots: list[Slot] = []
     stories = 0
     order = list(range(events))
     rng.shuffle(order)
-    recurrences = -(-n // (events * 7))
-    period = max(12.0, 180.0 / recurrences)  # days between an event's recurrences: months in all
     while len(slots) < n:
         event = order[stories % events]
         recurrence = stories // events
-        start = START + timedelta(days=recurrence * period + rng.random() * period * 0.6)
+        start = START + timedelta(days=(stories + rng.random() * 3 * STORIES_PER_DAY) / STORIES_PER_DAY)
         size = min(rng.randint(3, 12), n - len(slots))
         for index in range(size):
             offset = timedelta(hours=rng.random() * 36)
