@@ -4,8 +4,9 @@ The archive is built from the real texts in ``../shared/eval/`` (AllSides, ECB+,
 Zyte ground truth: about 3k distinct texts in ~1.7k events). To reach 100k distinct articles the
 generator writes new ones the way an event's coverage varies: each article starts from one of
 its event's texts and swaps in sentences from the event's other texts, drops a few, and gets its
-own dateline, outlet, URL and date. An event recurs every few weeks (a new story each time:
-the grouper retires stories after a few days), so dates span months, and records are written
+own dateline, outlet, URL and date. Stories are founded at a fixed rate (about 110 articles a
+day at every N, so cost per article is comparable across N), an event recurs months later (a
+new story each time: the grouper retires stories after a few days), and records are written
 in crawl order (publication order, jittered by hours). Every content hash is distinct; the
 number of (event, recurrence) pairs is the story count the generator expects.
 
@@ -44,7 +45,7 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_POSTGRES = os.environ.get("NEWSPRISM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-START = datetime(2025, 1, 6, tzinfo=UTC)
+START = datetime(2024, 1, 1, tzinfo=UTC)  # 100k articles end in mid-2026: no page from the future
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
@@ -107,19 +108,26 @@ class Slot:
     index: int
 
 
+STORIES_PER_DAY = 15.0  # about 110 articles a day, whatever N: a larger archive spans more days
+
+
 def plan_slots(n: int, events: int, seed: int) -> tuple[list[Slot], int]:
-    """N article slots in crawl order and the number of stories they make."""
+    """N article slots in crawl order and the number of stories they make.
+
+    Stories are founded at a fixed rate, so the news per day (which sets the grouper's window
+    state and the reorder buffer) is the same at every N and cost per article can be compared
+    across N: 10k articles span about three months, 100k about two and a half years. An event
+    recurs every ``events / STORIES_PER_DAY`` days (months: a new story each time).
+    """
     rng = random.Random(seed)
     slots: list[Slot] = []
     stories = 0
     order = list(range(events))
     rng.shuffle(order)
-    recurrences = -(-n // (events * 7))
-    period = max(12.0, 180.0 / recurrences)  # days between an event's recurrences: months in all
     while len(slots) < n:
         event = order[stories % events]
         recurrence = stories // events
-        start = START + timedelta(days=recurrence * period + rng.random() * period * 0.6)
+        start = START + timedelta(days=(stories + rng.random() * 3 * STORIES_PER_DAY) / STORIES_PER_DAY)
         size = min(rng.randint(3, 12), n - len(slots))
         for index in range(size):
             offset = timedelta(hours=rng.random() * 36)
@@ -205,7 +213,9 @@ def run_one(warc: Path, database: str, workers: int) -> dict[str, object]:
     repo = Repository.open(database)
     settings = Settings(database_url=database, dask_scheduler=None)
     cpu = time.process_time()
-    run = Backfill(repo, settings, BackfillOptions(workers=workers or None))
+    trace = Trace(time.perf_counter(), cpu)
+    run = Backfill(repo, settings, BackfillOptions(workers=workers or None), progress=trace)
+    trace.report = run.report
     report = run.run([warc])
     driver_cpu = time.process_time() - cpu
     return {
@@ -222,9 +232,47 @@ def run_one(warc: Path, database: str, workers: int) -> dict[str, object]:
         "cpu_seconds": report.cpu_seconds,
         "driver_cpu": driver_cpu,
         "worker_cpu": report.worker_cpu,
+        "analysis_cpu": report.analysis_cpu,
         "driver_peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "worker_peak_rss": report.worker_memory,
     }
+
+
+def _rss() -> int:
+    """Current resident memory of this process (peak only says the worst; the trend says growth)."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Trace:
+    """Every ``step`` stored articles, one stderr line: CPU per article over the last step (driver,
+    and workers on Dask) and current driver memory, so growth with N shows inside one run and a
+    run stopped early still reports what it measured."""
+
+    wall: float
+    cpu: float
+    step: int = 1000
+    report: Any = None
+    _next: int = 1000
+    _last: tuple[int, float, float] = (0, 0.0, 0.0)
+
+    def __call__(self, stage: str, done: int, _total: int) -> None:
+        if stage != "store" or done < self._next or self.report is None:
+            return
+        self._next = done + self.step
+        driver = time.process_time() - self.cpu
+        workers = sum(c for _, c in self.report.worker_cpu.values()) + sum(self.report.analysis_cpu.values())
+        n, d0, w0 = self._last
+        self._last = (done, driver, workers)
+        stages = " ".join(f"{k}={v:.0f}" for k, v in self.report.cpu_seconds.items())
+        print(
+            f"trace stored={done} wall={time.perf_counter() - self.wall:.0f}s "
+            f"driver_ms/article={1000 * (driver - d0) / (done - n):.1f} "
+            f"worker_ms/article={1000 * (workers - w0) / (done - n):.1f} "
+            f"rss={_rss() / 2**20:.0f}MB analysed={self.report.analysed} driver_cpu_s[{stages}]",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _live_stories(repo: object) -> int:
@@ -273,7 +321,7 @@ def show(n: int, mode: str, r: dict[str, object]) -> None:
     added = int(r["added"])  # type: ignore[call-overload]
     pages = int(r["pages"])  # type: ignore[call-overload]
     per_worker: dict[str, list[float]] = r["worker_cpu"]  # type: ignore[assignment]
-    worker_cpu = sum(c for _, c in per_worker.values())
+    worker_cpu = sum(c for _, c in per_worker.values()) + sum(r["analysis_cpu"].values())  # type: ignore[attr-defined]
     rate = {w: p / c if c else 0.0 for w, (p, c) in per_worker.items()}
     mb = 1024 * 1024
     print(f"N={n:>7} {mode:<9} articles={added} pages={pages} failures={r['failures']} late={r['late']}")
@@ -286,16 +334,18 @@ def show(n: int, mode: str, r: dict[str, object]) -> None:
     )
     stage_cpu: dict[str, float] = r.get("cpu_seconds") or {}  # type: ignore[assignment]
     if stage_cpu:
-        print("  driver CPU ms/article: " + ", ".join(
-            f"{k} {1000 * v / max(added, 1):.2f}" for k, v in stage_cpu.items()
-        ))
+        print(
+            "  driver CPU ms/article: "
+            + ", ".join(f"{k} {1000 * v / max(added, 1):.2f}" for k, v in stage_cpu.items())
+        )
     for worker, value in sorted(rate.items()):
         print(f"  extract on {worker}: {value:6.1f} pages per CPU-second ({per_worker[worker][0]} pages)")
     total = s["total"]
     cpu = float(r["driver_cpu"]) + (worker_cpu if int(r["workers"]) else 0.0)  # type: ignore[call-overload]
     print(
         f"  end to end {added / total:6.1f} articles/s ({total:.0f} s); CPU {1000 * cpu / max(added, 1):.1f} "
-        f"ms/article (driver {1000 * float(r['driver_cpu']) / max(added, 1):.1f})"  # type: ignore[arg-type]
+        f"ms/article (driver {1000 * float(r['driver_cpu']) / max(added, 1):.1f}; CPU seconds of the driver, "
+        f"plus extraction and analysis on the workers)"  # type: ignore[arg-type]
     )
     workers_rss: dict[str, int] = r["worker_peak_rss"]  # type: ignore[assignment]
     rss = ", ".join(f"{v / mb:.0f} MB" for v in workers_rss.values()) or "-"
@@ -331,7 +381,7 @@ def main() -> None:
     for n in args.sizes:
         warc = workdir / f"backfill-{n}.warc.gz"
         started = time.perf_counter()
-        expected = generate(n, warc)
+        expected = _archive(n, warc)
         print(
             f"generated {warc.name}: {expected['articles']} articles from {expected['events']} events, "
             f"{expected['distinct_hashes']} distinct content hashes, {expected['stories']} stories expected, "
@@ -342,7 +392,7 @@ def main() -> None:
             try:
                 done = subprocess.run(
                     [sys.executable, __file__, "--run", str(warc), url, str(MODES[mode])],
-                    capture_output=True,
+                    stdout=subprocess.PIPE,
                     text=True,
                     check=True,
                 )
@@ -353,9 +403,21 @@ def main() -> None:
     _ratios(results, args.sizes)
 
 
+def _archive(n: int, warc: Path) -> dict[str, int]:
+    """The archive of N articles, reused from ``--workdir`` when a previous run wrote it (the
+    generator is deterministic, and a 100k archive takes minutes to write)."""
+    summary = warc.with_suffix(".json")
+    if warc.exists() and summary.exists():
+        return dict(json.loads(summary.read_text()))
+    expected = generate(n, warc)
+    summary.write_text(json.dumps(expected))
+    return expected
+
+
 def _cost(r: dict[str, Any], workers: int) -> tuple[float, float]:
     """CPU seconds (driver, plus workers on Dask) and wall seconds per stored article."""
-    cpu = float(r["driver_cpu"]) + (sum(c for _, c in r["worker_cpu"].values()) if workers else 0.0)
+    on_workers = sum(c for _, c in r["worker_cpu"].values()) + sum(r["analysis_cpu"].values())
+    cpu = float(r["driver_cpu"]) + (on_workers if workers else 0.0)
     added = max(int(r["added"]), 1)
     return cpu / added, float(r["seconds"]["total"]) / added
 
@@ -374,6 +436,7 @@ def _ratios(results: dict[tuple[int, str], dict[str, object]], sizes: list[int])
     for n in sizes:
         one, two = results.get((n, "dask1")), results.get((n, "dask2"))
         if one and two:
+
             def rate(r: dict[str, object]) -> list[float]:
                 return [p / c for p, c in r["worker_cpu"].values() if c]  # type: ignore[attr-defined]
 
