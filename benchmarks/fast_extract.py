@@ -5,12 +5,12 @@ and CPU seconds per page of (1) newsprism's HTML path (trafilatura), (2) resilip
 main-content text, (3) that text cleaned by newsprism's own text path. The issue's bar for a
 ``--fast`` mode is F1 >= 0.95 at >= 5x the speed of the HTML path.
 
-    .venv/bin/pip install resiliparse   # not a dependency: only this measurement uses it
     .venv/bin/python benchmarks/fast_extract.py
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable
 
@@ -34,7 +34,9 @@ def timed(fn: Callable[[str, str], str], html: dict[str, str]) -> tuple[dict[str
 
 
 def main() -> None:
-    truth, html, _ = load_benchmark(None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (smoke runs)")
+    truth, html, _ = load_benchmark(parser.parse_args().limit)
     runs: dict[str, Callable[[str, str], str]] = {
         "newsprism HTML path (trafilatura)": lambda k, h: body_of(Page(source=k, content=h, kind="html")),
         "resiliparse main content": lambda _k, h: resiliparse_text(h),

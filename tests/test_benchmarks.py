@@ -17,6 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SMOKE_RUNS = {
     "extract": (["--limit", "5", "--rounds", "1"], "pages/s"),
     "extract_eval": (["--limit", "5"], "F1"),
+    "fast_extract": (["--limit", "5"], "CPU ms/page"),
     "extract_instructions": (["--limit", "3"], "M instructions"),
     "metadata_eval": (["--limit", "4"], "authors set F1"),
     "backfill": (["--sizes", "40", "--modes", "inprocess", "--database", "sqlite"], "articles/s"),
