@@ -74,7 +74,7 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
-LONG_PENALTY = 0.3  # score lost per word beyond SOFT_WORDS (tuned on the even AllSides half)
+SHORT_BONUS = 0.3  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
         others = set().union(*(c for v, c in by_voice.items() if v != unit.voice)) or everything
         context = 0.1 * _overlap(unit, others) - CLAUSE_LEAD_BIAS * unit.position
         bound = group.centrality(unit) + context + max(LENGTH_WEIGHT, 0.0) * min(budget, 30) / 30
+        bound += SHORT_BONUS
         pending.append((bound, n, unit, context))
     pending.sort(key=lambda item: (-item[0], item[1]))
     ready: list[_Entry] = []  # a heap, best first
@@ -208,8 +209,8 @@ def _score(
     """The clause's bullet wordings (compressed, attributed) with their scores, best first;
     [] if the clause is unusable.
 
-    Every meaning-keeping wording is weighed: the concepts it keeps and its length, less
-    ``LONG_PENALTY`` per word beyond ``SOFT_WORDS`` (a Quick Read bullet is read at a glance)."""
+    Every meaning-keeping wording is weighed: the concepts it keeps and its length, and
+    ``SHORT_BONUS`` if it is within ``SOFT_WORDS`` (a Quick Read bullet is read at a glance)."""
     text = _clause_text(unit)
     if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
         return []
@@ -222,11 +223,12 @@ def _score(
             + context
             - 0.2 * bool(_QUOTE.search(short.text))
             + LENGTH_WEIGHT * min(words, 30) / 30
-            - LONG_PENALTY * max(words - SOFT_WORDS, 0)
+            + SHORT_BONUS * (words <= SOFT_WORDS)
             - OUTVOTED_PENALTY * _outvoted(short.text, unit, counted)
         )
         scored.append((score, short))
-    scored.sort(key=lambda item: -item[0])  # stable: the longer of two equal wordings first
+    # a wording within SOFT_WORDS first, else the best; stable: the longer of two equal ones first
+    scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
     return scored
 
 
