@@ -129,12 +129,17 @@ def seeds_report() -> dict[str, dict[str, float]]:
     }
 
 
-def allsides_events(limit: int | None = None) -> Iterator[tuple[str, list[Article]]]:
-    """(reference first paragraph, articles) per event with at least one article."""
+def allsides_events(
+    limit: int | None = None, half: str | None = None
+) -> Iterator[tuple[str, list[Article]]]:
+    """(reference first paragraph, articles) per event with at least one article; ``half``
+    "even" or "odd" keeps the events of even or odd line number (tune on one, report the other)."""
     with ALLSIDES.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle):
             if limit is not None and n >= limit:
                 return
+            if half is not None and n % 2 != (half == "odd"):
+                continue
             event = json.loads(line)
             published = datetime.fromisoformat(event["date"]).replace(tzinfo=None)
             articles = [
@@ -152,13 +157,13 @@ def allsides_events(limit: int | None = None) -> Iterator[tuple[str, list[Articl
                 yield event["roundup"][0], articles
 
 
-def allsides_report(limit: int | None = None) -> dict[str, float]:
+def allsides_report(limit: int | None = None, half: str | None = None) -> dict[str, float]:
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     totals: dict[str, list[float]] = {}
     bullets = grounded = events = 0
     counts: list[int] = []
     lengths: list[int] = []
-    for reference, articles in allsides_events(limit):
+    for reference, articles in allsides_events(limit, half):
         annotated = [annotate(a) for a in articles]
         analysis = analyse_story(story_of(annotated), annotated)
         qr = analysis.quick_read.bullets
@@ -197,13 +202,14 @@ def allsides_report(limit: int | None = None) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N AllSides events")
+    parser.add_argument("--half", choices=("even", "odd"), help="AllSides events of even or odd line")
     args = parser.parse_args()
     if SEEDS.exists():
         for name, values in seeds_report().items():
             print("seeds vs NDTV bullets", name, {k: round(v, 4) for k, v in values.items()})
     if not ALLSIDES.exists():
         sys.exit("allsides data not found")
-    report = allsides_report(args.limit)
+    report = allsides_report(args.limit, args.half)
     for key in sorted(report):
         print(f"allsides {key}: {report[key]:.4f}")
 

@@ -7,8 +7,10 @@ from datetime import datetime
 from analysis_helpers import make_article, make_story
 
 from newsprism.analysis import analyse_story
-from newsprism.analysis.compress import compress
+from newsprism.analysis.clauses import clean_cut
+from newsprism.analysis.compress import compress, compressions
 from newsprism.analysis.grounding import check_bullet
+from newsprism.analysis.meaning import keeps_meaning
 from newsprism.model import Citation
 
 PUB = datetime(2025, 9, 12)
@@ -172,3 +174,37 @@ def test_every_example_bullet_is_grounded(example_story) -> None:  # type: ignor
         assert bullet.citations and len(bullet.text.split()) <= 30
         assert check_bullet(bullet.text, bullet.citations) == []
     assert any(f.kind == "consensus" for f in analysis.facts)
+
+
+def test_a_comma_cut_must_leave_a_complete_sentence() -> None:
+    """Issue 13: cutting at an arbitrary comma broke bullets on the AllSides roundups ("...would
+    create a bipartisan.", "...threats of violence, intimidation.", "A law that bans abortions
+    after six weeks."); a dependency parse refuses those and keeps the clean cuts."""
+    broken = [
+        ("The House of Representatives passed a bill Wednesday that would create a bipartisan, "
+         "9/11-style commission into the Jan. 6 Capitol riot.", "bipartisan"),
+        ("Attorney General Merrick Garland on Oct. 4 announced a concentrated effort to target any "
+         "threats of violence, intimidation, and harassment by parents toward school personnel.", "violence"),
+        ("When Vice President Kamala Harris finally made the decision to visit the Mexico border last "
+         "week, people inside her own office were blindsided by the news.", "week"),
+        ("The Government Accountability Office estimates that more than $1 trillion in federal "
+         "coronavirus funds have not been spent, a new report shows.", "spent"),
+    ]
+    for sentence, last in broken:
+        assert not clean_cut(sentence, sentence.index(last) + len(last)), sentence
+    sentence = (
+        "The Senate appears on track to prevent a government shutdown on Thursday at midnight, "
+        "with the House expected to follow."
+    )
+    assert clean_cut(sentence, sentence.index(", with"))
+
+
+def test_compressions_run_from_the_sentence_to_the_soft_length() -> None:
+    sentence = (
+        "New York City Mayor Bill de Blasio mandated inoculations for a range of indoor venues at a "
+        "news conference Tuesday morning, requiring proof of Covid vaccinations from employees and "
+        "customers of indoor eateries, gyms and entertainment centers."
+    )
+    found = [w.text for w in compressions(sentence, 40, 20)]
+    assert found[0] == sentence and len(found[-1].split()) < len(sentence.split())
+    assert all(keeps_meaning(sentence, text) for text in found)

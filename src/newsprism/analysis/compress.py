@@ -16,7 +16,9 @@ three fatalities ...", "To achieve the $40-50 billion ...") is never a bullet (`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from newsprism.analysis.clauses import clean_cut
 from newsprism.analysis.meaning import HEDGES, REPORTING, keeps_meaning
 from newsprism.annotate.language import words
 from newsprism.annotate.quotes import VERBS
@@ -106,32 +108,84 @@ def compress(sentence: str, budget: int = 30, floor: int = 6) -> str | None:
     return text if keeps_meaning(sentence, text) and not fragment(text) else None
 
 
-def _options(text: str, floor: int, budget: int) -> list[str]:
+@dataclass(frozen=True)
+class Wording:
+    """A compression, with the cuts at an arbitrary comma that made it: each still needs the
+    grammar check (``clauses.clean_cut``, a parse), which callers run only on the wordings they
+    are about to use."""
+
+    text: str
+    cuts: tuple[tuple[str, int], ...] = ()
+
+    def grammatical(self) -> bool:
+        return all(clean_cut(text, end) for text, end in self.cuts)
+
+
+def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6) -> list[Wording]:
+    """Every wording on the way from the sentence down to ``soft`` words that is within
+    ``budget`` and passes ``compress``'s checks but the grammar check, longest first: the caller
+    weighs the words a cut saves against the content it loses, instead of taking the first
+    wording that fits."""
+    states = [Wording(finish(sentence))] if word_count(sentence) <= budget else []
+    state = Wording(finish(sentence) if word_count(sentence) <= soft else light(sentence))
+    states.append(state)
+    while word_count(state.text) > soft:
+        step = _cut_step(sentence, state.text, floor, soft)
+        if step is None:
+            break
+        cut = ((state.text, step[1]),) if step[1] is not None else ()
+        state = Wording(step[0], state.cuts + cut)
+        states.append(state)
+    out: list[Wording] = []
+    for wording in dict.fromkeys(states):
+        words = word_count(wording.text)
+        if words > budget or not _balanced(wording.text) or words < min(floor, word_count(sentence)):
+            continue
+        if not fragment(wording.text):  # every cut of the chain was checked for meaning
+            out.append(wording)
+    return out
+
+
+def _options(text: str, floor: int, budget: int) -> list[tuple[str, int | None]]:
     """Candidate deletions, preferred first: an appositive, the subordinate tails from the
-    last, a trailing aside, a leading phrase, then prefixes ending at a comma."""
-    out: list[str] = []
+    last, a trailing aside, a leading phrase, then prefixes ending at a comma. Each comes with
+    where a prefix cut ends (None for the pattern cuts), for the grammar check of such cuts."""
+    out: list[tuple[str, int | None]] = []
     appositive = _APPOSITIVE.sub(" ", text, count=1)
     if appositive != text and word_count(appositive) >= floor:
-        out.append(appositive)
+        out.append((appositive, None))
     cuts = [m.start() for m in _CUTS.finditer(text) if word_count(text[: m.start()]) >= floor]
-    out.extend(finish(text[:cut]) for cut in reversed(cuts))
+    out.extend((finish(text[:cut]), None) for cut in reversed(cuts))
     tail = _TAIL_ASIDE.sub("", text.rstrip("."))
     if tail != text.rstrip("."):
-        out.append(finish(tail))
+        out.append((finish(tail), None))
     lead = _LEAD_PHRASE.sub("", text, count=1)
     if lead != text and word_count(lead) >= floor and not _has_verb(text[: len(text) - len(lead)]):
-        out.append(finish(lead))  # a framing phrase ("In a statement on Monday,"), not a clause
-    prefixes = [finish(text[: m.start()]) for m in re.finditer(r",\s", text)]
-    out.extend(p for p in reversed(prefixes) if 10 <= word_count(p) <= budget)
+        out.append((finish(lead), None))  # a framing phrase ("In a statement on Monday,"), not a clause
+    prefixes = [(finish(text[: m.start()]), m.start()) for m in re.finditer(r",\s", text)]
+    out.extend(p for p in reversed(prefixes) if 10 <= word_count(p[0]) <= budget)
     return out
 
 
 def _cut_once(original: str, text: str, floor: int, budget: int = 30) -> str | None:
-    """The first candidate deletion that stays balanced and keeps the original's meaning."""
-    for candidate in _options(text, floor, budget):
-        if candidate != text and _balanced(candidate) and keeps_meaning(original, candidate):
+    """The first candidate deletion that stays balanced and keeps the original's meaning; a
+    cut at an arbitrary comma also has to leave a complete sentence (``clauses.clean_cut``)."""
+    for candidate, end in _options(text, floor, budget):
+        if _usable(original, text, candidate) and (end is None or clean_cut(text, end)):
             return candidate
     return None
+
+
+def _cut_step(original: str, text: str, floor: int, budget: int) -> tuple[str, int | None] | None:
+    """``_cut_once`` without the grammar check: the deletion and where its comma cut ends."""
+    for candidate, end in _options(text, floor, budget):
+        if _usable(original, text, candidate):
+            return candidate, end
+    return None
+
+
+def _usable(original: str, text: str, candidate: str) -> bool:
+    return candidate != text and _balanced(candidate) and keeps_meaning(original, candidate)
 
 
 _SUBORDINATE_START = re.compile(

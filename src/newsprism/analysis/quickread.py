@@ -17,12 +17,13 @@ seed pages: lead-position biases did not help there, centrality did.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsprism.analysis.compress import compress, finish, light, word_count
+from newsprism.analysis.compress import Wording, compressions, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
 from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.grounding import check_bullet, support_problem
@@ -73,6 +74,7 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
+SHORT_BONUS = 0.3  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
 @dataclass(frozen=True)
@@ -169,22 +171,32 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
         others = set().union(*(c for v, c in by_voice.items() if v != unit.voice)) or everything
         context = 0.1 * _overlap(unit, others) - CLAUSE_LEAD_BIAS * unit.position
         bound = group.centrality(unit) + context + max(LENGTH_WEIGHT, 0.0) * min(budget, 30) / 30
+        bound += SHORT_BONUS
         pending.append((bound, n, unit, context))
     pending.sort(key=lambda item: (-item[0], item[1]))
-    ready: list[tuple[float, str, int, int, str, Unit]] = []  # a heap, best first
+    ready: list[_Entry] = []  # a heap, best first
     for bound, n, unit, context in pending:
-        while ready and -ready[0][0] > bound:
-            yield _popped(ready)
-        scored = _score(unit, group, budget, context, counted)
-        if scored is not None:
-            heapq.heappush(ready, (-scored[0], unit.article_id, unit.sentence.index, n, scored[1], unit))
-    while ready:
-        yield _popped(ready)
+        yield from _drain(ready, bound)
+        options = _score(unit, group, budget, context, counted)
+        if options:
+            heapq.heappush(ready, (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit))
+    yield from _drain(ready, -math.inf)
 
 
-def _popped(ready: list[tuple[float, str, int, int, str, Unit]]) -> tuple[float, str, Unit]:
-    neg, _, _, _, text, unit = heapq.heappop(ready)
-    return -neg, text, unit
+_Entry = tuple[float, str, int, int, list[tuple[float, Wording]], Unit]
+
+
+def _drain(ready: list[_Entry], bound: float) -> Iterator[tuple[float, str, Unit]]:
+    """Yield the heap's best while it beats ``bound``. A wording cut at a comma is parsed only
+    here, when it is next in line: if the cut left no sentence, the clause's next wording takes
+    its place in the heap."""
+    while ready and -ready[0][0] > bound:
+        _, aid, index, n, options, unit = heapq.heappop(ready)
+        score, wording = options[0]
+        if wording.grammatical():
+            yield score, wording.text, unit
+        elif len(options) > 1:
+            heapq.heappush(ready, (-options[1][0], aid, index, n, options[1:], unit))
 
 
 def _score(
@@ -193,29 +205,47 @@ def _score(
     budget: int,
     context: float,
     counted: dict[str, dict[str, list[NumberMention]]],
-) -> tuple[float, str] | None:
-    """The clause's bullet text (compressed, attributed) and its score, or None if unusable."""
+) -> list[tuple[float, Wording]]:
+    """The clause's bullet wordings (compressed, attributed) with their scores, best first;
+    [] if the clause is unusable.
+
+    Every meaning-keeping wording is weighed: the concepts it keeps and its length, and
+    ``SHORT_BONUS`` if it is within ``SOFT_WORDS`` (a Quick Read bullet is read at a glance)."""
     text = _clause_text(unit)
     if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
-        return None
-    short = compress(text, min(budget, SOFT_WORDS)) or compress(text, budget)
-    if short is None and unit.start == 0 and unit.end < len(unit.sentence.text):
-        short = compress(finish(unit.text), budget)
-    if short is not None and not keeps_meaning(unit.sentence.text, short):
-        short = None  # a clause cut from its sentence must not drop what qualifies it
-    if short is not None and not attributed(short):
-        short = _with_speaker(short, unit, group, budget)
-    if short is None or _DANGLING.match(short):
-        return None
-    kept = min(len(concepts(short)) / max(len(concepts(text)), 1), 1.0)
-    score = (
-        group.centrality(unit) * kept**KEPT_POWER
-        + context
-        - 0.2 * bool(_QUOTE.search(short))
-        + LENGTH_WEIGHT * min(word_count(short), 30) / 30
-        - OUTVOTED_PENALTY * _outvoted(short, unit, counted)
-    )
-    return score, short
+        return []
+    scored: list[tuple[float, Wording]] = []
+    for short in _wordings(text, unit, group, budget):
+        kept = min(len(concepts(short.text)) / max(len(concepts(text)), 1), 1.0)
+        words = word_count(short.text)
+        score = (
+            group.centrality(unit) * kept**KEPT_POWER
+            + context
+            - 0.2 * bool(_QUOTE.search(short.text))
+            + LENGTH_WEIGHT * min(words, 30) / 30
+            + SHORT_BONUS * (words <= SOFT_WORDS)
+            - OUTVOTED_PENALTY * _outvoted(short.text, unit, counted)
+        )
+        scored.append((score, short))
+    # a wording within SOFT_WORDS first, else the best; stable: the longer of two equal ones first
+    scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
+    return scored
+
+
+def _wordings(text: str, unit: Unit, group: FactGroup, budget: int) -> Iterator[Wording]:
+    """The clause's usable bullet wordings: its compressions that keep the sentence's meaning,
+    with the quoted speaker restored where a cut lost it."""
+    source = text
+    found = compressions(source, budget, SOFT_WORDS)
+    if not found and unit.start == 0 and unit.end < len(unit.sentence.text):
+        source = finish(unit.text)
+        found = compressions(source, budget, SOFT_WORDS)
+    for short in found:
+        if source != unit.sentence.text and not keeps_meaning(unit.sentence.text, short.text):
+            continue  # a clause cut from its sentence must not drop what qualifies it
+        usable = short.text if attributed(short.text) else _with_speaker(short.text, unit, group, budget)
+        if usable is not None and not _DANGLING.match(usable):
+            yield Wording(usable, short.cuts)
 
 
 def _outlet(group: FactGroup, article_id: str) -> str:
