@@ -117,3 +117,22 @@ def test_the_author_finder_on_the_shared_tree_matches_trafilatura() -> None:
     tree = load_html(page)
     assert tree is not None
     assert html.trafilatura_author(tree) == extract_author(tree) == "Jane Roe"
+
+
+def test_a_closing_credit_line_names_the_sources_when_no_person_signed() -> None:
+    page = _page(
+        '<meta property="og:site_name" content="Harbour Times"><meta name="author" content="News Desk">',
+        f"{PROSE}<p>Harbour Times / Coast Courier</p>",
+    )
+    result = html.extract_html(page, LATEST)
+    assert result is not None
+    assert result.authors == ["Coast Courier"] and result.author_kinds == ["organization"]
+
+
+def test_a_labelled_credit_counts_and_text_or_the_outlet_alone_does_not() -> None:
+    names = ["Harbour Times"]
+    assert pagemeta.trailing_credit(["…", "Quelle: dpa, AFP"], names) == ["dpa", "AFP"]
+    assert pagemeta.trailing_credit(["…", "Harbour Times / Coast Courier"], names) == ["Coast Courier"]
+    assert pagemeta.trailing_credit(["…", "Harbour Times"], names) == []
+    assert pagemeta.trailing_credit(["…", "Coast Courier / Bay Radio"], names) == []
+    assert pagemeta.trailing_credit(["…", "The vote split the chamber / the council."], names) == []

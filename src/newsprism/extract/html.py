@@ -143,6 +143,17 @@ def _leading_byline(bold: set[str], result: HtmlResult) -> None:
     result.author_kinds = [pagemeta.author_kind(n, result.site_names) for n in names]
 
 
+def _trailing_credit(result: HtmlResult) -> None:
+    """A closing "Quelle: dpa" / "<outlet> / <source>" line names the sources when the byline
+    named no person (an organisation or a placeholder account signing every page)."""
+    if "person" in result.author_kinds:
+        return
+    sources = pagemeta.trailing_credit(result.body, result.site_names)
+    if sources:
+        result.authors = sources
+        result.author_kinds = ["organization"] * len(sources)
+
+
 def trafilatura_author(tree: HtmlElement) -> str | None:
     """trafilatura's author finder, run on the shared tree: its own ``extract_author`` deep-copies
     the page to prune comments, dates and figures first; skipping those parts (``_discarded``,
@@ -436,5 +447,6 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result, headline)
     _leading_byline(bold, result)
+    _trailing_credit(result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))
     return result

@@ -383,6 +383,33 @@ def leading_byline(bold: set[str], body: list[str]) -> tuple[int, list[str]] | N
     return None
 
 
+# "Quelle: dpa", "Fuente: EFE", "Source : AFP" closing an article: where its text came from.
+_CREDIT_LABEL: Final = re.compile(
+    r"(?i)^\(?(?:quelle|quellen|fuente|fuentes|fonte|fonti|source|sources|kaynak|bron|źródło|kilde)\s*:\s*(.+?)\)?$"
+)
+MAX_CREDIT_CHARS: Final = 80
+
+
+def trailing_credit(body: list[str], outlet_names: list[str]) -> list[str]:
+    """The sources a closing credit line names: "Quelle: dpa", or "<outlet> / <source>".
+
+    Pages whose byline is only an organisation often print the real origin of the text as the
+    article's last line; the outlet's own name in it is its signature, not a source. A line
+    with sentence punctuation or longer than a credit is text, and a line naming no one but the
+    outlet credits nothing.
+    """
+    line = body[-1].strip() if body else ""
+    if not line or len(line) > MAX_CREDIT_CHARS or re.search(r"[.!?;\"“”«»]$", line):
+        return []
+    labelled = _CREDIT_LABEL.match(line)
+    parts = [p.strip() for p in re.split(r"\s*[/,]\s*", labelled.group(1) if labelled else line)]
+    keys = {k for k in (_fold(n) for n in outlet_names) if k}
+    if not labelled and (len(parts) < 2 or _fold(parts[0]) not in keys):
+        return []  # an unlabelled line counts only as "<outlet> / <source>"
+    sources = [p for p in parts if p and _fold(p) not in keys and len(p.split()) <= 4]
+    return _unique(sources) if len(sources) == len([p for p in parts if _fold(p) not in keys]) else []
+
+
 def _names_only(line: str) -> bool:
     if len(line) > 80 or re.search(r"[.!?:;\d\"“”«»]", line):
         return False
