@@ -136,3 +136,13 @@ def test_a_labelled_credit_counts_and_text_or_the_outlet_alone_does_not() -> Non
     assert pagemeta.trailing_credit(["…", "Harbour Times"], names) == []
     assert pagemeta.trailing_credit(["…", "Coast Courier / Bay Radio"], names) == []
     assert pagemeta.trailing_credit(["…", "The vote split the chamber / the council."], names) == []
+
+
+def test_site_names_after_guillemet_bullet_and_tilde_separators_are_cut() -> None:
+    names = ["Harbour Times"]
+    for sep in ("»", "•", "~", "::"):
+        assert pagemeta.clean_title(f"Harbour vote splits council {sep} Harbour Times", names) == (
+            "Harbour vote splits council"
+        )
+    kept = "Rates rise » What it means for you"
+    assert pagemeta.clean_title(kept, names) == kept

@@ -470,7 +470,9 @@ def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 # --- Headline --------------------------------------------------------------------------------
 
 # Separators between a headline and the site's name in <title>/og:title.
-_TITLE_SEP: Final = re.compile(r"\s+[|–—-]\s+|\s*[|｜ㅣ]\s*|\s*[：:]\s*(?=\S+$)|\s+::\s+|\s+·\s+|\s+/\s+")
+_TITLE_SEP: Final = re.compile(
+    r"\s+[|–—-]\s+|\s*[|｜ㅣ]\s*|\s*[：:]\s*(?=\S+$)|\s+::\s+|\s+[·»•~]\s+|\s+/\s+"
+)
 _DATE_PART: Final = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}-\d{2}-\d{2}$")
 
 
