@@ -146,3 +146,14 @@ def test_site_names_after_guillemet_bullet_and_tilde_separators_are_cut() -> Non
         )
     kept = "Rates rise » What it means for you"
     assert pagemeta.clean_title(kept, names) == kept
+
+
+def test_html_entities_in_json_ld_are_decoded() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Hafen-Streit: '
+        'Rat st&ouml;&szlig;t Plan um", "author": {"@type": "Person", "name": "Ren&eacute; Roe"}}</script>'
+    )
+    tree = load_html(_page(ld, PROSE))
+    found = pagemeta.linked_data(tree)
+    assert found.headline == "Hafen-Streit: Rat stößt Plan um"
+    assert found.authors == [("René Roe", "")]

@@ -20,6 +20,7 @@ Only the HTML path uses this module (it is not compiled: it runs once per page, 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -97,6 +98,8 @@ def _text(value: Any) -> str | None:
         value = value.get("name") or value.get("@value")
     if not isinstance(value, str):
         return None
+    if "&" in value:
+        value = html.unescape(value)  # CMSs write entities into JSON-LD ("Zerst&ouml;rung")
     return " ".join(value.split()) or None
 
 
