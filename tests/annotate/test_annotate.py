@@ -70,6 +70,26 @@ def test_a_name_ending_like_a_participle_is_still_a_name(article: Build) -> None
     assert quote.speaker == "Husted"
 
 
+def test_a_cue_cut_off_into_the_next_sentence(article: Build) -> None:
+    """The splitter ends a sentence at `?”`; the attribution opens the next one."""
+    body = ['Reporters pressed the mayor. "Have we spent too much on the new bridge?" Ortega asked.']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Ortega"
+
+
+def test_a_family_name_the_tagger_mislabels_still_names_the_person(article: Build) -> None:
+    """A full name opening with a given name makes its family name a person's elsewhere, so
+    "he said" goes to the subject of the sentence before even when spaCy calls it otherwise."""
+    body = [
+        "Gregory Hartley and Lena Marsh spoke at the county fair on Saturday.",
+        "Then the mayor announced the fair would move to a bigger site next year.",
+        "Hartley has blasted the zoning board, which he called slow.",
+        '"The water plan is going to pass this spring," he said.',
+    ]
+    quotes = annotate(article(body)).quotes
+    assert [q.speaker for q in quotes] == ["Gregory Hartley"]
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

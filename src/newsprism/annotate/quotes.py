@@ -347,6 +347,9 @@ class _Resolver:
         # heuristic calls "South Asia" a person, so its names are not trusted here)
         people = [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
         people += [name for found_here in self.sources.values() for _, name in found_here]
+        # ... but a run that opens with a given name ("Donald Trump") is a person, so a bare
+        # "Trump" the small model calls an organisation elsewhere is still him
+        people += [n for n in self.names if len(n.split()) > 1 and n.split()[0] in _first_names()]
         keys = {_key(n) for n in people} - _NOT_PEOPLE
         self.known = _any_word({k for k in keys if len(k) > 2})
         self.said: dict[int, list[Quote]] = {}
@@ -416,8 +419,8 @@ class _Resolver:
         first = next(same, None)
         if first is None:
             return False
-        people = [s.start for s in self.spans_of(index) if s.label == "PERSON" and self._outside(index, s)]
-        return not people or first.start() < min(people)
+        people = [at for at, _ in self._mentions(index, first.start())]
+        return not people
 
     def _fits(self, name: str | None, gender: str) -> bool:
         """A name can be a pronoun's antecedent unless the article shows the other gender."""
@@ -515,6 +518,8 @@ class _Resolver:
             speaker, how = self._named(found, last) if found.raw else (None, "")
             if speaker is None:
                 speaker, how = self._subject(found, last)
+            if speaker is None:
+                speaker, how = self._cue_next(found, last)
             if speaker is None and last is not None and self._continues(found, last):
                 speaker, how = last.speaker, "continuation"
             if speaker is None:
@@ -546,6 +551,21 @@ class _Resolver:
         if pronoun and (not people or pronoun.start() < people[0][0]):
             return self._antecedent(index, pronoun.start(), last, pronoun.group(1)), "pronoun"
         return (people[0][1], "context") if people else (None, "")
+
+    def _cue_next(self, found: _Found, last: Quote | None) -> tuple[str | None, str]:
+        """A quote that ends its sentence on "?" or "." whose cue opens the next sentence of the
+        paragraph ("... speech?” / Sanders replied."): the splitter cut the attribution off."""
+        index = found.sentence.index
+        if found.sentence.text[found.end :].strip(" ,.;:") or index + 1 >= len(self.sentences):
+            return None, ""
+        following = self.sentences[index + 1]
+        if following.paragraph != found.sentence.paragraph:
+            return None, ""
+        raw, at, cue = _cue(following.text, 0, 0)
+        if not raw or at < 0:
+            return None, ""
+        probe = _Found(following, 0, 0, "", raw, at, cue)
+        return self._named(probe, last)
 
     def _continues(self, found: _Found, last: Quote) -> bool:
         """The quote follows the last attributed one closely: same or next paragraph, at most
