@@ -90,6 +90,16 @@ def test_a_family_name_the_tagger_mislabels_still_names_the_person(article: Buil
     assert [q.speaker for q in quotes] == ["Gregory Hartley"]
 
 
+def test_he_said_goes_to_who_the_sentence_before_reports_speaking(article: Build) -> None:
+    """The named subject of a reporting verb outranks the subject of what was reported."""
+    body = [
+        "Gregory Hale has welcomed farmers to the valley for years, Mayor Tom Brennan noted.",
+        '"We get about 300 new families a year," he said.',
+    ]
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tom Brennan", "pronoun")
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

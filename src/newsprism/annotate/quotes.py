@@ -448,6 +448,10 @@ class _Resolver:
             spoken = [q.speaker for q in self.said.get(i, []) if self._fits(q.speaker, gender)]
             if spoken:
                 return spoken[0]
+            # "..., Mayor Ted Terry noted.": who a sentence reports speaking outranks its subject
+            reported = [n for _, n in self.sources.get(i, []) if self._fits(n, gender)]
+            if reported:
+                return reported[-1]
             if gender and self._pronoun_subject(i, gender):
                 continue  # "He brushed off these concerns.": the names there are not him
             fits = [n for n in self._people(i, len(self.sentences[i].text)) if self._fits(n, gender)]
