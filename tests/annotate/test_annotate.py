@@ -100,6 +100,16 @@ def test_he_said_goes_to_who_the_sentence_before_reports_speaking(article: Build
     assert (quote.speaker, quote.resolved_by) == ("Tom Brennan", "pronoun")
 
 
+def test_a_source_with_an_apposition_is_the_next_pronoun_s_antecedent(article: Build) -> None:
+    body = [
+        "Gregory Hale spoke first at the hall.",
+        "Tamberg, a retired nurse, said he backs the plan.",
+        '"It is going to be close," he said.',
+    ]
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tamberg", "pronoun")
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

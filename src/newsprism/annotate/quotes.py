@@ -65,7 +65,10 @@ _BEFORE = re.compile(
     rf"(?P<who>\b(?:he|she|they|I|we|{_NAME}(?:\s+(?:{_GROUP_WORDS}))?|(?:the\s+)?[a-z]+\s+(?:{_GROUP_WORDS})))"
     rf"[^\"“”A-Z]{{0,60}}?\s+(?:has\s+|had\s+|also\s+|then\s+)?(?P<cue>{CUES})\b[^\"“”]{{0,80}}$"
 )
-_SOURCE = re.compile(rf"(?P<who>{_NAME})\s+(?:has\s+|had\s+|also\s+)?(?:{CUES})\b")
+# "Bamberg, who is 28, said he ...": an apposition may sit between a source and its verb
+_SOURCE = re.compile(
+    rf"(?P<who>{_NAME})(?:,\s(?:who|a|an|the)\s[^\"“”,]{{1,80}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{CUES})\b"
+)
 _NAME_TAIL = re.compile(r"(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]+)+")
 _ACCORDING = re.compile(rf"according to (?P<who>(?:the\s+)?{_NAME})")
 PARTICLES = frozenset({"von", "van", "der", "de", "da", "al", "bin", "la", "le"})
