@@ -110,6 +110,12 @@ def test_a_source_with_an_apposition_is_the_next_pronoun_s_antecedent(article: B
     assert (quote.speaker, quote.resolved_by) == ("Tamberg", "pronoun")
 
 
+def test_a_party_and_state_parenthesis_does_not_hide_the_speaker(article: Build) -> None:
+    body = ['"The bridge must be finished by spring," Sen. Carla Romero (D-Ore.) said in a statement.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Carla Romero", "title")
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

@@ -66,6 +66,7 @@ _BEFORE = re.compile(
     rf"[^\"“”A-Z]{{0,60}}?\s+(?:has\s+|had\s+|also\s+|then\s+)?(?P<cue>{CUES})\b[^\"“”]{{0,80}}$"
 )
 # "Bamberg, who is 28, said he ...": an apposition may sit between a source and its verb
+_PARENTHESIS = re.compile(r"\([^()\"“”]{1,25}\)")
 _SOURCE = re.compile(
     rf"(?P<who>{_NAME})(?:,\s(?:who|a|an|the)\s[^\"“”,]{{1,80}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{CUES})\b"
 )
@@ -274,7 +275,9 @@ def _clean_name(name: str) -> str:
 
 
 def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
-    """(speaker as written, its offset in the sentence, cue word) of a quote's attribution."""
+    """(speaker as written, its offset in the sentence, cue word) of a quote's attribution.
+    A short parenthesis ("Harry Reid (D-Nev.) said") is blanked first, offsets kept."""
+    sentence = _PARENTHESIS.sub(lambda m: " " * len(m.group()), sentence)
     tail = sentence[end:]
     after = _AFTER.match(tail)
     if after and "“" not in after.group("who") and '"' not in after.group("who"):
