@@ -15,9 +15,10 @@ it (`Peskov replied that ... "`, `Trump said: "`). What the cue names is then re
   object of the cue ("he told the senators") is never the speaker;
 - a description with no name ("the Republican nominee", "Pentagon officials") stays as written.
 
-A quote with no cue of its own continues the speaker of the quote just before it (a split quote,
-a quote running over several sentences or paragraphs), or takes the speaker a previous sentence
-announced ("Joel Pollak observed:").
+A quote with no cue of its own takes a cue the sentence splitter cut off into the next sentence
+("... speech?” / Sanders replied."), continues the speaker of the quote just before it (a split
+quote, a quote running over several sentences or paragraphs), or takes the speaker a previous
+sentence announced ("Joel Pollak observed:").
 """
 
 from __future__ import annotations
