@@ -116,6 +116,12 @@ def test_a_party_and_state_parenthesis_does_not_hide_the_speaker(article: Build)
     assert (quote.speaker, quote.resolved_by) == ("Carla Romero", "title")
 
 
+def test_an_interviewer_pressing_is_a_cue(article: Build) -> None:
+    body = ["Lena Marsh opened the meeting.", '"Will the plan cost more than before?" Tom Whitaker pressed.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tom Whitaker", "explicit")
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

@@ -47,7 +47,7 @@ CUES = VERBS + (
     r"promised|vowed|cautioned|mused|posted|wondered|exclaimed|bragged|recounted|emphasized|"
     r"yelled|chanted|reiterated|thundered|retorted|charged|proclaimed|reported|reports|"
     r"remembered|agreed|agrees|disagreed|offered|pledged|boomed|sniped|affirmed|affirms|maintained|"
-    r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|"
+    r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|pressed|interjected|"
     r"according to"
 )
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
