@@ -122,6 +122,12 @@ def test_an_interviewer_pressing_is_a_cue(article: Build) -> None:
     assert (quote.speaker, quote.resolved_by) == ("Tom Whitaker", "explicit")
 
 
+def test_it_said_is_never_a_person_named_before(article: Build) -> None:
+    body = ["Mayor Tom Brennan released the report.", '"The roads need repair within two years," it says.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("it", "description")
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

@@ -480,6 +480,8 @@ class _Resolver:
         """Speaker and how it was resolved, from the cue's words."""
         raw = found.raw.strip()
         index = found.sentence.index
+        if raw.casefold() == "it":
+            return raw, "description"  # "it reads": a document or a body, never a person named before
         if raw.casefold() in PRONOUNS:
             return self._antecedent(index, found.raw_at, last, raw), "pronoun"
         text = found.sentence.text
