@@ -128,6 +128,13 @@ def test_it_said_is_never_a_person_named_before(article: Build) -> None:
     assert (quote.speaker, quote.resolved_by) == ("it", "description")
 
 
+def test_a_quote_running_on_past_its_closing_mark_is_not_the_speaker(article: Build) -> None:
+    """`"..." for Brennan, said Ortiz`: the words after the quote up to the comma are its own."""
+    body = ['"This will be a hard winter" for Brennan, said Lena Ortiz.']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Lena Ortiz"
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

@@ -285,6 +285,10 @@ def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
         words = after.group("who").strip(" ,").split()
         while len(words) > 1 and words[-1].casefold() in _AUXILIARIES:  # "he will say"
             words.pop()
+        if words[0] in _PREPOSITIONS and "," in tail[after.start("who") : after.start("cue")]:
+            # `"A challenge" for Clinton, said Kunin`: the quote's own phrase runs on to the comma
+            comma = end + tail.index(",", after.start("who"))
+            return _cue(sentence, start, comma)
         if words[-1].casefold() not in {"who", "which", "that"}:
             return " ".join(words), end + after.start("who"), after.group("cue")
     inverted = _INVERTED.match(tail)
