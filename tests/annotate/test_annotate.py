@@ -70,6 +70,71 @@ def test_a_name_ending_like_a_participle_is_still_a_name(article: Build) -> None
     assert quote.speaker == "Husted"
 
 
+def test_a_cue_cut_off_into_the_next_sentence(article: Build) -> None:
+    """The splitter ends a sentence at `?”`; the attribution opens the next one."""
+    body = ['Reporters pressed the mayor. "Have we spent too much on the new bridge?" Ortega asked.']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Ortega"
+
+
+def test_a_family_name_the_tagger_mislabels_still_names_the_person(article: Build) -> None:
+    """A full name opening with a given name makes its family name a person's elsewhere, so
+    "he said" goes to the subject of the sentence before even when spaCy calls it otherwise."""
+    body = [
+        "Gregory Hartley and Lena Marsh spoke at the county fair on Saturday.",
+        "Then the mayor announced the fair would move to a bigger site next year.",
+        "Hartley has blasted the zoning board, which he called slow.",
+        '"The water plan is going to pass this spring," he said.',
+    ]
+    quotes = annotate(article(body)).quotes
+    assert [q.speaker for q in quotes] == ["Gregory Hartley"]
+
+
+def test_he_said_goes_to_who_the_sentence_before_reports_speaking(article: Build) -> None:
+    """The named subject of a reporting verb outranks the subject of what was reported."""
+    body = [
+        "Gregory Hale has welcomed farmers to the valley for years, Mayor Tom Brennan noted.",
+        '"We get about 300 new families a year," he said.',
+    ]
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tom Brennan", "pronoun")
+
+
+def test_a_source_with_an_apposition_is_the_next_pronoun_s_antecedent(article: Build) -> None:
+    body = [
+        "Gregory Hale spoke first at the hall.",
+        "Tamberg, a retired nurse, said he backs the plan.",
+        '"It is going to be close," he said.',
+    ]
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tamberg", "pronoun")
+
+
+def test_a_party_and_state_parenthesis_does_not_hide_the_speaker(article: Build) -> None:
+    body = ['"The bridge must be finished by spring," Sen. Carla Romero (D-Ore.) said in a statement.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Carla Romero", "title")
+
+
+def test_an_interviewer_pressing_is_a_cue(article: Build) -> None:
+    body = ["Lena Marsh opened the meeting.", '"Will the plan cost more than before?" Tom Whitaker pressed.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("Tom Whitaker", "explicit")
+
+
+def test_it_said_is_never_a_person_named_before(article: Build) -> None:
+    body = ["Mayor Tom Brennan released the report.", '"The roads need repair within two years," it says.']
+    [quote] = annotate(article(body)).quotes
+    assert (quote.speaker, quote.resolved_by) == ("it", "description")
+
+
+def test_a_quote_running_on_past_its_closing_mark_is_not_the_speaker(article: Build) -> None:
+    """`"..." for Brennan, said Ortiz`: the words after the quote up to the comma are its own."""
+    body = ['"This will be a hard winter" for Brennan, said Lena Ortiz.']
+    [quote] = annotate(article(body)).quotes
+    assert quote.speaker == "Lena Ortiz"
+
+
 def test_scare_quotes_are_not_quotes(article: Build) -> None:
     body = ['The Kremlin said talks were on "pause" as efforts falter.']
     assert annotate(article(body)).quotes == []

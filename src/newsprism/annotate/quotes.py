@@ -15,9 +15,10 @@ it (`Peskov replied that ... "`, `Trump said: "`). What the cue names is then re
   object of the cue ("he told the senators") is never the speaker;
 - a description with no name ("the Republican nominee", "Pentagon officials") stays as written.
 
-A quote with no cue of its own continues the speaker of the quote just before it (a split quote,
-a quote running over several sentences or paragraphs), or takes the speaker a previous sentence
-announced ("Joel Pollak observed:").
+A quote with no cue of its own takes a cue the sentence splitter cut off into the next sentence
+("... speech?” / Sanders replied."), continues the speaker of the quote just before it (a split
+quote, a quote running over several sentences or paragraphs), or takes the speaker a previous
+sentence announced ("Joel Pollak observed:").
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ CUES = VERBS + (
     r"promised|vowed|cautioned|mused|posted|wondered|exclaimed|bragged|recounted|emphasized|"
     r"yelled|chanted|reiterated|thundered|retorted|charged|proclaimed|reported|reports|"
     r"remembered|agreed|agrees|disagreed|offered|pledged|boomed|sniped|affirmed|affirms|maintained|"
-    r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|"
+    r"contended|repeated|read|reads|shot back|fired back|cut in|recalls|explains|says|pressed|interjected|"
     r"according to"
 )
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -65,7 +66,11 @@ _BEFORE = re.compile(
     rf"(?P<who>\b(?:he|she|they|I|we|{_NAME}(?:\s+(?:{_GROUP_WORDS}))?|(?:the\s+)?[a-z]+\s+(?:{_GROUP_WORDS})))"
     rf"[^\"“”A-Z]{{0,60}}?\s+(?:has\s+|had\s+|also\s+|then\s+)?(?P<cue>{CUES})\b[^\"“”]{{0,80}}$"
 )
-_SOURCE = re.compile(rf"(?P<who>{_NAME})\s+(?:has\s+|had\s+|also\s+)?(?:{CUES})\b")
+# "Bamberg, who is 28, said he ...": an apposition may sit between a source and its verb
+_PARENTHESIS = re.compile(r"\([^()\"“”]{1,25}\)")
+_SOURCE = re.compile(
+    rf"(?P<who>{_NAME})(?:,\s(?:who|a|an|the)\s[^\"“”,]{{1,80}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{CUES})\b"
+)
 _NAME_TAIL = re.compile(r"(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]+)+")
 _ACCORDING = re.compile(rf"according to (?P<who>(?:the\s+)?{_NAME})")
 PARTICLES = frozenset({"von", "van", "der", "de", "da", "al", "bin", "la", "le"})
@@ -271,13 +276,19 @@ def _clean_name(name: str) -> str:
 
 
 def _cue(sentence: str, start: int, end: int) -> tuple[str, int, str]:
-    """(speaker as written, its offset in the sentence, cue word) of a quote's attribution."""
+    """(speaker as written, its offset in the sentence, cue word) of a quote's attribution.
+    A short parenthesis ("Harry Reid (D-Nev.) said") is blanked first, offsets kept."""
+    sentence = _PARENTHESIS.sub(lambda m: " " * len(m.group()), sentence)
     tail = sentence[end:]
     after = _AFTER.match(tail)
     if after and "“" not in after.group("who") and '"' not in after.group("who"):
         words = after.group("who").strip(" ,").split()
         while len(words) > 1 and words[-1].casefold() in _AUXILIARIES:  # "he will say"
             words.pop()
+        if words[0] in _PREPOSITIONS and "," in tail[after.start("who") : after.start("cue")]:
+            # `"A challenge" for Clinton, said Kunin`: the quote's own phrase runs on to the comma
+            comma = end + tail.index(",", after.start("who"))
+            return _cue(sentence, start, comma)
         if words[-1].casefold() not in {"who", "which", "that"}:
             return " ".join(words), end + after.start("who"), after.group("cue")
     inverted = _INVERTED.match(tail)
@@ -347,6 +358,9 @@ class _Resolver:
         # heuristic calls "South Asia" a person, so its names are not trusted here)
         people = [s.text for ss in self.spans.values() for s in ss if s.label == "PERSON"]
         people += [name for found_here in self.sources.values() for _, name in found_here]
+        # ... but a run that opens with a given name ("Donald Trump") is a person, so a bare
+        # "Trump" the small model calls an organisation elsewhere is still him
+        people += [n for n in self.names if len(n.split()) > 1 and n.split()[0] in _first_names()]
         keys = {_key(n) for n in people} - _NOT_PEOPLE
         self.known = _any_word({k for k in keys if len(k) > 2})
         self.said: dict[int, list[Quote]] = {}
@@ -416,8 +430,8 @@ class _Resolver:
         first = next(same, None)
         if first is None:
             return False
-        people = [s.start for s in self.spans_of(index) if s.label == "PERSON" and self._outside(index, s)]
-        return not people or first.start() < min(people)
+        people = [at for at, _ in self._mentions(index, first.start())]
+        return not people
 
     def _fits(self, name: str | None, gender: str) -> bool:
         """A name can be a pronoun's antecedent unless the article shows the other gender."""
@@ -445,6 +459,10 @@ class _Resolver:
             spoken = [q.speaker for q in self.said.get(i, []) if self._fits(q.speaker, gender)]
             if spoken:
                 return spoken[0]
+            # "..., Mayor Ted Terry noted.": who a sentence reports speaking outranks its subject
+            reported = [n for _, n in self.sources.get(i, []) if self._fits(n, gender)]
+            if reported:
+                return reported[-1]
             if gender and self._pronoun_subject(i, gender):
                 continue  # "He brushed off these concerns.": the names there are not him
             fits = [n for n in self._people(i, len(self.sentences[i].text)) if self._fits(n, gender)]
@@ -466,6 +484,8 @@ class _Resolver:
         """Speaker and how it was resolved, from the cue's words."""
         raw = found.raw.strip()
         index = found.sentence.index
+        if raw.casefold() == "it":
+            return raw, "description"  # "it reads": a document or a body, never a person named before
         if raw.casefold() in PRONOUNS:
             return self._antecedent(index, found.raw_at, last, raw), "pronoun"
         text = found.sentence.text
@@ -515,6 +535,8 @@ class _Resolver:
             speaker, how = self._named(found, last) if found.raw else (None, "")
             if speaker is None:
                 speaker, how = self._subject(found, last)
+            if speaker is None:
+                speaker, how = self._cue_next(found, last)
             if speaker is None and last is not None and self._continues(found, last):
                 speaker, how = last.speaker, "continuation"
             if speaker is None:
@@ -546,6 +568,21 @@ class _Resolver:
         if pronoun and (not people or pronoun.start() < people[0][0]):
             return self._antecedent(index, pronoun.start(), last, pronoun.group(1)), "pronoun"
         return (people[0][1], "context") if people else (None, "")
+
+    def _cue_next(self, found: _Found, last: Quote | None) -> tuple[str | None, str]:
+        """A quote that ends its sentence on "?" or "." whose cue opens the next sentence of the
+        paragraph ("... speech?” / Sanders replied."): the splitter cut the attribution off."""
+        index = found.sentence.index
+        if found.sentence.text[found.end :].strip(" ,.;:") or index + 1 >= len(self.sentences):
+            return None, ""
+        following = self.sentences[index + 1]
+        if following.paragraph != found.sentence.paragraph:
+            return None, ""
+        raw, at, cue = _cue(following.text, 0, 0)
+        if not raw or at < 0:
+            return None, ""
+        probe = _Found(following, 0, 0, "", raw, at, cue)
+        return self._named(probe, last)
 
     def _continues(self, found: _Found, last: Quote) -> bool:
         """The quote follows the last attributed one closely: same or next paragraph, at most
