@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from xml.etree import ElementTree as ET
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
@@ -161,22 +161,29 @@ def story_entry(
 
 
 # ---- routes ---------------------------------------------------------------------------------------
-def _story_feed(
-    request: Request,
-    q: str | None,
-    outlet: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-    fmt: str,
-) -> FeedDoc:
+@dataclass
+class StoryFilters:
+    """The home page's filters, shared by both story feeds (one FastAPI dependency)."""
+
+    q: Annotated[str | None, Query(max_length=200, description="Search headlines and titles")] = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: Annotated[int, Query(ge=1, le=MAX_ENTRIES, description="How many stories, newest first")] = 50
+
+
+Filters = Annotated[StoryFilters, Depends()]
+
+
+def _story_feed(request: Request, filters: StoryFilters, fmt: str) -> FeedDoc:
     ctx = context(request)
     base = str(request.base_url).rstrip("/")
-    end = parse_day(until)
+    q, outlet = filters.q, filters.outlet
+    end = parse_day(filters.until)
     rows = ctx.repo.list_stories(
-        limit=limit,
+        limit=filters.limit,
         outlet=outlet or None,
-        since=parse_day(since),
+        since=parse_day(filters.since),
         until=end + timedelta(days=1) if end else None,
         query=(q or "").strip()[:200] or None,
     )
@@ -196,36 +203,16 @@ def _story_feed(
     )
 
 
-FilterQ = Annotated[str | None, Query(max_length=200, description="Search headlines and titles")]
-Limit = Annotated[int, Query(ge=1, le=MAX_ENTRIES, description="How many stories, newest first")]
-
-
 @router.get("/feeds/stories.atom")
-def stories_atom(
-    request: Request,
-    q: FilterQ = None,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: Limit = 50,
-) -> Response:
+def stories_atom(request: Request, filters: Filters) -> Response:
     """One entry per story (Atom), filtered like the home page."""
-    doc = _story_feed(request, q, outlet, since, until, limit, "atom")
-    return Response(atom_feed(doc), media_type="application/atom+xml")
+    return Response(atom_feed(_story_feed(request, filters, "atom")), media_type="application/atom+xml")
 
 
 @router.get("/feeds/stories.json")
-def stories_json(
-    request: Request,
-    q: FilterQ = None,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: Limit = 50,
-) -> Response:
+def stories_json(request: Request, filters: Filters) -> Response:
     """One item per story (JSON Feed 1.1), filtered like the home page."""
-    doc = _story_feed(request, q, outlet, since, until, limit, "json")
-    return Response(json_feed(doc), media_type="application/feed+json")
+    return Response(json_feed(_story_feed(request, filters, "json")), media_type="application/feed+json")
 
 
 def _version_feed(request: Request, story_id: str, fmt: str) -> FeedDoc:
