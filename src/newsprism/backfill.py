@@ -391,6 +391,7 @@ class Backfill:
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
         self.grouper = StoryGrouper()
         self.grouper.restore(repo.iter_memberships())
+        self.grouper.evict_retired()
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
         self.report = BackfillReport()
         self._stale: dict[str, datetime | None] = {}
@@ -541,6 +542,7 @@ class Backfill:
         self._added(stored)
 
     def _added(self, items: list[tuple[Article, Any]]) -> None:
+        self.grouper.evict_retired()  # stored already: the driver's memory stays bounded (#15)
         self.report.added += len(items)
         for article, change in items:
             if article.published_at is not None:

@@ -22,3 +22,23 @@ def test_allsides_bcubed_f1(eval_dir: Path) -> None:
     scores = score_stream(items)
     assert scores["all"].f1 >= 0.90, scores
     assert scores["held_out"].f1 >= 0.90, scores
+
+
+def test_evicting_retired_stories_changes_no_decision_and_bounds_memory(eval_dir: Path) -> None:
+    """The backfill driver forgets retired stories after storing them (#15): over a year of real
+    coverage every decision stays the same and the grouper holds only recent articles."""
+    from newsprism.stories import StoryGrouper
+
+    path = eval_dir / "allsides" / "roundups-2021.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        items = allsides_articles(json.loads(line) for line in handle if line.strip())
+    stream = sorted((item.article for item in items), key=lambda a: (a.published_at, a.id))
+    keeping, evicting = StoryGrouper(), StoryGrouper()
+    held, evicted = [], 0
+    for article in stream:
+        assert keeping.add(article).story_id == evicting.add(article).story_id
+        evicted += len(evicting.evict_retired())
+        held.append(len(evicting._articles))
+    assert evicted > 300  # most of the year's stories are retired and forgotten
+    assert len(keeping._articles) == len(stream)
+    assert max(held) < len(stream) / 4  # what stays is the recent window, not the year

@@ -162,6 +162,7 @@ class OnlineGrouper(Redirects):
         self._join_threshold = s.join_probability if self._learned else s.threshold
         self._compacted_below: int | None = None
         self._apart: set[tuple[str, str]] = set()
+        self._retired: list[str] = []  # stories past reach, in retirement order (see evict_retired)
         # the inputs of the last learned decision (read by the training replay, never by the grouper)
         self.last_candidates: list[tuple[str, PairInputs]] = []
 
@@ -233,6 +234,31 @@ class OnlineGrouper(Redirects):
             minhash = self._syndication.signature(article.text)
             self._syndication.add(article.id, article.outlet, minhash, article.published_at)
 
+    def evict_retired(self) -> list[str]:
+        """Forget the retired stories entirely and return their ids.
+
+        Why: a caller that keeps every story elsewhere (the backfill driver writes each change to
+        the store as it goes) needs memory bounded by the window, not by every article ever seen.
+        Retired stories have left the index, so no new article can reach them; an evicted story
+        is unknown to ``story``/``story_of`` afterwards, and re-adding one of its articles would
+        found a new story, which is why only callers that check the store for duplicates first
+        should call this.
+        """
+        evicted: list[str] = []
+        for story_id in self._retired:
+            state = self._stories.get(story_id)
+            ended = state is not None and state.end is not None
+            if state is None or not ended or story_id != self.resolve(story_id):
+                continue
+            for article_id in state.article_ids:
+                self._articles.pop(article_id, None)
+                self._story_of.pop(article_id, None)
+            self._syndication.forget(state.article_ids)
+            del self._stories[story_id]
+            evicted.append(story_id)
+        self._retired.clear()
+        return evicted
+
     def story(self, story_id: str) -> Story:
         state = self._stories[self.resolve(story_id)]
         members = [self._articles[a] for a in state.article_ids]
@@ -289,6 +315,7 @@ class OnlineGrouper(Redirects):
             stale = state is not None and state.end is not None and state.end < horizon
             if state is not None and stale:
                 state.members.clear()
+                self._retired.append(state.id)
             if state is not None and stale and len(state.centroid) > limit:
                 state.centroid = dict(heapq.nlargest(limit, state.centroid.items(), key=_weight))
                 state.norm = norm_of(state.centroid.values())

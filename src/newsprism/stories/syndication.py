@@ -119,6 +119,13 @@ class SyndicationIndex:
         root = self.groups.find(article_id)
         return [c for c in candidates if c != article_id and self.groups.find(c) == root]
 
+    def forget(self, article_ids: list[str]) -> None:
+        """Drop articles from the copy groups (their story was evicted: see ``evict_retired``).
+
+        A remaining article whose group root was dropped simply becomes its own root again."""
+        for article_id in article_ids:
+            self.groups.parent.pop(article_id, None)
+
     def _evict(self) -> None:
         """Forget signatures older than the window (relative to the newest article seen)."""
         horizon = self._latest - self.window_seconds
