@@ -200,6 +200,8 @@ _NOT_NAME: Final = re.compile(r"https?://|www\.|@|\d{3,}|[<>{}]")
 # A job title after the name: "Mathias Hagen / Journalist", "신현주 기자".
 _TRAILING_ROLE: Final = re.compile(r"\s*(?:/|\||–|—)\s*[^/|]{2,40}$|\s+기자$|\s+記者$")
 MAX_NAME_WORDS: Final = 6
+# A counter or footnote mark a widget prints after a name ("Rachel Brazil 0").
+_TRAILING_NUMBER: Final = re.compile(r"(?:\s+\d{1,2})+$")
 
 
 def split_names(text: str) -> list[str]:
@@ -213,7 +215,7 @@ def split_names(text: str) -> list[str]:
         text = text[: role.start()]
     if not text or _NOT_NAME.search(text):
         return []
-    parts = [p.strip(" .,;:") for p in _AND.split(text)]
+    parts = [_TRAILING_NUMBER.sub("", p).strip(" .,;:") for p in _AND.split(text)]
     parts = [p for p in parts if p]
     if _family_given(text, parts):
         return [f"{parts[1]} {parts[0]}"]
@@ -233,10 +235,30 @@ def _family_given(text: str, parts: list[str]) -> bool:
     return not (_ORG_WORDS.search(parts[0]) or parts[1].isupper())
 
 
+# A picture credit marked up as the author ("(Image: Getty Images)", "Foto REUTERS").
+_IMAGE_CREDIT: Final = re.compile(r"(?i)\b(?:images?|photos?|fotos?|getty|imago|shutterstock)\b|^\(")
+# Lower-case words a person's name may hold ("Ursula von der Leyen", "Vincent van Gogh").
+_PARTICLES: Final = frozenset(
+    "von van der den de del della di da dos das du la le bin ibn al el ter zu y e".split()  # noqa: SIM905
+)
+
+
 def _plausible_name(name: str) -> bool:
+    """A name, not a credit, a UI label or a sentence run on after the byline.
+
+    A capitalised name of several words capitalises each word, bar its particles: a lower-case
+    word after capitals ("Lucie Stuchlíková Chcete-li článek poslouchat") means text ran on
+    after the name. All-lower-case names (some CMSs' meta tags), one-word names ("ntv.com.tr"
+    signing as an organisation) and uncased scripts stay free.
+    """
     words = name.split()
-    if not words or len(words) > MAX_NAME_WORDS or _SLUG.match(name):
+    if not words or len(words) > MAX_NAME_WORDS or _SLUG.match(name) or _IMAGE_CREDIT.search(name):
         return False
+    lower = [w[:1].islower() and w not in _PARTICLES for w in words]
+    if len(words) > 1 and any(lower) and any(w[:1].isupper() for w in words):
+        return False
+    if rules.is_role(name) or rules.vocabulary_reason(name) is not None:
+        return False  # "News Reporter" after the name, "Startseite" from a breadcrumb
     return any(ch.isalpha() for ch in name)
 
 
@@ -347,10 +369,19 @@ def labelled_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+# Where a byline block goes on from the names to its date: an update stamp, a template
+# placeholder, or a month before a day ("By Jane Roe June 20, 2023"; "May" alone is a name).
+_STAMP: Final = re.compile(
+    r"(?i)\s(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b|\s\["
+    r"|\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+)
+
+
 def byline_authors(bylines: Iterable[str]) -> list[str]:
     """Names in byline blocks that say "By …" (or start with a name and stay short)."""
     for line in bylines:
         if _BY.match(line) and len(line.split()) <= 16:
+            line = _STAMP.split(line)[0]
             names = split_names(re.split(r"\s[|·•]\s|\s(?:–|—|-)\s|\d", line)[0])
             if names:
                 return names
