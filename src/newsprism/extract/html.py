@@ -343,7 +343,7 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
         if len(outer) > MAX_BYLINE_ELEMENTS:
             break
         for part in _byline_parts(el):
-            text = " ".join(part.text_content().split())
+            text = pagemeta.spaced_text(part)
             if text and len(text) <= 200:
                 result.bylines.append(text)
         for child in el.iter():

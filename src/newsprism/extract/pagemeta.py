@@ -183,7 +183,7 @@ def scripted_html(tree: HtmlElement) -> str | None:
 
 # "By", "Von", "Par", … before a byline, and the conjunctions between its names.
 _BY: Final = re.compile(
-    r"^(?:by|von|par|por|di|da|door|af|av|от|автор[ы]?:?|text:?|texte:?)\s+", re.IGNORECASE
+    r"^(?:by|von|par|por|di|da|door|af|av|от|автор[ы]?:?|текст:?|text:?|texte:?)\s+", re.IGNORECASE
 )
 _AND: Final = re.compile(
     r"\s*(?:,|;|\s&\s|\s(?:and|und|y|e|et|en|og|och|ve|i|и|та|a)\s|、|，|/)\s*", re.IGNORECASE
@@ -216,10 +216,20 @@ def split_names(text: str) -> list[str]:
     if not text or _NOT_NAME.search(text):
         return []
     parts = [_TRAILING_NUMBER.sub("", p).strip(" .,;:") for p in _AND.split(text)]
-    parts = [p for p in parts if p]
+    parts = [q for p in parts if p for q in _agency_apart(p)]
     if _family_given(text, parts):
         return [f"{parts[1]} {parts[0]}"]
     return [p for p in parts if _plausible_name(p)]
+
+
+def _agency_apart(part: str) -> list[str]:
+    """ "ERIC TUCKER Associated Press" -> the person and the agency: the wire's name printed on
+    the byline's next line, run on after the last name."""
+    words = part.split()
+    for size in (2, 1):
+        if len(words) >= size + 2 and metadata.known_agency(" ".join(words[-size:])):
+            return [" ".join(words[:-size]), " ".join(words[-size:])]
+    return [part]
 
 
 def _second_name(tail: str) -> bool:
@@ -243,6 +253,17 @@ _PARTICLES: Final = frozenset(
 )
 
 
+# Degrees and certifications printed after a name, split off as names of their own.
+_CREDENTIAL: Final = re.compile(
+    r"^(?:M\.?D|Ph\.?D|M\.?S|M\.?Sc|M\.?A|B\.?A|B\.?S|R\.?D|RDN|R\.?N|MBA|MPH|J\.?D|CPA|CFA|LD|CSCS|DVM)\.?$"
+)
+# A CMS account rather than a byline: "admin", "jdadmin", "webmaster", "Guest", "Гость".
+_ACCOUNT: Final = re.compile(
+    r"(?i)^(?:\w*admin\w*|administrator|webmaster|guest|gast|invité|invitado|ospite|гость|"
+    r"anonymous|anonym|unknown|user\d*)$"
+)
+
+
 def _plausible_name(name: str) -> bool:
     """A name, not a credit, a UI label or a sentence run on after the byline.
 
@@ -259,6 +280,8 @@ def _plausible_name(name: str) -> bool:
         return False
     if rules.is_role(name) or rules.vocabulary_reason(name) is not None:
         return False  # "News Reporter" after the name, "Startseite" from a breadcrumb
+    if _CREDENTIAL.match(name) or _ACCOUNT.match(name):
+        return False  # "Ilana Muhlstein, MS, RDN"; a CMS account signing every page
     return any(ch.isalpha() for ch in name)
 
 
@@ -310,6 +333,12 @@ def meta_authors(tree: HtmlElement) -> list[str]:
     return _unique(names)
 
 
+def spaced_text(el: HtmlElement) -> str:
+    """An element's text with its elements' boundaries as spaces: a byline box's parts run
+    together in ``text_content()`` ("Carrie Arnold" + "November 18" -> "Carrie ArnoldNovember")."""
+    return " ".join(" ".join(el.itertext()).split())
+
+
 _MARKED: Final = '//a[contains(@rel, "author")] | //*[@itemprop="author"]'
 
 
@@ -330,7 +359,7 @@ def marked_authors(tree: HtmlElement) -> list[str]:
             continue
         named = el.xpath('.//*[@itemprop="name"]/@content | .//*[@itemprop="name"]')
         text = named[0] if named else el
-        value = text if isinstance(text, str) else " ".join(text.text_content().split())
+        value = text if isinstance(text, str) else spaced_text(text)
         if 0 < len(value) <= 80:
             names.extend(split_names(value))
     return _unique(names)
@@ -374,10 +403,12 @@ def labelled_authors(tree: HtmlElement) -> list[str]:
 
 
 # Where a byline block goes on from the names to its date: an update stamp, a template
-# placeholder, or a month before a day ("By Jane Roe June 20, 2023"; "May" alone is a name).
+# placeholder, a weekday, or a month before a day ("By Jane Roe June 20, 2023"; "May" alone is
+# a name).
 _STAMP: Final = re.compile(
     r"(?i)\s(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b|\s\["
     r"|\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\s(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 )
 
 
