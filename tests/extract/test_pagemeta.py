@@ -53,6 +53,7 @@ def test_credentials_accounts_labels_and_a_run_on_agency_are_taken_apart() -> No
     assert pagemeta.split_names("Текст Венера Ерофеева") == ["Венера Ерофеева"]
     assert pagemeta.split_names("ERIC TUCKER Associated Press") == ["ERIC TUCKER", "Associated Press"]
     assert pagemeta.split_names("AFP") == ["AFP"]
+    assert pagemeta.author_kind("The Water Coolest") == "organization"
 
 
 def test_a_byline_box_reads_its_parts_apart() -> None:

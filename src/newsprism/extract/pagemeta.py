@@ -286,8 +286,11 @@ def _plausible_name(name: str) -> bool:
 
 
 def author_kind(name: str, outlet_names: Iterable[str] = ()) -> str:
-    """ "organization" for an outlet, agency or desk ("dpa", "BR24 Redaktion"), else "person"."""
-    if _ORG_WORDS.search(name) or metadata.known_agency(name):
+    """ "organization" for an outlet, agency or desk ("dpa", "BR24 Redaktion"), else "person".
+
+    A name opening with "The" ("The Water Coolest") is a publication's: people's names do not.
+    """
+    if _ORG_WORDS.search(name) or metadata.known_agency(name) or name.startswith("The "):
         return "organization"
     key = _fold(name)
     for outlet in outlet_names:
