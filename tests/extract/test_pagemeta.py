@@ -33,6 +33,48 @@ def test_a_slash_between_two_names_is_two_people_and_a_job_title_is_not() -> Non
     assert pagemeta.split_names("Mathias Hagen / Journalist") == ["Mathias Hagen"]
 
 
+def test_credits_labels_and_run_on_text_are_not_names() -> None:
+    # shapes seen in the fallback sources (marked-up photo credits, author widgets, breadcrumbs)
+    assert pagemeta.split_names("(Image: Anadolu Agency via Getty Images)") == []
+    assert pagemeta.split_names("Foto REUTERS") == []
+    assert pagemeta.split_names("Rachel Brazil 0") == ["Rachel Brazil"]
+    assert pagemeta.split_names("Lucie Stuchlíková Chcete-li článek poslouchat") == []
+    assert pagemeta.split_names("Jon King, News Reporter") == ["Jon King"]
+    assert pagemeta.split_names("Startseite") == []
+    # particles and one-word organisations (a domain signing its page) stay names
+    assert pagemeta.split_names("Ursula von der Leyen") == ["Ursula von der Leyen"]
+    assert pagemeta.split_names("sportschau.de") == ["sportschau.de"]
+    assert pagemeta.split_names("jane roe") == ["jane roe"]
+
+
+def test_credentials_accounts_labels_and_a_run_on_agency_are_taken_apart() -> None:
+    assert pagemeta.split_names("Ilana Muhlstein, MS, RDN") == ["Ilana Muhlstein"]
+    assert pagemeta.split_names("admin") == pagemeta.split_names("Гость") == []
+    assert pagemeta.split_names("Текст Венера Ерофеева") == ["Венера Ерофеева"]
+    assert pagemeta.split_names("ERIC TUCKER Associated Press") == ["ERIC TUCKER", "Associated Press"]
+    assert pagemeta.split_names("AFP") == ["AFP"]
+    assert pagemeta.author_kind("The Water Coolest") == "organization"
+
+
+def test_a_byline_box_reads_its_parts_apart() -> None:
+    page = _page(
+        "",
+        '<div class="byline"><span>By Carrie Arnold</span><span>November 18, 2019</span></div>' + PROSE,
+    )
+    result = html.extract_html(page, LATEST)
+    assert result is not None and result.authors == ["Carrie Arnold"]
+
+
+def test_a_byline_block_stops_at_its_date_stamp() -> None:
+    assert pagemeta.byline_authors(["By Stephanie Bazzle June 20, 2023"]) == ["Stephanie Bazzle"]
+    assert pagemeta.byline_authors(["By JANE ROE and JOHN DOE Updated [hour]:[minute] [AMPM]"]) == [
+        "JANE ROE",
+        "JOHN DOE",
+    ]
+    assert pagemeta.byline_authors(["By Theresa May"]) == ["Theresa May"]
+    assert pagemeta.byline_authors(["By Malcolm Owen Monday, November 18"]) == ["Malcolm Owen"]
+
+
 def test_the_outlet_beside_named_people_is_dropped_but_stays_alone() -> None:
     chosen = pagemeta.choose_authors(
         [("Harbour Times", "organization"), ("Jane Roe", "person")], [], ["Harbour Times"]

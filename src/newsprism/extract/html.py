@@ -20,12 +20,15 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.core import trafilatura_sequence
+from trafilatura.core import _forum_thread_page, _prepare_tree
+from trafilatura.external import compare_extraction
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
+from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, trim
 from trafilatura.xml import xmltotxt
-from trafilatura.xpaths import AUTHOR_XPATHS
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_XPATH
 
 from newsprism.extract import cleanup, metadata, pagemeta, rules
 from newsprism.extract.metadata import Dated
@@ -69,16 +72,20 @@ def _head_values(tree: HtmlElement) -> dict[str, str]:
     """
     values: dict[str, str] = {}
     for el in tree.iter("meta", "link", "title"):
-        if el.tag == "title":
-            key, value = "title", el.text_content()
-        elif el.tag == "link":
-            key, value = "link:" + (el.get("rel") or "").lower(), el.get("href") or ""
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("http-equiv") or "").lower()
+            value = el.get("content") if key not in values else None
+        elif tag == "link":
+            key = "link:" + (el.get("rel") or "").lower()
+            value = el.get("href") if key not in values else None
         else:
-            name = el.get("property") or el.get("name") or el.get("http-equiv") or ""
-            key, value = name.lower(), el.get("content") or ""
-        value = " ".join(value.split())
-        if value and key not in values:
-            values[key] = value
+            key = "title"
+            value = el.text_content() if key not in values else None
+        if value:  # the first non-empty value of a key wins
+            value = " ".join(value.split())
+            if value:
+                values[key] = value
     return values
 
 
@@ -160,9 +167,9 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
     tested on each candidate's ancestors) gives the same answer without the copy. It runs only
     when nothing else named anyone."""
     try:
-        for xpath in AUTHOR_XPATHS:
-            for el in xpath(tree):
-                if not isinstance(el, HtmlElement) or any(map(_discarded, (el, *el.iterancestors()))):
+        for tier in _author_tiers(tree):
+            for el in tier:
+                if any(map(_discarded, (el, *el.iterancestors()))):
                     continue
                 content = trim(" ".join(_kept_text(el)))
                 if content and 2 < len(content) < MAX_AUTHOR_CHARS:
@@ -172,6 +179,70 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
     except Exception:  # a library bug on an odd tree must not stop extraction
         return None
     return None
+
+
+# trafilatura's AUTHOR_XPATHS (2.3) are three full-tree XPaths whose EXSLT regular expressions
+# call back into Python for every element with a class or id: most of the finder's cost. Every
+# element they can match has an attribute holding one of a few substrings, which XPath's own
+# contains() pre-selects in C; the exact tests below then run on those few elements only.
+_AUTHOR_CANDIDATES: Final = etree.XPath(
+    "//@class[contains(., 'uthor') or contains(., 'yline') or contains(., 'zuozhe') or "
+    "contains(., 'bianji') or contains(., 'xiaobian') or contains(., 'channel-name') or "
+    "contains(., 'submitted-by') or contains(., 'posted-by') or contains(., 'journalist-name') or "
+    "contains(., 'screenname') or contains(., 'writer') or . = 'username' or . = 'byl' or . = 'BBL']/.."
+    " | //@id[contains(., 'uthor') or contains(., 'zuozhe') or contains(., 'bianji') or "
+    "contains(., 'xiaobian')]/.."
+    " | //@rel[. = 'author']/.. | //@itemprop[contains(., 'author')]/.."
+    " | //@data-component[contains(., 'Byline')]/.. | //@data-testid[. = 'AuthorCard' or . = 'AuthorURL']/.."
+    " | //author"
+)
+_TIER0_TAGS: Final = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_TIER0_CLASS: Final = re.compile(r"author-?name|AuthorName|authorName")
+_TIER1_TAGS: Final = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_TIER1_ID: Final = re.compile(r"author|zuozhe|bianji|xiaobian")
+_TIER1_CLASS: Final = re.compile(
+    r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"
+)
+_TIER2_ID: Final = re.compile(r"[Aa]uthor")
+_TIER2_CLASS: Final = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+
+
+def _author_tiers(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """The elements each of trafilatura's three author XPaths selects, in document order.
+
+    (Their ``rel='me'`` test, of a child element named ``rel``, matches no HTML and is left out.)
+    """
+    tiers: tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]] = ([], [], [])
+    for el in _AUTHOR_CANDIDATES(tree):
+        if not isinstance(el, HtmlElement):
+            continue
+        tag, cls, ident = el.tag, el.get("class", ""), el.get("id", "")
+        itemprop = el.get("itemprop", "")
+        if tag == "author" or (
+            tag in _TIER0_TAGS
+            and (
+                "author" in (el.get("rel"), ident, cls)
+                or itemprop == "author name"
+                or el.get("data-testid") in ("AuthorCard", "AuthorURL")
+                or _TIER0_CLASS.search(cls)
+            )
+        ):
+            tiers[0].append(el)
+        if tag in _TIER1_TAGS and (
+            cls in ("byline", "username", "byl", "BBL")
+            or "author" in itemprop
+            or _TIER1_ID.search(ident)
+            or _TIER1_CLASS.search(cls)
+        ):
+            tiers[1].append(el)
+        if (
+            "Byline" in el.get("data-component", "")
+            or "author" in itemprop
+            or _TIER2_ID.search(ident)
+            or _TIER2_CLASS.search(cls)
+        ):
+            tiers[2].append(el)
+    return tiers
 
 
 # trafilatura's AUTHOR_DISCARD_XPATHS (2.3) as a test of one element: comment threads, sidebars,
@@ -272,7 +343,7 @@ def _bylines(tree: HtmlElement, result: HtmlResult) -> None:
         if len(outer) > MAX_BYLINE_ELEMENTS:
             break
         for part in _byline_parts(el):
-            text = " ".join(part.text_content().split())
+            text = pagemeta.spaced_text(part)
             if text and len(text) <= 200:
                 result.bylines.append(text)
         for child in el.iter():
@@ -348,12 +419,34 @@ def _precise_text(tree: HtmlElement) -> str:
     tree itself: ``bare_extraction`` deep-copies a tree it is handed (about a tenth of its cost),
     which only pays when the caller needs the tree afterwards, and this one does not."""
     try:
-        body, text, _comments, comments_text = trafilatura_sequence(tree, _PRECISION, None)
+        body, text = _precision_sequence(tree)
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
         return ""
-    if len(text) < _PRECISION.min_output_size and len(comments_text) < _PRECISION.min_output_comm_size:
+    if len(text) < _PRECISION.min_output_size:
         return ""
     return str(xmltotxt(body, _PRECISION.formatting) or "")
+
+
+def _precision_sequence(tree: HtmlElement) -> tuple[etree._Element, str]:
+    """``trafilatura_sequence`` (2.3) for precision mode without comments, minus one copy.
+
+    With those options only the first two stages of trafilatura's cascade run (main extractor,
+    then the readability/jusText comparison): the baseline rescue and the recall escalation are
+    for the other modes, and no comments are captured. The comparison then is the last reader of
+    the raw tree, so it gets the tree itself instead of the deep copy ``trafilatura_sequence``
+    makes to keep the tree for those later stages. The text is the same
+    (``test_the_shared_tree_gives_trafilatura_precision_text``).
+    """
+    forum = _forum_thread_page(tree)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned, backup = _prepare_tree(tree, _PRECISION, None)
+    if not forum:
+        cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+    body, text = extract_content(cleaned, _PRECISION)
+    # typed by the annotation: the build's mypy sees trafilatura untyped
+    compared: tuple[etree._Element, str] = compare_extraction(backup, tree, body, text, _PRECISION)
+    return compared
 
 
 def _clean(lines: list[str], title: str | None, result: HtmlResult, headline: str | None) -> None:
