@@ -13,8 +13,11 @@ its cost per article is flat, so it is never the bottleneck.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import os
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -24,8 +27,17 @@ from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
-from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
-from newsprism.store.repository import AnalysisJob, Repository, StoreMark, StoryChange
+from newsprism.model import (
+    Analysis,
+    AnnotatedArticle,
+    Article,
+    ExtractionFailure,
+    GroupingKey,
+    Page,
+    Story,
+    grouping_key,
+)
+from newsprism.store.repository import AnalysisJob, Regrouping, Repository, StoreMark, StoryChange
 from newsprism.stories import Assignment, StoryGrouper, story_id_for
 
 Progress = Callable[[str, int, int], None]
@@ -408,23 +420,33 @@ class IngestReport:
     """Items of this run a stage crashed on (extraction crashes are also in ``failures``)."""
     earlier_errors: list[ItemError] = field(default_factory=list)
     """Stories this run did not touch whose analysis failed before and still fails."""
+    rewound: bool = False
+    """The batch reached back before stored articles and was grouped by a rewind."""
+
+    def fail(self, article: Article, error: ItemError) -> None:
+        """An article that could not be grouped or stored: reported as an error and a failure."""
+        self.errors.append(error)
+        self.failures.append(ExtractionFailure(article.source, error.reason))
 
 
 class Ingestor:
-    """Adds articles to the store one at a time, each with its story changes in one transaction.
+    """Adds articles to the store, grouped as one-shot ``analyse`` would group all of them.
 
     The grouper is rebuilt from the store on start-up (``restore`` replays memberships without
-    re-deciding), so a restart continues exactly where the last run stopped.
+    re-deciding), so a restart continues exactly where the last run stopped. A batch that comes
+    after everything stored (in grouping order, ``model.grouping_key``) is stored one article
+    at a time, each with its story changes in one transaction; a batch that reaches back
+    (articles arriving late, another writer's articles in between) is *rewound*: see ``rewind``.
     """
 
     def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         self.repo = repo
         self.settings = settings or Settings()
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
-        self.grouper = _restored(repo)
+        self.grouper = restored_grouper(repo)
 
     def _rebuild_grouper(self) -> None:
-        self.grouper = _restored(self.repo)
+        self.grouper = restored_grouper(self.repo)
 
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
@@ -441,11 +463,17 @@ class Ingestor:
         self, articles: Sequence[Article], *, progress: Progress = _no_progress, analyse: bool = True
     ) -> IngestReport:
         report = IngestReport()
-        ordered = by_publication(articles)
         with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
             self.grouper = catch_up(self.repo, self.grouper, self._mark)
-            for done, article in enumerate(ordered, start=1):
-                self._ingest_one(article, report)
+            fresh = new_articles(self.repo, by_publication(articles), report.duplicates.append)
+            frontier = self.repo.grouping_frontier()
+            clock = grouping_clock(frontier.newest, fresh)
+            ordered = sorted(fresh, key=lambda a: grouping_key(a, clock))
+            if ordered and frontier.last is not None and grouping_key(ordered[0], clock) < frontier.last:
+                self._rewind(ordered, clock, report)
+                progress("group", len(ordered), len(ordered))
+            for done, article in enumerate(() if report.rewound else ordered, start=1):
+                self._ingest_one(article, clock, report)
                 progress("group", done, len(ordered))
             self._mark = self.repo.store_mark()
         report.stories = {self.repo.resolve_story_id(s) for s in report.stories}
@@ -458,27 +486,39 @@ class Ingestor:
                 (report.errors if mine else report.earlier_errors).append(error)
         return report
 
-    def _ingest_one(self, article: Article, report: IngestReport) -> None:
+    def _ingest_one(self, article: Article, clock: datetime | None, report: IngestReport) -> None:
         try:
-            self._group_and_store(article, report)
+            self._group_and_store(article, clock, report)
         except Exception as exc:  # one article must not sink the batch; nothing half-written
-            error = ItemError.capture(article.source, "storing", exc)
-            report.errors.append(error)
-            report.failures.append(ExtractionFailure(article.source, error.reason))
+            report.fail(article, ItemError.capture(article.source, "storing", exc))
             self._rebuild_grouper()  # the grouper saw an article the store did not keep
 
-    def _group_and_store(self, article: Article, report: IngestReport) -> None:
-        if self.repo.find_duplicate(article) is not None:
-            report.duplicates.append(article.source)
-            return
+    def _group_and_store(self, article: Article, clock: datetime | None, report: IngestReport) -> None:
         assignment = self.grouper.add(article)
         change = _story_change(self.grouper, assignment)
-        if self.repo.ingest(article, change):
+        if self.repo.ingest(article, change, clock):
             report.added.append(article)
             report.stories.update(s.id for s in change.stories)
-        else:  # another writer stored it between our check and our write
+        else:  # a writer that holds no grouping lock stored it meanwhile
             report.duplicates.append(article.source)
             self._rebuild_grouper()
+
+    def _rewind(self, ordered: list[Article], clock: datetime | None, report: IngestReport) -> None:
+        """Group a late batch by rewinding (``rewind``) and store the result in one transaction."""
+        report.rewound = True
+        try:
+            rewound = rewind(self.repo, ordered, clock)
+            self.repo.apply_regrouping(rewound.regrouping)
+        except Exception as exc:  # nothing of the batch is stored: report every article
+            for article in ordered:
+                report.fail(article, ItemError.capture(article.source, "storing", exc))
+            self._rebuild_grouper()
+            return
+        for article, error in rewound.errors:
+            report.fail(article, error)
+        self.grouper = rewound.grouper
+        report.added.extend(rewound.regrouping.articles)
+        report.stories.update(s.id for s in rewound.regrouping.stories)
 
     def refresh_analyses(self, *, progress: Progress = _no_progress) -> RefreshReport:
         return refresh_analyses(self.repo, self.settings, progress=progress)
@@ -495,10 +535,10 @@ def catch_up(repo: Repository, grouper: StoryGrouper, mark: StoreMark) -> StoryG
     """
     changes = repo.changes_since(mark)
     if changes.reshaped:
-        return _restored(repo)
+        return restored_grouper(repo)
     unseen = [article_id for article_id in changes.article_ids if not _knows(grouper, article_id)]
     if unseen:
-        grouper.restore(repo.memberships_of(unseen))
+        grouper.restore(repo.memberships_of(unseen), ordered=True)
     return grouper
 
 
@@ -510,12 +550,147 @@ def _knows(grouper: StoryGrouper, article_id: str) -> bool:
     return True
 
 
-def _restored(repo: Repository) -> StoryGrouper:
-    """A grouper rebuilt from the store, with the editors' splits kept apart."""
+def restored_grouper(repo: Repository) -> StoryGrouper:
+    """A grouper rebuilt from the store (in the grouping order), with the editors' splits kept apart."""
     grouper = StoryGrouper()
-    grouper.restore(repo.iter_memberships())
     grouper.keep_apart(repo.separations())
+    grouper.restore(((a, s) for _, a, s in repo.grouping_memberships()), ordered=True)
     return grouper
+
+
+def new_articles(
+    repo: Repository, articles: Sequence[Article], duplicate: Callable[[str], None]
+) -> list[Article]:
+    """The articles neither stored nor repeated earlier in the batch (same content hash or
+    canonical URL); ``duplicate`` is told the source of each one left out. One query."""
+    known: set[str] = repo.stored_keys(articles)
+    out = []
+    for article in articles:
+        keys = {article.content_hash, *([article.canonical_url] if article.canonical_url else [])}
+        if keys & known:
+            duplicate(article.source)
+            continue
+        known |= keys
+        out.append(article)
+    return out
+
+
+def grouping_clock(newest_stored: datetime | None, batch: Iterable[Article]) -> datetime | None:
+    """The clock an undated article of this batch is grouped at (``model.grouping_key``): the
+    newest publication time stored or in the batch, as one-shot ``analyse`` of all would see it."""
+    times = [a.published_at for a in batch if a.published_at is not None]
+    if newest_stored is not None:
+        times.append(newest_stored)
+    return max(times, default=None)
+
+
+# ---- rewind: a late batch grouped as if it had come in order --------------------------------
+@dataclass
+class Rewound:
+    """A rewind's grouper (it has seen everything stored and the batch), what to store, and
+    the batch's articles that could not be grouped (left out, reported)."""
+
+    grouper: StoryGrouper
+    regrouping: Regrouping
+    errors: list[tuple[Article, ItemError]] = field(default_factory=list)
+
+
+class _BatchArticleFailed(Exception):
+    def __init__(self, article: Article) -> None:
+        super().__init__(article.id)
+        self.article = article
+
+
+def rewind(repo: Repository, batch: Sequence[Article], clock: datetime | None) -> Rewound:
+    """Group ``batch`` as if every stored article and the batch had arrived in grouping order.
+
+    Why: the grouper is an online one (each decision depends on the ones before), so a late
+    article decided against what came after it gives other stories than one-shot ``analyse``.
+    Instead the grouper is rewound to the batch's first key: the stored articles before it are
+    restored as stored (``restore`` replays without deciding, so that costs about a start-up),
+    then the stored articles after it and the batch are decided again in order. Call it holding
+    the grouping lock; the caller stores ``regrouping`` in one transaction
+    (``Repository.apply_regrouping``). Articles of stories an editor split are restored in their
+    place, not decided again, so the split survives. A batch article whose grouping raises is
+    left out and reported, and the rest is grouped again without it.
+    """
+    stored = repo.grouping_memberships()
+    pinned = repo.pinned_article_ids()
+    apart = repo.separations()
+    todo = sorted(((grouping_key(a, clock), a) for a in batch), key=_key_of)
+    errors: list[tuple[Article, ItemError]] = []
+    while True:
+        try:
+            grouper = _replayed(stored, todo, pinned, apart)
+            break
+        except _BatchArticleFailed as failed:
+            cause = failed.__cause__ or failed
+            errors.append((failed.article, ItemError.capture(failed.article.source, "grouping", cause)))
+            todo = [item for item in todo if item[1].id != failed.article.id]
+    return Rewound(grouper, _regrouping(grouper, stored, [a for _, a in todo], clock), errors)
+
+
+def _key_of(item: tuple[GroupingKey, Article]) -> GroupingKey:
+    return item[0]
+
+
+def _replayed(
+    stored: list[tuple[GroupingKey, Article, str]],
+    todo: list[tuple[GroupingKey, Article]],
+    pinned: set[str],
+    apart: list[tuple[str, str]],
+) -> StoryGrouper:
+    """Restore ``stored`` up to the batch's first key, then decide the rest and the batch in order."""
+    cut = bisect.bisect_left([key for key, _, _ in stored], todo[0][0]) if todo else len(stored)
+    grouper = StoryGrouper()
+    grouper.keep_apart(apart)
+    grouper.restore(((a, s) for _, a, s in stored[:cut]), ordered=True)
+    later = heapq.merge(
+        ((key, a, s) for key, a, s in stored[cut:]),
+        ((key, a, None) for key, a in todo),
+        key=lambda item: item[0],
+    )
+    for _, article, story_id in later:
+        if story_id is not None and article.id in pinned:
+            grouper.restore([(article, story_id)], ordered=True)
+        elif story_id is not None:
+            grouper.add(article)
+        else:
+            try:
+                grouper.add(article)
+            except Exception as exc:  # this article only: the caller replays without it
+                raise _BatchArticleFailed(article) from exc
+    return grouper
+
+
+def _regrouping(
+    grouper: StoryGrouper,
+    stored: list[tuple[GroupingKey, Article, str]],
+    added: list[Article],
+    clock: datetime | None,
+) -> Regrouping:
+    """The differences between the stored stories and the rewound grouper's, as rows to write."""
+    before = {a.id: s for _, a, s in stored}
+    after = {article_id: grouper.story_of(article_id) for article_id in [*before, *(a.id for a in added)]}
+    moved = [article_id for article_id, story_id in before.items() if after[article_id] != story_id]
+    live = set(after.values())
+    changed = {after[a] for a in moved} | {after[a.id] for a in added}
+    changed |= {before[a] for a in moved if before[a] in live}
+    redirects: dict[str, str] = {}
+    went: dict[str, Counter[str]] = {}
+    for article_id in moved:  # a story that vanished lost all its articles, so all moved
+        went.setdefault(before[article_id], Counter())[after[article_id]] += 1
+    for old in sorted(set(went) - live):
+        redirects[old] = min(went[old], key=lambda sid: (-went[old][sid], sid))
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    for story_id in sorted(changed):
+        joined = sorted(a.id for a in added if after[a.id] == story_id)
+        moved_in = sorted(a for a in moved if after[a] == story_id)
+        events.append((story_id, "regroup", {"added": joined, "moved_in": moved_in}))
+    for old, new in redirects.items():
+        events.append((new, "merge", {"merged_from": [old]}))
+    stories = [grouper.story(story_id) for story_id in sorted(changed)]
+    return Regrouping(list(added), clock, stories, redirects, events)
 
 
 class SplitError(ValueError):

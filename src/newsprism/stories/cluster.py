@@ -213,13 +213,18 @@ class OnlineGrouper(Redirects):
     def members(self, story_id: str) -> list[str]:
         return list(self._stories[self.resolve(story_id)].article_ids)
 
-    def restore(self, memberships: Iterable[tuple[Article, str]]) -> None:
+    def restore(self, memberships: Iterable[tuple[Article, str]], *, ordered: bool = False) -> None:
         """Rebuild the index from stored (article, story id) pairs without re-deciding them.
 
         Pairs are replayed in publication order (undated last, then by id), the order
-        ``pipeline.by_publication`` ingests in, so the IDF and centroids match a live run.
+        ``pipeline.by_publication`` ingests in, so the IDF and centroids match a live run;
+        ``ordered``: they already come in the grouping order (``model.grouping_key``), keep it.
         """
-        pairs = sorted(memberships, key=lambda p: (p[0].published_at is None, _sort_time(p[0]), p[0].id))
+        pairs = (
+            list(memberships)
+            if ordered
+            else sorted(memberships, key=lambda p: (p[0].published_at is None, _sort_time(p[0]), p[0].id))
+        )
         for article, story_id in pairs:
             if article.id in self._story_of:
                 continue
