@@ -375,6 +375,13 @@ class Repository:
             keys.append((EARLIEST, True, early))
         return Frontier(as_utc(newest[0]) if newest is not None else None, max(keys) if keys else None)
 
+    def merged_story_ids(self) -> set[str]:
+        """Live stories that absorbed another (the targets of redirects): a rewind must not
+        restore them in part (``pipeline._rewind_point``)."""
+        r = schema.story_redirects
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(r.c.new_id).distinct()).scalars())
+
     def pinned_article_ids(self) -> set[str]:
         """Articles of stories an editor split (either part): a rewind restores them where they
         are instead of deciding again, so an editor's split survives every later ingest."""

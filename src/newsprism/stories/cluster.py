@@ -312,6 +312,8 @@ class OnlineGrouper(Redirects):
         if scored and scored[0][0] >= self._join_threshold:
             return scored[0][1], False
         story_id = story_id_for(article_id)
+        if story_id in self._stories or story_id in self._redirects:  # restored under this id
+            story_id = story_id_for(f"{article_id}:refounded")
         self._stories[story_id] = StoryState(story_id, founded=stamp if stamp is not None else 0.0)
         return story_id, True
 
