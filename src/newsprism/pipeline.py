@@ -690,14 +690,48 @@ def _rewind_point(
         start = min(earlier)
 
 
+def _keep_ids(grouper: StoryGrouper, before: dict[str, str], added: list[Article]) -> dict[str, str]:
+    """Grouper story id → the id the store should keep for it.
+
+    A story the rewind changed keeps the stored id most of its stored articles had (a story's
+    id is its founding article's, and a late article may now come first), so links, reviews
+    and Quick Read versions stay with the story readers know; each stored id goes to one story
+    (the most overlap, then by id). A story holding no stored id keeps its own, unless that id
+    is taken, then it gets a derived one.
+    """
+    moved = [a for a, story_id in before.items() if grouper.story_of(a) != story_id]
+    live = {grouper.story_of(a) for a in before}
+    affected = {grouper.story_of(a) for a in moved} | {grouper.story_of(a.id) for a in added}
+    affected |= {before[a] for a in moved if before[a] in live}
+    overlaps: list[tuple[int, str, str]] = []
+    for story_id in sorted(affected):
+        held = Counter(before[a] for a in grouper.members(story_id) if a in before)
+        overlaps += [(-count, old, story_id) for old, count in held.items()]
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, old, story_id in sorted(overlaps):
+        if story_id not in mapping and old not in taken:
+            mapping[story_id] = old
+            taken.add(old)
+    for story_id in sorted(affected - set(mapping)):
+        new_id = story_id
+        while new_id in taken or (new_id != story_id and new_id in live):
+            new_id = story_id_for(f"{new_id}:regrouped")
+        mapping[story_id] = new_id
+        taken.add(new_id)
+    return mapping
+
+
 def _regrouping(
     grouper: StoryGrouper,
     stored: list[tuple[GroupingKey, Article, str]],
     added: list[Article],
     clock: datetime | None,
 ) -> Regrouping:
-    """The differences between the stored stories and the rewound grouper's, as rows to write."""
+    """The differences between the stored stories and the rewound grouper's, as rows to write
+    (the grouper's stories renamed first to the stored ids they hold most of: ``_keep_ids``)."""
     before = {a.id: s for _, a, s in stored}
+    grouper.rename(_keep_ids(grouper, before, added))
     after = {article_id: grouper.story_of(article_id) for article_id in [*before, *(a.id for a in added)]}
     moved = [article_id for article_id, story_id in before.items() if after[article_id] != story_id]
     live = set(after.values())

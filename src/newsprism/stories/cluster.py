@@ -238,6 +238,33 @@ class OnlineGrouper(Redirects):
             minhash = self._syndication.signature(article.text)
             self._syndication.add(article.id, article.outlet, minhash, article.published_at)
 
+    def rename(self, mapping: dict[str, str]) -> None:
+        """Give live stories other ids (old → new; a permutation is fine) without changing them.
+
+        Why: a rewind (``pipeline.rewind``) decides late articles again, and a story may then be
+        founded by another article than the one its stored id came from; the store keeps the id
+        readers, links and reviews know, and the grouper must speak the store's ids.
+        """
+        mapping = {old: new for old, new in mapping.items() if old != new and old in self._stories}
+        if not mapping:
+            return
+        states = {old: self._stories.pop(old) for old in mapping}
+        for old, state in states.items():
+            state.id = mapping[old]
+            self._stories[state.id] = state
+            for article_id in state.article_ids:
+                self._story_of[article_id] = state.id
+        kept = {old: target for old, target in self._redirects.items() if old not in self._stories}
+        self._redirects = {old: mapping.get(target, target) for old, target in kept.items()}
+        for old, new in mapping.items():
+            if old not in self._stories:
+                self._redirects[old] = new
+        for postings in self._index.values():
+            for term, posting in postings.items():
+                if any(story_id in mapping for story_id in posting):
+                    postings[term] = {mapping.get(story_id, story_id): None for story_id in posting}
+        self._apart = {(mapping.get(a, a), mapping.get(b, b)) for a, b in self._apart}
+
     def story(self, story_id: str) -> Story:
         state = self._stories[self.resolve(story_id)]
         members = [self._articles[a] for a in state.article_ids]
