@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from newsprism.config import Settings
 from newsprism.extract import extract
-from newsprism.model import Article, ExtractionFailure, Page, grouping_key
+from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import (
     AnalysisOutcome,
     Progress,
@@ -46,8 +46,8 @@ from newsprism.pipeline import (
     _story_change,
     analysis_settings,
     catch_up,
-    grouping_clock,
     new_articles,
+    order_batch,
     restored_grouper,
     rewind,
 )
@@ -516,10 +516,9 @@ class Backfill:
         for _, unit in batch:
             self._count_down(unit)
         finished, self._finished = self._finished, []
-        frontier = self.repo.grouping_frontier()
-        clock = grouping_clock(frontier.newest, fresh)
-        ordered = sorted(fresh, key=lambda a: grouping_key(a, clock))
-        if ordered and frontier.last is not None and grouping_key(ordered[0], clock) < frontier.last:
+        batch_order = order_batch(self.repo, fresh)
+        ordered, clock = batch_order.articles, batch_order.clock
+        if batch_order.late:
             self._rewind(ordered, clock, finished)
             return
         items = [(a, _story_change(self.grouper, self.grouper.add(a))) for a in ordered]

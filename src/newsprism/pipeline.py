@@ -466,13 +466,12 @@ class Ingestor:
         with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
             self.grouper = catch_up(self.repo, self.grouper, self._mark)
             fresh = new_articles(self.repo, by_publication(articles), report.duplicates.append)
-            frontier = self.repo.grouping_frontier()
-            clock = grouping_clock(frontier.newest, fresh)
-            ordered = sorted(fresh, key=lambda a: grouping_key(a, clock))
-            if ordered and frontier.last is not None and grouping_key(ordered[0], clock) < frontier.last:
+            batch = order_batch(self.repo, fresh)
+            ordered, clock = batch.articles, batch.clock
+            if batch.late:
                 self._rewind(ordered, clock, report)
                 progress("group", len(ordered), len(ordered))
-            for done, article in enumerate(() if report.rewound else ordered, start=1):
+            for done, article in enumerate(() if batch.late else ordered, start=1):
                 self._ingest_one(article, clock, report)
                 progress("group", done, len(ordered))
             self._mark = self.repo.store_mark()
@@ -573,6 +572,25 @@ def new_articles(
         known |= keys
         out.append(article)
     return out
+
+
+@dataclass(frozen=True)
+class BatchOrder:
+    """A batch in grouping order, the clock its undated articles get, and whether it reaches
+    back before the last stored key (then it is grouped by ``rewind``)."""
+
+    articles: list[Article]
+    clock: datetime | None
+    late: bool
+
+
+def order_batch(repo: Repository, fresh: Sequence[Article]) -> BatchOrder:
+    """Where a batch of new articles goes in the stored grouping order (call under the lock)."""
+    frontier = repo.grouping_frontier()
+    clock = grouping_clock(frontier.newest, fresh)
+    ordered = sorted(fresh, key=lambda a: grouping_key(a, clock))
+    late = bool(ordered) and frontier.last is not None and grouping_key(ordered[0], clock) < frontier.last
+    return BatchOrder(ordered, clock, late)
 
 
 def grouping_clock(newest_stored: datetime | None, batch: Iterable[Article]) -> datetime | None:
