@@ -761,11 +761,16 @@ def _regrouping(
         went.setdefault(before[article_id], Counter())[after[article_id]] += 1
     for old in sorted(set(went) - live):
         redirects[old] = min(went[old], key=lambda sid: (-went[old][sid], sid))
+    joined: dict[str, list[str]] = {}
+    moved_in: dict[str, list[str]] = {}
+    for article in added:
+        joined.setdefault(after[article.id], []).append(article.id)
+    for article_id in moved:
+        moved_in.setdefault(after[article_id], []).append(article_id)
     events: list[tuple[str, str, dict[str, Any]]] = []
     for story_id in sorted(changed):
-        joined = sorted(a.id for a in added if after[a.id] == story_id)
-        moved_in = sorted(a for a in moved if after[a] == story_id)
-        events.append((story_id, "regroup", {"added": joined, "moved_in": moved_in}))
+        detail = {"added": sorted(joined.get(story_id, [])), "moved_in": sorted(moved_in.get(story_id, []))}
+        events.append((story_id, "regroup", detail))
     for old, new in redirects.items():
         events.append((new, "merge", {"merged_from": [old]}))
     stories = [grouper.story(story_id) for story_id in sorted(changed)]
