@@ -40,6 +40,7 @@ from newsprism.extract import extract
 from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import (
     AnalysisOutcome,
+    Checkpoint,
     Progress,
     _Analyser,
     _no_progress,
@@ -393,6 +394,7 @@ class Backfill:
         self.progress, self.on_failure = progress, on_failure
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
         self.grouper = restored_grouper(repo)
+        self._checkpoint: Checkpoint | None = None  # a copy of the grouper a week back (``rewind``)
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
         self.report = BackfillReport()
         self._stale: dict[str, datetime | None] = {}
@@ -503,7 +505,9 @@ class Backfill:
         """Group and store one batch holding the grouping lock, after catching up with other
         writers (``pipeline.catch_up``), so a concurrent ``ingest`` never splits a story."""
         with self.repo.grouping_lock():
-            self.grouper = catch_up(self.repo, self.grouper, self._mark)
+            caught_up = catch_up(self.repo, self.grouper, self._mark)
+            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
+                self.grouper, self._checkpoint = caught_up, None
             self._write_locked(batch)
             self._mark = self.repo.store_mark()
 
@@ -533,11 +537,11 @@ class Backfill:
         self.report.duplicates += 1
 
     def _rewind(self, ordered: list[Article], clock: datetime | None, finished: list[UnitDone]) -> None:
-        rewound = rewind(self.repo, ordered, clock)
+        rewound = rewind(self.repo, ordered, clock, self._checkpoint)
         for article, error in rewound.errors:
             self._fail(ExtractionFailure(article.source, error.reason))
         self.repo.apply_regrouping(rewound.regrouping, finished)
-        self.grouper = rewound.grouper
+        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
         self.report.added += len(rewound.regrouping.articles)
         for article in rewound.regrouping.articles:
             if article.published_at is not None:
@@ -549,7 +553,7 @@ class Backfill:
     def _write_one_by_one(
         self, items: list[tuple[Article, Any]], finished: list[UnitDone], clock: datetime | None
     ) -> None:
-        self.grouper = restored_grouper(self.repo)
+        self.grouper, self._checkpoint = restored_grouper(self.repo), None
         stored = []
         for article, _ in items:
             if self.repo.find_duplicate(article) is not None:

@@ -20,7 +20,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from newsprism.analysis import AnalysisSettings, analyse_story
@@ -28,6 +28,7 @@ from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
 from newsprism.model import (
+    EARLIEST,
     Analysis,
     AnnotatedArticle,
     Article,
@@ -444,9 +445,11 @@ class Ingestor:
         self.settings = settings or Settings()
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
         self.grouper = restored_grouper(repo)
+        self._checkpoint: Checkpoint | None = None  # made by the first rewind, for the next ones
 
     def _rebuild_grouper(self) -> None:
         self.grouper = restored_grouper(self.repo)
+        self._checkpoint = None
 
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
@@ -464,7 +467,9 @@ class Ingestor:
     ) -> IngestReport:
         report = IngestReport()
         with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
-            self.grouper = catch_up(self.repo, self.grouper, self._mark)
+            caught_up = catch_up(self.repo, self.grouper, self._mark)
+            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
+                self.grouper, self._checkpoint = caught_up, None
             fresh = new_articles(self.repo, by_publication(articles), report.duplicates.append)
             batch = order_batch(self.repo, fresh)
             ordered, clock = batch.articles, batch.clock
@@ -506,7 +511,7 @@ class Ingestor:
         """Group a late batch by rewinding (``rewind``) and store the result in one transaction."""
         report.rewound = True
         try:
-            rewound = rewind(self.repo, ordered, clock)
+            rewound = rewind(self.repo, ordered, clock, self._checkpoint)
             self.repo.apply_regrouping(rewound.regrouping)
         except Exception as exc:  # nothing of the batch is stored: report every article
             for article in ordered:
@@ -515,7 +520,7 @@ class Ingestor:
             return
         for article, error in rewound.errors:
             report.fail(article, error)
-        self.grouper = rewound.grouper
+        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
         report.added.extend(rewound.regrouping.articles)
         report.stories.update(s.id for s in rewound.regrouping.stories)
 
@@ -603,14 +608,44 @@ def grouping_clock(newest_stored: datetime | None, batch: Iterable[Article]) -> 
 
 
 # ---- rewind: a late batch grouped as if it had come in order --------------------------------
+# how far back a long-lived writer keeps a copy of its grouper (late arrivals up to a week, #11)
+CHECKPOINT_REACH = timedelta(days=8)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A copy of the grouper holding exactly the stored articles before ``key``.
+
+    Kept by a long-lived writer (``watch``, a backfill): a rewind that does not reach before
+    ``key`` starts from a copy of it instead of restoring the whole store, so its cost follows
+    how far back the batch reaches, not how much is stored. Valid while nothing before ``key``
+    changes: a rewind reaching further back makes a new one, another writer's reshaping drops it.
+    """
+
+    key: GroupingKey
+    grouper: StoryGrouper
+    size: int  # how many stored articles it holds
+
+    def matches(self, stored: list[tuple[GroupingKey, Article, str]], begin: int) -> bool:
+        """It holds exactly ``stored[:begin]``, each in the story the store has it in (a rewind
+        after it was made may have merged or renamed a story it holds: then it is not used)."""
+        if begin != self.size:
+            return False
+        try:
+            return all(self.grouper.story_of(a.id) == s for _, a, s in stored[:begin])
+        except KeyError:
+            return False
+
+
 @dataclass
 class Rewound:
-    """A rewind's grouper (it has seen everything stored and the batch), what to store, and
-    the batch's articles that could not be grouped (left out, reported)."""
+    """A rewind's grouper (it has seen everything stored and the batch), what to store, the
+    batch's articles that could not be grouped (left out, reported) and the checkpoint to keep."""
 
     grouper: StoryGrouper
     regrouping: Regrouping
     errors: list[tuple[Article, ItemError]] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
 
 
 class _BatchArticleFailed(Exception):
@@ -619,55 +654,83 @@ class _BatchArticleFailed(Exception):
         self.article = article
 
 
-def rewind(repo: Repository, batch: Sequence[Article], clock: datetime | None) -> Rewound:
+def rewind(
+    repo: Repository, batch: Sequence[Article], clock: datetime | None, checkpoint: Checkpoint | None = None
+) -> Rewound:
     """Group ``batch`` as if every stored article and the batch had arrived in grouping order.
 
     Why: the grouper is an online one (each decision depends on the ones before), so a late
     article decided against what came after it gives other stories than one-shot ``analyse``.
     Instead the grouper is rewound to the batch's first key: the stored articles before it are
-    restored as stored (``restore`` replays without deciding, so that costs about a start-up),
-    then the stored articles after it and the batch are decided again in order. Call it holding
-    the grouping lock; the caller stores ``regrouping`` in one transaction
-    (``Repository.apply_regrouping``). Articles of stories an editor split are restored in their
-    place, not decided again, so the split survives. A batch article whose grouping raises is
-    left out and reported, and the rest is grouped again without it.
+    restored as stored (``restore`` replays without deciding, so that costs about a start-up;
+    from ``checkpoint`` when it is early enough), then the stored articles after it and the
+    batch are decided again in order. Call it holding the grouping lock; the caller stores
+    ``regrouping`` in one transaction (``Repository.apply_regrouping``). Articles of stories an
+    editor split are restored in their place, not decided again, so the split survives. A batch
+    article whose grouping raises is left out and reported, and the rest is grouped again.
     """
     stored = repo.grouping_memberships()
+    keys = [key for key, _, _ in stored]
     pinned = repo.pinned_article_ids()
     apart = repo.separations()
     merged = repo.merged_story_ids()
     todo = sorted(((grouping_key(a, clock), a) for a in batch), key=_key_of)
     errors: list[tuple[Article, ItemError]] = []
     while True:
+        cut = bisect.bisect_left(keys, _rewind_point(stored, todo[0][0], merged)) if todo else len(stored)
+        grouper, checkpoint = _restored_to(stored, keys, cut, apart, checkpoint)
         try:
-            grouper = _replayed(stored, todo, pinned, apart, merged)
+            _replay(grouper, stored[cut:], todo, pinned)
             break
         except _BatchArticleFailed as failed:
             cause = failed.__cause__ or failed
             errors.append((failed.article, ItemError.capture(failed.article.source, "grouping", cause)))
             todo = [item for item in todo if item[1].id != failed.article.id]
-    return Rewound(grouper, _regrouping(grouper, stored, [a for _, a in todo], clock), errors)
+    return Rewound(grouper, _regrouping(grouper, stored, [a for _, a in todo], clock), errors, checkpoint)
 
 
 def _key_of(item: tuple[GroupingKey, Article]) -> GroupingKey:
     return item[0]
 
 
-def _replayed(
+def _restored_to(
     stored: list[tuple[GroupingKey, Article, str]],
+    keys: list[GroupingKey],
+    cut: int,
+    apart: list[tuple[str, str]],
+    checkpoint: Checkpoint | None,
+) -> tuple[StoryGrouper, Checkpoint | None]:
+    """A grouper holding ``stored[:cut]`` (from the checkpoint when it lies before the cut), and
+    the checkpoint to keep: moved up to ``CHECKPOINT_REACH`` before the newest stored time once
+    it falls two reaches behind, so later rewinds restore about a week, not the whole store."""
+    begin = bisect.bisect_left(keys, checkpoint.key) if checkpoint is not None else 0
+    early = checkpoint is not None and (cut == len(keys) or checkpoint.key <= keys[cut])
+    if checkpoint is not None and early and checkpoint.matches(stored, begin):
+        grouper = checkpoint.grouper.snapshot()
+    else:
+        grouper, begin, checkpoint = StoryGrouper(), 0, None
+        grouper.keep_apart(apart)
+    if keys and keys[-1][0] - EARLIEST > 2 * CHECKPOINT_REACH:
+        target: GroupingKey = (keys[-1][0] - CHECKPOINT_REACH, False, "")
+        mark = min(bisect.bisect_left(keys, target), cut)
+        behind = checkpoint is None or checkpoint.key[0] < target[0] - CHECKPOINT_REACH
+        if behind and mark > begin:
+            grouper.restore(((a, s) for _, a, s in stored[begin:mark]), ordered=True)
+            key = min(target, keys[mark]) if mark < len(keys) else target
+            checkpoint, begin = Checkpoint(key, grouper.snapshot(), mark), mark
+    grouper.restore(((a, s) for _, a, s in stored[begin:cut]), ordered=True)
+    return grouper, checkpoint
+
+
+def _replay(
+    grouper: StoryGrouper,
+    later_stored: list[tuple[GroupingKey, Article, str]],
     todo: list[tuple[GroupingKey, Article]],
     pinned: set[str],
-    apart: list[tuple[str, str]],
-    merged: set[str],
-) -> StoryGrouper:
-    """Restore ``stored`` up to the batch's first key, then decide the rest and the batch in order."""
-    keys = [key for key, _, _ in stored]
-    cut = bisect.bisect_left(keys, _rewind_point(stored, todo[0][0], merged)) if todo else len(stored)
-    grouper = StoryGrouper()
-    grouper.keep_apart(apart)
-    grouper.restore(((a, s) for _, a, s in stored[:cut]), ordered=True)
+) -> None:
+    """Decide the stored articles after the rewind point and the batch, in grouping order."""
     later = heapq.merge(
-        ((key, a, s) for key, a, s in stored[cut:]),
+        ((key, a, s) for key, a, s in later_stored),
         ((key, a, None) for key, a in todo),
         key=lambda item: item[0],
     )
@@ -681,7 +744,6 @@ def _replayed(
                 grouper.add(article)
             except Exception as exc:  # this article only: the caller replays without it
                 raise _BatchArticleFailed(article) from exc
-    return grouper
 
 
 def _rewind_point(

@@ -22,6 +22,7 @@ Pure: no clock, no I/O.
 from __future__ import annotations
 
 import bisect
+import copy
 import hashlib
 import heapq
 import math
@@ -237,6 +238,12 @@ class OnlineGrouper(Redirects):
             self._join(target, article, features, stamp, evidence)
             minhash = self._syndication.signature(article.text)
             self._syndication.add(article.id, article.outlet, minhash, article.published_at)
+
+    def snapshot(self) -> OnlineGrouper:
+        """An independent copy of the grouper's state (the shared, read-only pair model and
+        settings are not copied): a checkpoint a rewind can start from instead of a restore."""
+        shared: dict[int, object] = {id(self._model): self._model, id(self.settings): self.settings}
+        return copy.deepcopy(self, shared)
 
     def rename(self, mapping: dict[str, str]) -> None:
         """Give live stories other ids (old → new; a permutation is fine) without changing them.
