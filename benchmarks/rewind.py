@@ -9,18 +9,26 @@ in one process: the first rewind restores the store (what a one-batch ``ingest``
 a checkpoint a week back (``pipeline.Checkpoint``), which the next ones start from.
 Also checks that the store still equals one-shot grouping of everything.
 
+``--orders``: each corpus ingested as a crawl would deliver it (every article up to 7 days
+after its publication, in 10 batches), stories and B-cubed against one-shot grouping and
+against the labelled events: AllSides (dates spread 0-4 days), ECB+ (undated), and AllSides
+with a third of the dates removed, those articles arriving at their old time (undated articles
+are grouped at their arrival's clock, ``analyse`` puts them last: the documented difference).
+
     python benchmarks/rewind.py --sizes 1000,10000
+    python benchmarks/rewind.py --sizes 0 --orders
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,9 +36,11 @@ from newsprism.model import Article, article_id_for, content_hash
 from newsprism.pipeline import Ingestor, _story_change, by_publication, restored_grouper
 from newsprism.store.repository import Repository
 from newsprism.stories import StoryGrouper
-from newsprism.stories.evaluation import allsides_articles, spread_dates
+from newsprism.stories.evaluation import allsides_articles, bcubed, ecbplus_articles, spread_dates
 
-ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "allsides" / "roundups-2021.jsonl"
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+ALLSIDES = EVAL / "allsides" / "roundups-2021.jsonl"
+ECBPLUS = EVAL / "ecbplus" / "ecbplus.jsonl"
 T = TypeVar("T")
 
 
@@ -106,13 +116,60 @@ def _one_shot(articles: list[Article]) -> StoryGrouper:
     return grouper
 
 
+def orders() -> None:
+    """Incremental (late, re-batched) against one-shot grouping on each corpus."""
+    with ALLSIDES.open(encoding="utf-8") as handle:
+        allsides = spread_dates(allsides_articles(json.loads(x) for x in handle if x.strip()))
+    with ECBPLUS.open(encoding="utf-8") as handle:
+        ecbplus = ecbplus_articles(json.loads(x) for x in handle if x.strip())
+    rng = random.Random(5)
+    third = {i.article.id for i in allsides if rng.random() < 1 / 3}
+    corpora = {
+        "AllSides, dates spread 0-4 days": ([i.article for i in allsides], allsides),
+        "ECB+ (undated)": ([i.article for i in ecbplus], ecbplus),
+        "AllSides, a third undated": (
+            [replace(i.article, published_at=None) if i.article.id in third else i.article for i in allsides],
+            allsides,
+        ),
+    }
+    for name, (articles, labelled) in corpora.items():
+        arrival = {i.article.id: i.article.published_at for i in labelled}
+        crawl = sorted(articles, key=lambda a: _when(arrival[a.id]) + rng.uniform(0.0, 7.0) * 86400.0)
+        with tempfile.TemporaryDirectory() as folder:
+            repo = Repository.open(f"sqlite:///{Path(folder) / 'store.db'}")
+            ingestor, size, started = Ingestor(repo), -(-len(crawl) // 10), time.process_time()
+            for start in range(0, len(crawl), size):
+                ingestor.ingest_articles(crawl[start : start + size], analyse=False)
+            seconds = time.process_time() - started
+            stored: dict[str, str] = {a.id: s for a, s in repo.iter_memberships()}
+            repo.close()
+        grouper = _one_shot(articles)
+        one = {a.id: grouper.story_of(a.id) for a in articles}
+        gold = {i.article.id: i.event for i in labelled}
+        print(
+            f"{name}: one-shot {len(set(one.values()))} stories, incremental {len(set(stored.values()))}"
+            f" ({seconds:.1f} s CPU); incremental vs one-shot {bcubed(stored, one)}; vs events:"
+            f" one-shot F1 {bcubed(one, gold).f1:.3f}, incremental F1 {bcubed(stored, gold).f1:.3f}"
+        )
+
+
+def _when(when: datetime | None) -> float:
+    return when.timestamp() if when is not None else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 10000])
-    for size in parser.parse_args().sizes:
+    parser.add_argument(
+        "--sizes", type=lambda s: [int(x) for x in s.split(",") if int(x)], default=[1000, 10000]
+    )
+    parser.add_argument("--orders", action="store_true", help="incremental vs one-shot on each corpus")
+    args = parser.parse_args()
+    for size in args.sizes:
         measure(size)
+    if args.orders:
+        orders()
 
 
 if __name__ == "__main__":
