@@ -556,7 +556,8 @@ class Repository:
         return _ARTICLES.params(story_id=story_id)
 
     def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
-        """Every stored article with its story id, oldest first (to rebuild the grouper)."""
+        """Every stored article with its story id, oldest first, streamed (a grouper is rebuilt
+        from ``grouping_memberships``, which keeps undated articles at their arrival clock)."""
         query = (
             select(schema.articles)
             .where(schema.articles.c.story_id.is_not(None))
