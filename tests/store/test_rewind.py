@@ -180,3 +180,33 @@ def test_every_stored_story_id_still_leads_to_a_story_after_a_rewind(
     for story_id in sorted(s for s in old_ids if s):
         story = repo.get_story(story_id)
         assert story is not None and story.article_ids
+
+
+def test_migration_keeps_the_order_undated_articles_were_grouped_in(
+    database_url: str, allsides: list[Article]
+) -> None:
+    """Rows stored before ``grouped_at`` were grouped with undated articles after every dated
+    one: the migration gives them the newest stored date, so a restart groups as before."""
+    from sqlalchemy import insert
+
+    from newsprism.store import schema
+    from newsprism.store.database import make_engine, migrate
+    from newsprism.store.repository import _article_row
+
+    engine = make_engine(database_url)
+    migrate(engine, "0004")
+    dated, undated = by_publication(allsides[:2])[0], replace(allsides[5], published_at=None)
+    newest = by_publication(allsides[:2])[1]
+    with engine.begin() as conn:
+        for article in (dated, undated, newest):
+            row = {k: v for k, v in _article_row(article).items() if k != "grouped_at"}
+            conn.execute(insert(schema.articles).values(**row, ingested_at=newest.published_at))
+    migrate(engine)
+    engine.dispose()
+    repo = Repository.open(database_url)
+    try:
+        frontier = repo.grouping_frontier()
+        assert frontier.newest == newest.published_at
+        assert frontier.last == (newest.published_at, True, undated.id)
+    finally:
+        repo.close()
