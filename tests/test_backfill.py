@@ -281,3 +281,57 @@ def test_gzip_jsonl_is_cut_into_numbered_units(tmp_path: Path) -> None:
     results = [r for u in units for r in read_unit(u, 1_000)]  # type: ignore[arg-type]
     assert [r.source for r in results[:7]] == [f"https://g.example/{i}" for i in range(7)]
     assert isinstance(results[7], ExtractionFailure) and results[7].source == f"{path}:8"
+
+
+def test_a_crawl_out_of_order_backfills_to_the_one_shot_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles up to 7 days late, past the reorder window: batches that reach back rewind
+    (``pipeline.rewind``), so the store holds what one-shot grouping of the same pages gives."""
+    import random
+
+    from newsprism.pipeline import by_publication, extract_pages
+    from newsprism.stories import StoryGrouper
+    from newsprism.stories.evaluation import allsides_articles, spread_dates
+
+    roundups = require_shared(SHARED_DIR / "eval" / "allsides" / "roundups-2021.jsonl")
+    with roundups.open(encoding="utf-8") as handle:
+        items = spread_dates(allsides_articles(json.loads(line) for line in handle if line.strip()))
+    rng = random.Random(3)
+    dated = [i for i in items[:120] if i.article.published_at is not None]
+    chosen = sorted(dated, key=lambda i: _when(i.article) + rng.uniform(0, 7) * 86400)
+    path = tmp_path / "crawl.jsonl"
+    records = [
+        {
+            "url": f"https://example.org/{i.article.id}",
+            "outlet": i.article.outlet,
+            "title": i.article.title,
+            "published_at": datetime.fromtimestamp(_when(i.article), UTC).isoformat(),
+            "text": "\n\n".join(i.article.body),
+        }
+        for i in chosen
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'b.db'}")
+    pages = [p for p in load_pages([path]) if not isinstance(p, ExtractionFailure)]
+    extracted = [a for a in extract_pages(pages, settings=settings) if not isinstance(a, ExtractionFailure)]
+    grouper = StoryGrouper()
+    for article in by_publication(extracted):
+        grouper.add(article)
+    expected = {frozenset(s.article_ids) for s in grouper.stories()}
+    monkeypatch.setattr(Backfill, "_analyse", lambda *_a, **_k: None)  # grouping only
+    repo = Repository.open(settings.database_url)
+    try:
+        options = BackfillOptions(unit_size=10, batch_size=25, window_days=0.5)
+        report = Backfill(repo, settings, options).run([path])
+        assert report.late > 0 and report.added == len(extracted)
+        stored: dict[str, set[str]] = {}
+        for article, story_id in repo.iter_memberships():
+            stored.setdefault(story_id, set()).add(article.id)
+        assert {frozenset(s) for s in stored.values()} == expected
+    finally:
+        repo.close()
+
+
+def _when(article: Any) -> float:
+    return float(article.published_at.timestamp())

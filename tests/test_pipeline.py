@@ -70,11 +70,11 @@ def test_crash_mid_batch_loses_nothing_and_duplicates_nothing(
     original = repo.ingest
     calls = {"n": 0}
 
-    def crash_on_fourth(article: Article, change: object) -> bool:
+    def crash_on_fourth(article: Article, change: object, clock: object = None) -> bool:
         calls["n"] += 1
         if calls["n"] == 4:
             raise KeyboardInterrupt("killed mid-batch")
-        return original(article, change)  # type: ignore[arg-type]
+        return original(article, change, clock)  # type: ignore[arg-type]
 
     monkeypatch.setattr(repo, "ingest", crash_on_fourth)
     with pytest.raises(KeyboardInterrupt):

@@ -40,17 +40,21 @@ from newsprism.extract import extract
 from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import (
     AnalysisOutcome,
+    Checkpoint,
     Progress,
     _Analyser,
     _no_progress,
     _story_change,
     analysis_settings,
     catch_up,
+    new_articles,
+    order_batch,
+    restored_grouper,
+    rewind,
 )
 from newsprism.sources import warc
 from newsprism.sources.files import JSONL_SUFFIXES, expand_paths, load_path, pages_from_jsonl
 from newsprism.store.repository import Repository, UnitDone
-from newsprism.stories import StoryGrouper
 from newsprism.stories.cluster import reach_days
 
 UnitKind = Literal["warc", "jsonl", "lines", "files"]
@@ -389,9 +393,9 @@ class Backfill:
         self.options = options or BackfillOptions()
         self.progress, self.on_failure = progress, on_failure
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
-        self.grouper = StoryGrouper()
-        self.grouper.restore(repo.iter_memberships())
-        self.grouper.evict_retired()
+        self.grouper = restored_grouper(repo)
+        self.grouper.evict_retired()  # stored already: memory bounded by the window (#15)
+        self._checkpoint: Checkpoint | None = None  # a copy of the grouper a week back (``rewind``)
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
         self.report = BackfillReport()
         self._stale: dict[str, datetime | None] = {}
@@ -502,40 +506,62 @@ class Backfill:
         """Group and store one batch holding the grouping lock, after catching up with other
         writers (``pipeline.catch_up``), so a concurrent ``ingest`` never splits a story."""
         with self.repo.grouping_lock():
-            self.grouper = catch_up(self.repo, self.grouper, self._mark)
+            caught_up = catch_up(self.repo, self.grouper, self._mark)
+            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
+                self.grouper, self._checkpoint = caught_up, None
             self._write_locked(batch)
             self._mark = self.repo.store_mark()
 
     def _write_locked(self, batch: list[tuple[Article, str]]) -> None:
-        known = self.repo.stored_keys([a for a, _ in batch])
-        items = []
-        for article, unit in batch:
-            keys = {article.content_hash, article.canonical_url} - {None}
-            if keys & known:
-                self.report.duplicates += 1
-            else:
-                known |= keys  # type: ignore[arg-type]
-                change = _story_change(self.grouper, self.grouper.add(article))
-                items.append((article, change))
+        """Group a batch in the grouping order (``model.grouping_key``). The reorder buffer
+        releases a crawl's late articles late, so a batch that reaches back before what is
+        stored is grouped by ``pipeline.rewind``, as an ``ingest`` would, and the result equals
+        grouping everything in order."""
+        fresh = new_articles(self.repo, [a for a, _ in batch], self._duplicate)
+        for _, unit in batch:
             self._count_down(unit)
         finished, self._finished = self._finished, []
+        batch_order = order_batch(self.repo, fresh)
+        ordered, clock = batch_order.articles, batch_order.clock
+        if batch_order.late:
+            self._rewind(ordered, clock, finished)
+            return
+        items = [(a, _story_change(self.grouper, self.grouper.add(a))) for a in ordered]
         try:
-            self.repo.ingest_batch(items, finished)
+            self.repo.ingest_batch(items, finished, clock)
         except IntegrityError:  # another writer stored some of these first: redo one by one
-            self._write_one_by_one(items, finished)
+            self._write_one_by_one(items, finished, clock)
             return
         self._added(items)
 
-    def _write_one_by_one(self, items: list[tuple[Article, Any]], finished: list[UnitDone]) -> None:
-        self.grouper = StoryGrouper()
-        self.grouper.restore(self.repo.iter_memberships())
+    def _duplicate(self, _source: str) -> None:
+        self.report.duplicates += 1
+
+    def _rewind(self, ordered: list[Article], clock: datetime | None, finished: list[UnitDone]) -> None:
+        rewound = rewind(self.repo, ordered, clock, self._checkpoint)
+        for article, error in rewound.errors:
+            self._fail(ExtractionFailure(article.source, error.reason))
+        self.repo.apply_regrouping(rewound.regrouping, finished)
+        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
+        self.report.added += len(rewound.regrouping.articles)
+        for article in rewound.regrouping.articles:
+            if article.published_at is not None:
+                self._clock = max(self._clock or article.published_at, article.published_at)
+        for story in rewound.regrouping.stories:
+            self.report.stories.add(story.id)
+            self._stale[story.id] = story.last_updated
+
+    def _write_one_by_one(
+        self, items: list[tuple[Article, Any]], finished: list[UnitDone], clock: datetime | None
+    ) -> None:
+        self.grouper, self._checkpoint = restored_grouper(self.repo), None
         stored = []
         for article, _ in items:
             if self.repo.find_duplicate(article) is not None:
                 self.report.duplicates += 1
                 continue
             change = _story_change(self.grouper, self.grouper.add(article))
-            if self.repo.ingest(article, change):
+            if self.repo.ingest(article, change, clock):
                 stored.append((article, change))
         # the other writer may be a second backfill of the same input that finished these units
         self.repo.ingest_batch([], [u for u in finished if u.key not in self.repo.finished_units(u.key)])

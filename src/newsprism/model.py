@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from newsprism.textnorm import ASCII_LOWER, collapse_whitespace
@@ -108,6 +108,29 @@ class Article:
     @property
     def text(self) -> str:
         return "\n\n".join(self.body)
+
+
+GroupingKey = tuple[datetime, bool, str]
+"""An article's place in the grouping order: (time, undated, id)."""
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def grouping_key(article: Article, clock: datetime | None) -> GroupingKey:
+    """Where an article sits in the order stories are grouped in (the store keeps this order).
+
+    A dated article sits at its publication time. An undated one sits at ``clock``, the newest
+    publication time known when it arrived, after the dated articles of that time, then by id.
+    Why: one-shot ``analyse`` looks an undated article up at the newest time it has seen, so it
+    places every undated article last; giving one the clock of its arrival does the same for a
+    stream without making every later dated article "earlier" than every undated one (which
+    would replay all undated articles ever stored on each ingest). ``analyse`` is one arrival of
+    everything, so there ``clock`` is the newest date of the set and the order is
+    ``pipeline.by_publication``'s. An undated article that came before any dated one sorts first.
+    """
+    if article.published_at is not None:
+        return (article.published_at, False, article.id)
+    return (clock or EARLIEST, True, article.id)
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,32 @@ its cost per article is flat, so it is never the bottleneck.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import os
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from newsprism.analysis import AnalysisSettings, analyse_story
 from newsprism.annotate import annotate
 from newsprism.config import Settings
 from newsprism.extract import extract
-from newsprism.model import Analysis, AnnotatedArticle, Article, ExtractionFailure, Page, Story
-from newsprism.store.repository import AnalysisJob, Repository, StoreMark, StoryChange
+from newsprism.model import (
+    EARLIEST,
+    Analysis,
+    AnnotatedArticle,
+    Article,
+    ExtractionFailure,
+    GroupingKey,
+    Page,
+    Story,
+    grouping_key,
+)
+from newsprism.store.repository import AnalysisJob, Regrouping, Repository, StoreMark, StoryChange
 from newsprism.stories import Assignment, StoryGrouper, story_id_for
 
 Progress = Callable[[str, int, int], None]
@@ -408,23 +421,35 @@ class IngestReport:
     """Items of this run a stage crashed on (extraction crashes are also in ``failures``)."""
     earlier_errors: list[ItemError] = field(default_factory=list)
     """Stories this run did not touch whose analysis failed before and still fails."""
+    rewound: bool = False
+    """The batch reached back before stored articles and was grouped by a rewind."""
+
+    def fail(self, article: Article, error: ItemError) -> None:
+        """An article that could not be grouped or stored: reported as an error and a failure."""
+        self.errors.append(error)
+        self.failures.append(ExtractionFailure(article.source, error.reason))
 
 
 class Ingestor:
-    """Adds articles to the store one at a time, each with its story changes in one transaction.
+    """Adds articles to the store, grouped as one-shot ``analyse`` would group all of them.
 
     The grouper is rebuilt from the store on start-up (``restore`` replays memberships without
-    re-deciding), so a restart continues exactly where the last run stopped.
+    re-deciding), so a restart continues exactly where the last run stopped. A batch that comes
+    after everything stored (in grouping order, ``model.grouping_key``) is stored one article
+    at a time, each with its story changes in one transaction; a batch that reaches back
+    (articles arriving late, another writer's articles in between) is *rewound*: see ``rewind``.
     """
 
     def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         self.repo = repo
         self.settings = settings or Settings()
         self._mark = repo.store_mark()  # before the restore: a write in between is caught up
-        self.grouper = _restored(repo)
+        self.grouper = restored_grouper(repo)
+        self._checkpoint: Checkpoint | None = None  # made by the first rewind, for the next ones
 
     def _rebuild_grouper(self) -> None:
-        self.grouper = _restored(self.repo)
+        self.grouper = restored_grouper(self.repo)
+        self._checkpoint = None
 
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
@@ -441,11 +466,18 @@ class Ingestor:
         self, articles: Sequence[Article], *, progress: Progress = _no_progress, analyse: bool = True
     ) -> IngestReport:
         report = IngestReport()
-        ordered = by_publication(articles)
         with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
-            self.grouper = catch_up(self.repo, self.grouper, self._mark)
-            for done, article in enumerate(ordered, start=1):
-                self._ingest_one(article, report)
+            caught_up = catch_up(self.repo, self.grouper, self._mark)
+            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
+                self.grouper, self._checkpoint = caught_up, None
+            fresh = new_articles(self.repo, by_publication(articles), report.duplicates.append)
+            batch = order_batch(self.repo, fresh)
+            ordered, clock = batch.articles, batch.clock
+            if batch.late:
+                self._rewind(ordered, clock, report)
+                progress("group", len(ordered), len(ordered))
+            for done, article in enumerate(() if batch.late else ordered, start=1):
+                self._ingest_one(article, clock, report)
                 progress("group", done, len(ordered))
             self._mark = self.repo.store_mark()
         report.stories = {self.repo.resolve_story_id(s) for s in report.stories}
@@ -458,27 +490,39 @@ class Ingestor:
                 (report.errors if mine else report.earlier_errors).append(error)
         return report
 
-    def _ingest_one(self, article: Article, report: IngestReport) -> None:
+    def _ingest_one(self, article: Article, clock: datetime | None, report: IngestReport) -> None:
         try:
-            self._group_and_store(article, report)
+            self._group_and_store(article, clock, report)
         except Exception as exc:  # one article must not sink the batch; nothing half-written
-            error = ItemError.capture(article.source, "storing", exc)
-            report.errors.append(error)
-            report.failures.append(ExtractionFailure(article.source, error.reason))
+            report.fail(article, ItemError.capture(article.source, "storing", exc))
             self._rebuild_grouper()  # the grouper saw an article the store did not keep
 
-    def _group_and_store(self, article: Article, report: IngestReport) -> None:
-        if self.repo.find_duplicate(article) is not None:
-            report.duplicates.append(article.source)
-            return
+    def _group_and_store(self, article: Article, clock: datetime | None, report: IngestReport) -> None:
         assignment = self.grouper.add(article)
         change = _story_change(self.grouper, assignment)
-        if self.repo.ingest(article, change):
+        if self.repo.ingest(article, change, clock):
             report.added.append(article)
             report.stories.update(s.id for s in change.stories)
-        else:  # another writer stored it between our check and our write
+        else:  # a writer that holds no grouping lock stored it meanwhile
             report.duplicates.append(article.source)
             self._rebuild_grouper()
+
+    def _rewind(self, ordered: list[Article], clock: datetime | None, report: IngestReport) -> None:
+        """Group a late batch by rewinding (``rewind``) and store the result in one transaction."""
+        report.rewound = True
+        try:
+            rewound = rewind(self.repo, ordered, clock, self._checkpoint)
+            self.repo.apply_regrouping(rewound.regrouping)
+        except Exception as exc:  # nothing of the batch is stored: report every article
+            for article in ordered:
+                report.fail(article, ItemError.capture(article.source, "storing", exc))
+            self._rebuild_grouper()
+            return
+        for article, error in rewound.errors:
+            report.fail(article, error)
+        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
+        report.added.extend(rewound.regrouping.articles)
+        report.stories.update(s.id for s in rewound.regrouping.stories)
 
     def refresh_analyses(self, *, progress: Progress = _no_progress) -> RefreshReport:
         return refresh_analyses(self.repo, self.settings, progress=progress)
@@ -495,10 +539,10 @@ def catch_up(repo: Repository, grouper: StoryGrouper, mark: StoreMark) -> StoryG
     """
     changes = repo.changes_since(mark)
     if changes.reshaped:
-        return _restored(repo)
+        return restored_grouper(repo)
     unseen = [article_id for article_id in changes.article_ids if not _knows(grouper, article_id)]
     if unseen:
-        grouper.restore(repo.memberships_of(unseen))
+        grouper.restore(repo.memberships_of(unseen), ordered=True)
     return grouper
 
 
@@ -510,12 +554,289 @@ def _knows(grouper: StoryGrouper, article_id: str) -> bool:
     return True
 
 
-def _restored(repo: Repository) -> StoryGrouper:
-    """A grouper rebuilt from the store, with the editors' splits kept apart."""
+def restored_grouper(repo: Repository) -> StoryGrouper:
+    """A grouper rebuilt from the store (in the grouping order), with the editors' splits kept apart."""
     grouper = StoryGrouper()
-    grouper.restore(repo.iter_memberships())
     grouper.keep_apart(repo.separations())
+    grouper.restore(((a, s) for _, a, s in repo.grouping_memberships()), ordered=True)
     return grouper
+
+
+def new_articles(
+    repo: Repository, articles: Sequence[Article], duplicate: Callable[[str], None]
+) -> list[Article]:
+    """The articles neither stored nor repeated earlier in the batch (same content hash or
+    canonical URL); ``duplicate`` is told the source of each one left out. One query."""
+    known: set[str] = repo.stored_keys(articles)
+    out = []
+    for article in articles:
+        keys = {article.content_hash, *([article.canonical_url] if article.canonical_url else [])}
+        if keys & known:
+            duplicate(article.source)
+            continue
+        known |= keys
+        out.append(article)
+    return out
+
+
+@dataclass(frozen=True)
+class BatchOrder:
+    """A batch in grouping order, the clock its undated articles get, and whether it reaches
+    back before the last stored key (then it is grouped by ``rewind``)."""
+
+    articles: list[Article]
+    clock: datetime | None
+    late: bool
+
+
+def order_batch(repo: Repository, fresh: Sequence[Article]) -> BatchOrder:
+    """Where a batch of new articles goes in the stored grouping order (call under the lock)."""
+    frontier = repo.grouping_frontier()
+    clock = grouping_clock(frontier.newest, fresh)
+    ordered = sorted(fresh, key=lambda a: grouping_key(a, clock))
+    late = bool(ordered) and frontier.last is not None and grouping_key(ordered[0], clock) < frontier.last
+    return BatchOrder(ordered, clock, late)
+
+
+def grouping_clock(newest_stored: datetime | None, batch: Iterable[Article]) -> datetime | None:
+    """The clock an undated article of this batch is grouped at (``model.grouping_key``): the
+    newest publication time stored or in the batch, as one-shot ``analyse`` of all would see it."""
+    times = [a.published_at for a in batch if a.published_at is not None]
+    if newest_stored is not None:
+        times.append(newest_stored)
+    return max(times, default=None)
+
+
+# ---- rewind: a late batch grouped as if it had come in order --------------------------------
+# how far back a long-lived writer keeps a copy of its grouper (late arrivals up to a week, #11)
+CHECKPOINT_REACH = timedelta(days=8)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A copy of the grouper holding exactly the stored articles before ``key``.
+
+    Kept by a long-lived writer (``watch``, a backfill): a rewind that does not reach before
+    ``key`` starts from a copy of it instead of restoring the whole store, so its cost follows
+    how far back the batch reaches, not how much is stored. Valid while nothing before ``key``
+    changes: a rewind reaching further back makes a new one, another writer's reshaping drops it.
+    """
+
+    key: GroupingKey
+    grouper: StoryGrouper
+    size: int  # how many stored articles it holds
+
+    def matches(self, stored: list[tuple[GroupingKey, Article, str]], begin: int) -> bool:
+        """It holds exactly ``stored[:begin]``, each in the story the store has it in (a rewind
+        after it was made may have merged or renamed a story it holds: then it is not used)."""
+        if begin != self.size:
+            return False
+        try:
+            return all(self.grouper.story_of(a.id) == s for _, a, s in stored[:begin])
+        except KeyError:
+            return False
+
+
+@dataclass
+class Rewound:
+    """A rewind's grouper (it has seen everything stored and the batch), what to store, the
+    batch's articles that could not be grouped (left out, reported) and the checkpoint to keep."""
+
+    grouper: StoryGrouper
+    regrouping: Regrouping
+    errors: list[tuple[Article, ItemError]] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
+
+
+class _BatchArticleFailed(Exception):
+    def __init__(self, article: Article) -> None:
+        super().__init__(article.id)
+        self.article = article
+
+
+def rewind(
+    repo: Repository, batch: Sequence[Article], clock: datetime | None, checkpoint: Checkpoint | None = None
+) -> Rewound:
+    """Group ``batch`` as if every stored article and the batch had arrived in grouping order.
+
+    Why: the grouper is an online one (each decision depends on the ones before), so a late
+    article decided against what came after it gives other stories than one-shot ``analyse``.
+    Instead the grouper is rewound to the batch's first key: the stored articles before it are
+    restored as stored (``restore`` replays without deciding, so that costs about a start-up;
+    from ``checkpoint`` when it is early enough), then the stored articles after it and the
+    batch are decided again in order. Call it holding the grouping lock; the caller stores
+    ``regrouping`` in one transaction (``Repository.apply_regrouping``). Articles of stories an
+    editor split are restored in their place, not decided again, so the split survives. A batch
+    article whose grouping raises is left out and reported, and the rest is grouped again.
+    """
+    stored = repo.grouping_memberships()
+    keys = [key for key, _, _ in stored]
+    pinned = repo.pinned_article_ids()
+    apart = repo.separations()
+    merged = repo.merged_story_ids()
+    todo = sorted(((grouping_key(a, clock), a) for a in batch), key=_key_of)
+    errors: list[tuple[Article, ItemError]] = []
+    while True:
+        cut = bisect.bisect_left(keys, _rewind_point(stored, todo[0][0], merged)) if todo else len(stored)
+        grouper, checkpoint = _restored_to(stored, keys, cut, apart, checkpoint)
+        try:
+            _replay(grouper, stored[cut:], todo, pinned)
+            break
+        except _BatchArticleFailed as failed:
+            cause = failed.__cause__ or failed
+            errors.append((failed.article, ItemError.capture(failed.article.source, "grouping", cause)))
+            todo = [item for item in todo if item[1].id != failed.article.id]
+    return Rewound(grouper, _regrouping(grouper, stored, [a for _, a in todo], clock), errors, checkpoint)
+
+
+def _key_of(item: tuple[GroupingKey, Article]) -> GroupingKey:
+    return item[0]
+
+
+def _restored_to(
+    stored: list[tuple[GroupingKey, Article, str]],
+    keys: list[GroupingKey],
+    cut: int,
+    apart: list[tuple[str, str]],
+    checkpoint: Checkpoint | None,
+) -> tuple[StoryGrouper, Checkpoint | None]:
+    """A grouper holding ``stored[:cut]`` (from the checkpoint when it lies before the cut), and
+    the checkpoint to keep: moved up to ``CHECKPOINT_REACH`` before the newest stored time once
+    it falls two reaches behind, so later rewinds restore about a week, not the whole store."""
+    begin = bisect.bisect_left(keys, checkpoint.key) if checkpoint is not None else 0
+    early = checkpoint is not None and (cut == len(keys) or checkpoint.key <= keys[cut])
+    if checkpoint is not None and early and checkpoint.matches(stored, begin):
+        grouper = checkpoint.grouper.snapshot()
+    else:
+        grouper, begin, checkpoint = StoryGrouper(), 0, None
+        grouper.keep_apart(apart)
+    if keys and keys[-1][0] - EARLIEST > 2 * CHECKPOINT_REACH:
+        target: GroupingKey = (keys[-1][0] - CHECKPOINT_REACH, False, "")
+        mark = min(bisect.bisect_left(keys, target), cut)
+        behind = checkpoint is None or checkpoint.key[0] < target[0] - CHECKPOINT_REACH
+        if behind and mark > begin:
+            grouper.restore(((a, s) for _, a, s in stored[begin:mark]), ordered=True)
+            key = min(target, keys[mark]) if mark < len(keys) else target
+            checkpoint, begin = Checkpoint(key, grouper.snapshot(), mark), mark
+    grouper.restore(((a, s) for _, a, s in stored[begin:cut]), ordered=True)
+    return grouper, checkpoint
+
+
+def _replay(
+    grouper: StoryGrouper,
+    later_stored: list[tuple[GroupingKey, Article, str]],
+    todo: list[tuple[GroupingKey, Article]],
+    pinned: set[str],
+) -> None:
+    """Decide the stored articles after the rewind point and the batch, in grouping order."""
+    later = heapq.merge(
+        ((key, a, s) for key, a, s in later_stored),
+        ((key, a, None) for key, a in todo),
+        key=lambda item: item[0],
+    )
+    for _, article, story_id in later:
+        if story_id is not None and article.id in pinned:
+            grouper.restore([(article, story_id)], ordered=True)
+        elif story_id is not None:
+            grouper.add(article)
+        else:
+            try:
+                grouper.add(article)
+            except Exception as exc:  # this article only: the caller replays without it
+                raise _BatchArticleFailed(article) from exc
+
+
+def _rewind_point(
+    stored: list[tuple[GroupingKey, Article, str]], start: GroupingKey, merged: set[str]
+) -> GroupingKey:
+    """Where to rewind to: the batch's first key, or earlier, before the first article of any
+    story that absorbed another (``merged``) and has articles on both sides.
+
+    Why: ``restore`` puts an article in its *final* story; a story that absorbed another held
+    fewer articles at the rewind point (the merge may come after it, and may not happen again),
+    and its id may be that of a later article which would found it a second time. Rewinding
+    before such a story makes the restored part exact; merges are rare (0 in the AllSides
+    stream, 3 in ECB+), so this seldom moves the point.
+    """
+    span: dict[str, tuple[GroupingKey, GroupingKey]] = {}
+    for key, _, story_id in stored:
+        if story_id in merged:
+            first = span.get(story_id, (key, key))[0]
+            span[story_id] = (first, key)
+    while True:
+        earlier = [first for first, last in span.values() if first < start <= last]
+        if not earlier:
+            return start
+        start = min(earlier)
+
+
+def _keep_ids(grouper: StoryGrouper, before: dict[str, str], added: list[Article]) -> dict[str, str]:
+    """Grouper story id → the id the store should keep for it.
+
+    A story the rewind changed keeps the stored id most of its stored articles had (a story's
+    id is its founding article's, and a late article may now come first), so links, reviews
+    and Quick Read versions stay with the story readers know; each stored id goes to one story
+    (the most overlap, then by id). A story holding no stored id keeps its own, unless that id
+    is taken, then it gets a derived one.
+    """
+    moved = [a for a, story_id in before.items() if grouper.story_of(a) != story_id]
+    live = {grouper.story_of(a) for a in before}
+    affected = {grouper.story_of(a) for a in moved} | {grouper.story_of(a.id) for a in added}
+    affected |= {before[a] for a in moved if before[a] in live}
+    overlaps: list[tuple[int, str, str]] = []
+    for story_id in sorted(affected):
+        held = Counter(before[a] for a in grouper.members(story_id) if a in before)
+        overlaps += [(-count, old, story_id) for old, count in held.items()]
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, old, story_id in sorted(overlaps):
+        if story_id not in mapping and old not in taken:
+            mapping[story_id] = old
+            taken.add(old)
+    for story_id in sorted(affected - set(mapping)):
+        new_id = story_id
+        while new_id in taken or (new_id != story_id and new_id in live):
+            new_id = story_id_for(f"{new_id}:regrouped")
+        mapping[story_id] = new_id
+        taken.add(new_id)
+    return mapping
+
+
+def _regrouping(
+    grouper: StoryGrouper,
+    stored: list[tuple[GroupingKey, Article, str]],
+    added: list[Article],
+    clock: datetime | None,
+) -> Regrouping:
+    """The differences between the stored stories and the rewound grouper's, as rows to write
+    (the grouper's stories renamed first to the stored ids they hold most of: ``_keep_ids``)."""
+    before = {a.id: s for _, a, s in stored}
+    grouper.rename(_keep_ids(grouper, before, added))
+    after = {article_id: grouper.story_of(article_id) for article_id in [*before, *(a.id for a in added)]}
+    moved = [article_id for article_id, story_id in before.items() if after[article_id] != story_id]
+    live = set(after.values())
+    changed = {after[a] for a in moved} | {after[a.id] for a in added}
+    changed |= {before[a] for a in moved if before[a] in live}
+    redirects: dict[str, str] = {}
+    went: dict[str, Counter[str]] = {}
+    for article_id in moved:  # a story that vanished lost all its articles, so all moved
+        went.setdefault(before[article_id], Counter())[after[article_id]] += 1
+    for old in sorted(set(went) - live):
+        redirects[old] = min(went[old], key=lambda sid: (-went[old][sid], sid))
+    joined: dict[str, list[str]] = {}
+    moved_in: dict[str, list[str]] = {}
+    for article in added:
+        joined.setdefault(after[article.id], []).append(article.id)
+    for article_id in moved:
+        moved_in.setdefault(after[article_id], []).append(article_id)
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    for story_id in sorted(changed):
+        detail = {"added": sorted(joined.get(story_id, [])), "moved_in": sorted(moved_in.get(story_id, []))}
+        events.append((story_id, "regroup", detail))
+    for old, new in redirects.items():
+        events.append((new, "merge", {"merged_from": [old]}))
+    stories = [grouper.story(story_id) for story_id in sorted(changed)]
+    return Regrouping(list(added), clock, stories, redirects, events)
 
 
 class SplitError(ValueError):

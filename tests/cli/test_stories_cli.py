@@ -7,6 +7,8 @@ from pathlib import Path
 
 from test_cli import EXAMPLES, run
 
+from newsprism.newsroom.review import ReviewService
+from newsprism.store.newsroom import NewsroomStore
 from newsprism.store.repository import Repository
 
 FLOOD = EXAMPLES / "brennock-flood" / "meridian-wire.html"
@@ -35,9 +37,20 @@ def test_identical_texts_are_reported_in_analyse_json(tmp_path: Path) -> None:
 
 
 def test_a_late_copy_joins_its_stored_story_as_analyse_groups_it(tmp_path: Path) -> None:
+    """#11 failure 5: the late copy joins the story ``analyse`` puts it in (it sorts before the
+    story's founder, so the store rewinds), the story keeps its id, and its reviewed Quick Read
+    goes back to review."""
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     valley = _valley(tmp_path)
     assert run("demo", "--format", "json", db=db)[0] == 0
+    repo = Repository.open(db)
+    try:
+        (reviewed,) = {s for a, s in repo.iter_memberships() if a.source == str(FLOOD)}
+        review = ReviewService(repo, NewsroomStore(repo.engine))
+        approved = review.approve(reviewed, None, "erin")
+        assert approved.status == "published"
+    finally:
+        repo.close()
     code, out, err = run("ingest", str(valley), "--outlet", "Valley Post", "--format", "json", db=db)
     assert code == 0, err
     report = json.loads(out)
@@ -45,8 +58,10 @@ def test_a_late_copy_joins_its_stored_story_as_analyse_groups_it(tmp_path: Path)
     repo = Repository.open(db)
     try:
         flood = repo.article_story_id(report["added"][0])
-        assert flood is not None
+        assert flood == reviewed
         members = {a.source for a in repo.articles_for_story(flood)}
+        latest = repo.latest_quick_read(flood)
+        assert latest is not None and latest.version > approved.version and latest.status == "draft"
     finally:
         repo.close()
     assert str(FLOOD) in {str(Path(m)) for m in members} or any("meridian-wire" in m for m in members)

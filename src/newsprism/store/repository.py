@@ -34,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 
-from newsprism.model import Analysis, Article, QuickRead, Story
+from newsprism.model import EARLIEST, Analysis, Article, GroupingKey, QuickRead, Story, grouping_key
 from newsprism.serialize import from_jsonable, to_jsonable
 from newsprism.store import schema
 from newsprism.store.database import make_engine, migrate
@@ -59,6 +59,26 @@ class StoryChange:
     stories: list[Story]
     redirects: dict[str, str]
     events: list[tuple[str, str, dict[str, Any]]]  # (story_id, kind, detail)
+
+
+@dataclass(frozen=True)
+class Regrouping:
+    """What a rewind did (``pipeline.regroup``): new articles, and every story whose members
+    changed, written in one transaction by ``apply_regrouping``."""
+
+    articles: list[Article]  # new, stored with their stories
+    clock: datetime | None  # ``grouped_at`` of the undated ones (``model.grouping_key``)
+    stories: list[Story]  # every story whose members changed, with all its members now
+    redirects: dict[str, str]  # stories that vanished → where most of their articles went
+    events: list[tuple[str, str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Where the stored grouping order ends: the newest publication time and the last key."""
+
+    newest: datetime | None
+    last: GroupingKey | None
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,10 @@ class AnalysisJob:
 # stored ``ingested_at`` values come from writers' clocks; a catch-up looks back this far before
 # its mark (and skips articles it knows), so a little clock skew between hosts loses nothing
 CATCH_UP_MARGIN = timedelta(minutes=5)
+
+# story events after which a writer's grouper no longer matches the store and is rebuilt:
+# stories merged, split by an editor, or regrouped by another writer's rewind
+RESHAPING = ("merge", "split", "regroup")
 
 
 @dataclass(frozen=True)
@@ -121,7 +145,9 @@ class StoryRecord:
     analysis: dict[str, Any] | None
 
 
-_ARTICLE_COLUMNS = [c.name for c in schema.articles.columns if c.name not in {"story_id", "ingested_at"}]
+_ARTICLE_COLUMNS = [
+    c.name for c in schema.articles.columns if c.name not in {"story_id", "ingested_at", "grouped_at"}
+]
 
 
 
@@ -250,14 +276,18 @@ class Repository:
         with self.engine.connect() as c:
             return c.execute(query).scalar_one_or_none()
 
-    def ingest(self, article: Article, change: StoryChange) -> bool:
-        """Store a new article and its story changes atomically; False if it was a duplicate."""
+    def ingest(self, article: Article, change: StoryChange, clock: datetime | None = None) -> bool:
+        """Store a new article and its story changes atomically; False if it was a duplicate.
+
+        ``clock``: the grouping clock when it arrived (kept for an undated article, see
+        ``model.grouping_key``).
+        """
         with self.engine.begin() as conn:
             if self.find_duplicate(article, conn) is not None:
                 return False
             for story in change.stories:
                 self._upsert_story(conn, story)
-            conn.execute(insert(schema.articles).values(**_article_row(article), ingested_at=utcnow()))
+            conn.execute(insert(schema.articles).values(**_article_row(article, clock), ingested_at=utcnow()))
             for story in change.stories:
                 self._assign_members(conn, story)
             self._apply_redirects(conn, change.redirects)
@@ -290,7 +320,7 @@ class Repository:
         know, then read the rest with ``memberships_of``), and whether any writer merged or
         split stories since."""
         e, a = schema.story_events, schema.articles
-        reshaping = select(e.c.id).where(e.c.id > mark.event_id, e.c.kind.in_(("merge", "split"))).limit(1)
+        reshaping = select(e.c.id).where(e.c.id > mark.event_id, e.c.kind.in_(RESHAPING)).limit(1)
         stored = select(a.c.id).where(a.c.story_id.is_not(None))
         if mark.ingested_at is not None:
             stored = stored.where(a.c.ingested_at >= mark.ingested_at - CATCH_UP_MARGIN)
@@ -300,15 +330,99 @@ class Repository:
         return StoreChanges(ids, reshaped)
 
     def memberships_of(self, article_ids: Sequence[str]) -> list[tuple[Article, str]]:
-        """These stored articles with their story ids (what a catch-up replays)."""
+        """These stored articles with their story ids, in the grouping order (what a catch-up
+        replays with ``restore(..., ordered=True)``)."""
         a = schema.articles
-        out: list[tuple[Article, str]] = []
+        out: list[tuple[GroupingKey, Article, str]] = []
         with self.engine.connect() as conn:
             for start in range(0, len(article_ids), 500):
                 chunk = article_ids[start : start + 500]
                 rows = conn.execute(select(a).where(a.c.id.in_(chunk), a.c.story_id.is_not(None)))
-                out += [(_article_from_row(row), row.story_id) for row in rows]
+                out += [_keyed_membership(row) for row in rows]
+        out.sort(key=_first)
+        return [(article, story_id) for _, article, story_id in out]
+
+    def grouping_memberships(self) -> list[tuple[GroupingKey, Article, str]]:
+        """Every stored article with its grouping key and story id, in the grouping order
+        (what a grouper is rebuilt from, and what a rewind splits into restored and replayed)."""
+        a = schema.articles
+        query = select(a).where(a.c.story_id.is_not(None)).execution_options(yield_per=2000)
+        with self.engine.connect() as conn:
+            out = [_keyed_membership(row) for row in conn.execute(query)]
+        out.sort(key=_first)
         return out
+
+    def grouping_frontier(self) -> Frontier:
+        """The newest stored publication time and the last grouping key (three indexed queries):
+        a batch whose first key is not past ``last`` arrived out of order and needs a rewind."""
+        a = schema.articles
+        dated = select(a.c.published_at, a.c.id).where(a.c.published_at.is_not(None))
+        dated = dated.order_by(a.c.published_at.desc(), a.c.id.desc()).limit(1)
+        undated = select(a.c.grouped_at, a.c.id).where(a.c.published_at.is_(None))
+        undated = undated.where(a.c.grouped_at.is_not(None))
+        undated = undated.order_by(a.c.grouped_at.desc(), a.c.id.desc()).limit(1)
+        first = select(func.max(a.c.id)).where(a.c.published_at.is_(None), a.c.grouped_at.is_(None))
+        with self.engine.connect() as conn:
+            newest = conn.execute(dated).first()
+            clocked = conn.execute(undated).first()
+            early = conn.execute(first).scalar_one_or_none()
+        keys: list[GroupingKey] = []
+        if newest is not None:
+            keys.append((as_utc(newest[0]) or EARLIEST, False, newest[1]))
+        if clocked is not None:
+            keys.append((as_utc(clocked[0]) or EARLIEST, True, clocked[1]))
+        if early is not None:
+            keys.append((EARLIEST, True, early))
+        return Frontier(as_utc(newest[0]) if newest is not None else None, max(keys) if keys else None)
+
+    def merged_story_ids(self) -> set[str]:
+        """Live stories that absorbed another (the targets of redirects): a rewind must not
+        restore them in part (``pipeline._rewind_point``)."""
+        r = schema.story_redirects
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(r.c.new_id).distinct()).scalars())
+
+    def pinned_article_ids(self) -> set[str]:
+        """Articles of stories an editor split (either part): a rewind restores them where they
+        are instead of deciding again, so an editor's split survives every later ingest."""
+        parts = {self.resolve_story_id(s) for pair in self.separations() for s in pair}
+        if not parts:
+            return set()
+        a = schema.articles
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(a.c.id).where(a.c.story_id.in_(sorted(parts)))).scalars())
+
+    def apply_regrouping(self, regrouping: Regrouping, units: Sequence[UnitDone] = ()) -> None:
+        """Store a rewind's result in one transaction: the new articles, every story whose
+        members changed (stale, so it is analysed again), and redirects from vanished stories.
+
+        A story id that comes back (a rewind undid the merge that retired it) loses its
+        redirect; a vanished one redirects where most of its articles went, so links keep working.
+        """
+        now = utcnow()
+        live = sorted({story.id for story in regrouping.stories})
+        r = schema.story_redirects
+        with self.engine.begin() as conn:
+            if regrouping.articles:
+                clock = regrouping.clock
+                rows = [{**_article_row(a, clock), "ingested_at": now} for a in regrouping.articles]
+                conn.execute(insert(schema.articles), rows)
+            if live:
+                conn.execute(delete(r).where(r.c.old_id.in_(live)))
+            for story in regrouping.stories:
+                self._upsert_story(conn, story)
+            for story in regrouping.stories:
+                self._assign_members(conn, story)
+            self._apply_redirects(conn, regrouping.redirects)
+            self._count_members(conn, [*live, *regrouping.redirects])
+            events = [
+                {"story_id": sid, "kind": kind, "detail": detail, "created_at": now}
+                for sid, kind, detail in regrouping.events
+            ]
+            if events:
+                conn.execute(insert(schema.story_events), events)
+            if units:
+                conn.execute(insert(schema.backfill_units), [{**asdict(u), "done_at": now} for u in units])
 
     def apply_split(self, kept: Story, split_off: Story, actor: str) -> None:
         """Store an editor's split in one transaction: both parts, a story event, an audit row.
@@ -374,7 +488,10 @@ class Repository:
         return {key for row in rows for key in row if key}
 
     def ingest_batch(
-        self, items: Sequence[tuple[Article, StoryChange]], units: Sequence[UnitDone] = ()
+        self,
+        items: Sequence[tuple[Article, StoryChange]],
+        units: Sequence[UnitDone] = (),
+        clock: datetime | None = None,
     ) -> None:
         """Store many new articles, their story changes and finished backfill units in one transaction.
 
@@ -396,7 +513,7 @@ class Repository:
             )
         with self.engine.begin() as conn:
             if items:
-                rows = [{**_article_row(article), "ingested_at": now} for article, _ in items]
+                rows = [{**_article_row(article, clock), "ingested_at": now} for article, _ in items]
                 conn.execute(insert(schema.articles), rows)
             for story in stories.values():
                 self._upsert_story(conn, story)
@@ -439,7 +556,8 @@ class Repository:
         return _ARTICLES.params(story_id=story_id)
 
     def iter_memberships(self, batch: int = 2000) -> Iterator[tuple[Article, str]]:
-        """Every stored article with its story id, oldest first (to rebuild the grouper)."""
+        """Every stored article with its story id, oldest first, streamed (a grouper is rebuilt
+        from ``grouping_memberships``, which keeps undated articles at their arrival clock)."""
         query = (
             select(schema.articles)
             .where(schema.articles.c.story_id.is_not(None))
@@ -886,14 +1004,25 @@ def _first_bullets(conn: Connection, story_ids: Sequence[str]) -> dict[str, tupl
     return {sid: (bullets[0].get("text") if bullets else None, status) for sid, bullets, status in rows}
 
 
-def _article_row(article: Article) -> dict[str, Any]:
+def _article_row(article: Article, clock: datetime | None = None) -> dict[str, Any]:
     """The row of an article; ``published_at`` as the UTC instant (SQLite drops offsets), the
-    page's own offset kept in ``published_offset_minutes``."""
+    page's own offset kept in ``published_offset_minutes``; an undated one keeps ``clock``
+    (its place in the grouping order, ``model.grouping_key``)."""
     data = to_jsonable(article)
     row = {k: data[k] for k in _ARTICLE_COLUMNS}
     published = article.published_at
     row["published_at"] = _in_offset(published, 0) if published is not None else None
+    row["grouped_at"] = _in_offset(clock, 0) if published is None and clock is not None else None
     return row
+
+
+def _keyed_membership(row: Row[Any]) -> tuple[GroupingKey, Article, str]:
+    article = _article_from_row(row)
+    return grouping_key(article, as_utc(row.grouped_at)), article, str(row.story_id)
+
+
+def _first(item: tuple[GroupingKey, Article, str]) -> GroupingKey:
+    return item[0]
 
 
 def _article_from_row(row: Row[Any]) -> Article:

@@ -72,8 +72,13 @@ articles = Table(
     Column("published_offset_minutes", Integer),
     Column("published_precision", String(8)),
     Column("author_kinds", JSON),  # null on rows stored before revision 0002
+    # an undated article's place in the grouping order: the newest publication time the store
+    # held when it arrived (null for dated articles, and for undated ones that came before any
+    # dated article: they sort first); see ``pipeline.grouping_key``
+    Column("grouped_at", DateTime(timezone=True)),
     Index("ix_articles_story_id", "story_id"),
     Index("ix_articles_published_at", "published_at"),
+    Index("ix_articles_grouped_at", "grouped_at"),
 )
 
 story_redirects = Table(

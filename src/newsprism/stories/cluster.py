@@ -22,6 +22,7 @@ Pure: no clock, no I/O.
 from __future__ import annotations
 
 import bisect
+import copy
 import hashlib
 import heapq
 import math
@@ -214,13 +215,18 @@ class OnlineGrouper(Redirects):
     def members(self, story_id: str) -> list[str]:
         return list(self._stories[self.resolve(story_id)].article_ids)
 
-    def restore(self, memberships: Iterable[tuple[Article, str]]) -> None:
+    def restore(self, memberships: Iterable[tuple[Article, str]], *, ordered: bool = False) -> None:
         """Rebuild the index from stored (article, story id) pairs without re-deciding them.
 
         Pairs are replayed in publication order (undated last, then by id), the order
-        ``pipeline.by_publication`` ingests in, so the IDF and centroids match a live run.
+        ``pipeline.by_publication`` ingests in, so the IDF and centroids match a live run;
+        ``ordered``: they already come in the grouping order (``model.grouping_key``), keep it.
         """
-        pairs = sorted(memberships, key=lambda p: (p[0].published_at is None, _sort_time(p[0]), p[0].id))
+        pairs = (
+            list(memberships)
+            if ordered
+            else sorted(memberships, key=lambda p: (p[0].published_at is None, _sort_time(p[0]), p[0].id))
+        )
         for article, story_id in pairs:
             if article.id in self._story_of:
                 continue
@@ -258,6 +264,40 @@ class OnlineGrouper(Redirects):
             evicted.append(story_id)
         self._retired.clear()
         return evicted
+
+    def snapshot(self) -> OnlineGrouper:
+        """An independent copy of the grouper's state (the shared, read-only pair model and
+        settings are not copied): a checkpoint a rewind can start from instead of a restore."""
+        shared: dict[int, object] = {id(self._model): self._model, id(self.settings): self.settings}
+        return copy.deepcopy(self, shared)
+
+    def rename(self, mapping: dict[str, str]) -> None:
+        """Give live stories other ids (old → new; a permutation is fine) without changing them.
+
+        Why: a rewind (``pipeline.rewind``) decides late articles again, and a story may then be
+        founded by another article than the one its stored id came from; the store keeps the id
+        readers, links and reviews know, and the grouper must speak the store's ids.
+        """
+        mapping = {old: new for old, new in mapping.items() if old != new and old in self._stories}
+        if not mapping:
+            return
+        states = {old: self._stories.pop(old) for old in mapping}
+        for old, state in states.items():
+            state.id = mapping[old]
+            self._stories[state.id] = state
+            for article_id in state.article_ids:
+                self._story_of[article_id] = state.id
+        kept = {old: target for old, target in self._redirects.items() if old not in self._stories}
+        self._redirects = {old: mapping.get(target, target) for old, target in kept.items()}
+        for old, new in mapping.items():
+            if old not in self._stories:
+                self._redirects[old] = new
+        for postings in self._index.values():
+            for term, posting in postings.items():
+                if any(story_id in mapping for story_id in posting):
+                    postings[term] = {mapping.get(story_id, story_id): None for story_id in posting}
+        self._apart = {(mapping.get(a, a), mapping.get(b, b)) for a, b in self._apart}
+        self._retired = [mapping.get(story_id, story_id) for story_id in self._retired]
 
     def story(self, story_id: str) -> Story:
         state = self._stories[self.resolve(story_id)]
@@ -334,6 +374,8 @@ class OnlineGrouper(Redirects):
         if scored and scored[0][0] >= self._join_threshold:
             return scored[0][1], False
         story_id = story_id_for(article_id)
+        if story_id in self._stories or story_id in self._redirects:  # restored under this id
+            story_id = story_id_for(f"{article_id}:refounded")
         self._stories[story_id] = StoryState(story_id, founded=stamp if stamp is not None else 0.0)
         return story_id, True
 
