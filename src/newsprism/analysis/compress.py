@@ -16,9 +16,10 @@ three fatalities ...", "To achieve the $40-50 billion ...") is never a bullet (`
 from __future__ import annotations
 
 import re
+from itertools import combinations
 from dataclasses import dataclass
 
-from newsprism.analysis.clauses import clean_cut
+from newsprism.analysis.clauses import asides, clean_cut
 from newsprism.analysis.meaning import HEDGES, REPORTING, keeps_meaning
 from newsprism.annotate.language import words
 from newsprism.annotate.quotes import VERBS
@@ -136,6 +137,8 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
         cut = ((state.text, step[1]),) if step[1] is not None else ()
         state = Wording(step[0], state.cuts + cut)
         states.append(state)
+    if PRUNE and word_count(state.text) > soft:
+        states.extend(Wording(text) for text in pruned(sentence, light(sentence), soft, floor))
     out: list[Wording] = []
     for wording in dict.fromkeys(states):
         words = word_count(wording.text)
@@ -143,6 +146,36 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
             continue
         if not fragment(wording.text):  # every cut of the chain was checked for meaning
             out.append(wording)
+    return out
+
+
+PRUNE = True
+GRAMMAR_ALL = True
+MAX_ASIDES = 6
+
+
+def _delete(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text))
+    return finish(text)
+
+
+def pruned(original: str, text: str, soft: int, floor: int) -> list[str]:
+    """Wordings of ``text`` with one to three of its parse's asides (``clauses.asides``) deleted
+    whole, each keeping ``original``'s meaning: the shortest ways to say the same claim."""
+    found = asides(text)[:MAX_ASIDES]
+    out: list[str] = []
+    for size in (1, 2, 3):
+        for combo in combinations(found, size):
+            if any(a[1] > b[0] for a, b in zip(combo, combo[1:])):
+                continue  # nested or overlapping asides: the outer one alone says it
+            candidate = _delete(text, combo)
+            words = word_count(candidate)
+            if words < floor or not _balanced(candidate) or fragment(candidate):
+                continue
+            if keeps_meaning(original, candidate):
+                out.append(candidate)
     return out
 
 
@@ -155,7 +188,7 @@ def _options(text: str, floor: int, budget: int) -> list[tuple[str, int | None]]
     if appositive != text and word_count(appositive) >= floor:
         out.append((appositive, None))
     cuts = [m.start() for m in _CUTS.finditer(text) if word_count(text[: m.start()]) >= floor]
-    out.extend((finish(text[:cut]), None) for cut in reversed(cuts))
+    out.extend((finish(text[:cut]), cut if GRAMMAR_ALL else None) for cut in reversed(cuts))
     tail = _TAIL_ASIDE.sub("", text.rstrip("."))
     if tail != text.rstrip("."):
         out.append((finish(tail), None))

@@ -74,7 +74,9 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
-SHORT_BONUS = 0.3  # added to a clause's score when its wording is within SOFT_WORDS (even half)
+SHORT_FILL = True
+PREFER_SHORT = False
+SHORT_BONUS = 0.4  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,10 @@ def _score(
         )
         scored.append((score, short))
     # a wording within SOFT_WORDS first, else the best; stable: the longer of two equal ones first
-    scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
+    if PREFER_SHORT:
+        scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, word_count(item[1].text) if word_count(item[1].text) > SOFT_WORDS else 0, -item[0]))
+    else:
+        scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
     return scored
 
 
@@ -421,6 +426,18 @@ def select_drafts(
             draft = draft_for(fact, groups[fact.id], settings)
             if draft:
                 _add(draft, chosen, settings)
+    if SHORT_FILL:
+        for fact in ranked:
+            if len(chosen) >= settings.max_bullets:
+                break
+            if fact.kind == "consensus":
+                pool = options.get(fact.id) or drafts_for(fact, groups[fact.id], settings, limit=depths)
+            else:
+                pool = drafts_for(fact, groups[fact.id], settings, limit=1)
+            for draft in pool:
+                if word_count(draft.bullet.text) <= SOFT_WORDS and not any(d.bullet.text == draft.bullet.text for d in chosen):
+                    _add(draft, chosen, settings)
+                    break
     return reader_order(chosen, titles)
 
 
