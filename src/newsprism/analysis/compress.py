@@ -138,7 +138,9 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
         state = Wording(step[0], state.cuts + cut)
         states.append(state)
     if PRUNE and word_count(state.text) > soft:
-        states.extend(Wording(text) for text in pruned(sentence, light(sentence), soft, floor))
+        bases = [w for w in states if word_count(w.text) > soft] if PRUNE_ALL else [Wording(light(sentence))]
+        for base in dict.fromkeys(bases):
+            states.extend(Wording(text, base.cuts) for text in pruned(sentence, base.text, soft, floor))
     out: list[Wording] = []
     for wording in dict.fromkeys(states):
         words = word_count(wording.text)
@@ -150,6 +152,7 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
 
 
 PRUNE = True
+PRUNE_ALL = False
 GRAMMAR_ALL = True
 MAX_ASIDES = 6
 
