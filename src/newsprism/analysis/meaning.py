@@ -351,6 +351,9 @@ def _detachable(span: list[str], after: str | None) -> bool:
         return False
     if lead in {"a", "an", "the", "one"} and any(t.casefold() in REPORTING for t in span):
         return False  # ", the spokesman said" is the claim's attribution, not an appositive
+    inner = [i for i, t in enumerate(span[:-1]) if i > 0 and t == ","]
+    if inner and any(t.casefold() in REPORTING for t in span[inner[-1] :]):
+        return False  # ", leaving 10 injured, officials said": the aside runs into the attribution
     return lead in _RELATIVE or (lead.endswith("ing") and len(lead) > 4)
 
 

@@ -74,8 +74,6 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
-SHORT_FILL = True
-PREFER_SHORT = False
 SHORT_BONUS = 0.4  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
@@ -230,10 +228,7 @@ def _score(
         )
         scored.append((score, short))
     # a wording within SOFT_WORDS first, else the best; stable: the longer of two equal ones first
-    if PREFER_SHORT:
-        scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, word_count(item[1].text) if word_count(item[1].text) > SOFT_WORDS else 0, -item[0]))
-    else:
-        scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
+    scored.sort(key=lambda item: (word_count(item[1].text) > SOFT_WORDS, -item[0]))
     return scored
 
 
@@ -409,35 +404,32 @@ def select_drafts(
     reading length (a one-outlet claim is weaker evidence, so it only fills)."""
     chosen: list[Draft] = []
     ranked = _by_weight(facts, groups)
+    depths = 2 if SECOND_VOICE else 1
     options: dict[str, list[Draft]] = {}  # filled lazily: big stories have many facts
+
+    def drafts(fact: Fact) -> list[Draft]:
+        if fact.id not in options:
+            limit = depths if fact.kind == "consensus" else 1
+            options[fact.id] = drafts_for(fact, groups[fact.id], settings, limit=limit)
+        return options[fact.id]
+
     # one bullet per consensus fact; then, while short of the reading length, another outlet's
     # wording of the same fact if it adds enough (the redundancy test); then exclusive facts
-    depths = 2 if SECOND_VOICE else 1
     for depth in range(depths):
         for fact in ranked:
-            if fact.kind != "consensus" or not _room(chosen, settings, depth > 0):
-                continue
-            if fact.id not in options:
-                options[fact.id] = drafts_for(fact, groups[fact.id], settings, limit=depths)
-            if depth < len(options[fact.id]):
-                _add(options[fact.id][depth], chosen, settings)
+            if fact.kind == "consensus" and _room(chosen, settings, depth > 0) and depth < len(drafts(fact)):
+                _add(drafts(fact)[depth], chosen, settings)
     for fact in ranked:
-        if fact.kind == "exclusive" and _room(chosen, settings, True):
-            draft = draft_for(fact, groups[fact.id], settings)
-            if draft:
-                _add(draft, chosen, settings)
-    if SHORT_FILL:
-        for fact in ranked:
-            if len(chosen) >= settings.max_bullets:
-                break
-            if fact.kind == "consensus":
-                pool = options.get(fact.id) or drafts_for(fact, groups[fact.id], settings, limit=depths)
-            else:
-                pool = drafts_for(fact, groups[fact.id], settings, limit=1)
-            for draft in pool:
-                if word_count(draft.bullet.text) <= SOFT_WORDS and not any(d.bullet.text == draft.bullet.text for d in chosen):
-                    _add(draft, chosen, settings)
-                    break
+        if fact.kind == "exclusive" and _room(chosen, settings, True) and drafts(fact):
+            _add(drafts(fact)[0], chosen, settings)
+    # last, up to the maximum count, short bullets only: a detail read at a glance is worth its
+    # place even past the reading length (measured on the even AllSides half)
+    for fact in ranked:
+        if len(chosen) >= settings.max_bullets:
+            break
+        short = next((d for d in drafts(fact) if word_count(d.bullet.text) <= SOFT_WORDS), None)
+        if short is not None and all(d.bullet.text != short.bullet.text for d in chosen):
+            _add(short, chosen, settings)
     return reader_order(chosen, titles)
 
 
