@@ -81,6 +81,7 @@ def clean_deletion(text: str, start: int, end: int) -> bool:
 
 # quotations, including one opened by a straight single quote ("'Trying …, which …,' he added")
 _QUOTED = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|‘[^‘’]*’|^'.*?[,.?!]'(?=\s)")
+_DASHES = frozenset({"—", "–", "--"})
 _DELETABLE = frozenset({"appos", "relcl", "acl", "advcl", "prep"})
 _COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "xcomp", "ccomp", "prep", "dative", "oprd"})
 
@@ -116,13 +117,19 @@ def _aside(doc: Any, token: Any, root: Any) -> tuple[int, int] | None:
         return None
     if dep in {"acl", "advcl"} and start == 0 and after is not None and after.text == ",":
         return 0, end + 1  # a leading participial or adverbial clause
-    if before is None or before.text not in {",", "—", "–"} or not closes:
+    if before is None or before.text not in {",", *_DASHES} or not closes:
         return None
+    if any(t.text in _DASHES for t in doc[start:end]):
+        return None  # the parse ran across a dash: the aside's extent is unsure
+    if before.text in _DASHES and (after is None or after.text != before.text):
+        return None  # a dash opens an aside only with its closing dash
     if dep in {"acl", "advcl"} and token.tag_ not in {"VBG", "VBN"}:
         return None  # only participial phrases ("..., welcoming ...")
-    if after is not None and after.text in {",", "—", "–"} and after.text == before.text:
-        return start - 1, end + 1 if end + 1 < len(doc) and doc[end + 1].text != "." else end
-    return start - 1, end
+    if after is None or after.text != before.text:
+        return start - 1, end
+    if root.i > end and token.head.dep_ not in SUBJECTS:
+        return start - 1, end  # before the main clause: "summit, followed by …, the White House said"
+    return start - 1, end + 1  # "Gupta, CNN's analyst, told" -> "Gupta told"
 
 
 def asides(text: str) -> list[tuple[int, int]]:

@@ -161,7 +161,7 @@ def _delete(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
     text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text))
-    return finish(text)
+    return finish(re.sub(r"[,;:]+(?=[.!?]$)", "", text))
 
 
 def pruned(original: str, text: str, floor: int = 6) -> list[str]:
