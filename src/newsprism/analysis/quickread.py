@@ -4,7 +4,8 @@ Selection, in passes, while there is room (``max_bullets``; fillers only until `
 and ``target_words``): one bullet per consensus fact (more independent voices first, then
 centrality in the story); then, for a consensus fact, a second outlet's wording if it adds enough
 new content to pass the redundancy test (outlets that agree on an event usually each add a
-detail: the count, the date, the reaction); then exclusive facts. Each bullet is written from
+detail: the count, the date, the reaction); then exclusive facts; last, up to ``max_bullets``,
+short bullets (within ``SOFT_WORDS``) of any fact. Each bullet is written from
 a central clause of the fact, compressed by deletion (``compress.py``), skipping clauses that
 would dangle out of context ("His statement followed ...", "during which ..."), and checked with
 ``grounding.check_bullet`` before it is kept. Bullets are then put in reader order: what
@@ -187,8 +188,8 @@ _Entry = tuple[float, str, int, int, list[tuple[float, Wording]], Unit]
 
 
 def _drain(ready: list[_Entry], bound: float) -> Iterator[tuple[float, str, Unit]]:
-    """Yield the heap's best while it beats ``bound``. A wording cut at a comma is parsed only
-    here, when it is next in line: if the cut left no sentence, the clause's next wording takes
+    """Yield the heap's best while it beats ``bound``. A wording made by pattern cuts is parsed
+    only here, when it is next in line: if the cut left no sentence, the clause's next wording takes
     its place in the heap."""
     while ready and -ready[0][0] > bound:
         _, aid, index, n, options, unit = heapq.heappop(ready)
