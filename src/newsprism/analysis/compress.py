@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, pairwise
 
 from newsprism.analysis.clauses import asides, clean_deletion
@@ -125,13 +126,21 @@ class Wording:
         return all(clean_deletion(text, start, end) for text, start, end in self.cuts)
 
 
-def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6) -> list[Wording]:
+def compressions(
+    sentence: str, budget: int = 40, soft: int = 20, floor: int = 6, prune: bool = True
+) -> list[Wording]:
     """Every wording on the way from the sentence down to ``soft`` words that is within
     ``budget`` and passes ``compress``'s checks but the grammar check, longest first, then the
     wordings with whole asides deleted (``pruned``): the caller weighs the words a cut saves
     against the content it loses, instead of taking the first wording that fits. Each step of
     the chain keeps its first ``MAX_BRANCHES`` deletions, so a pattern cut the parse refuses
-    later ("…recovering from, the COVID-19 pandemic, as …") leaves its alternatives."""
+    later ("…recovering from, the COVID-19 pandemic, as …") leaves its alternatives. Without
+    ``prune`` no parse is needed (the caller adds the pruned wordings only where they can win)."""
+    return list(_compressions(sentence, budget, soft, floor, prune))
+
+
+@lru_cache(maxsize=8192)
+def _compressions(sentence: str, budget: int, soft: int, floor: int, prune: bool) -> tuple[Wording, ...]:
     states = [Wording(finish(sentence))] if word_count(sentence) <= budget else []
     state = Wording(finish(sentence) if word_count(sentence) <= soft else light(sentence))
     states.append(state)
@@ -143,7 +152,7 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
         states.extend(branches)  # the others stand in should the parse refuse the first
         state = branches[0]
     base = light(sentence)
-    if word_count(base) > soft:
+    if prune and word_count(base) > soft:
         states.extend(Wording(text) for text in pruned(sentence, base, floor))
     out: list[Wording] = []
     for wording in dict.fromkeys(states):
@@ -152,7 +161,7 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
             continue
         if not fragment(wording.text):  # every cut of the chain was checked for meaning
             out.append(wording)
-    return out
+    return tuple(out)
 
 
 MAX_BRANCHES = 3  # deletions kept per step of the chain: the first and its fallbacks

@@ -20,9 +20,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from newsprism.analysis.compress import Wording, compressions, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
@@ -178,26 +178,42 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
     ready: list[_Entry] = []  # a heap, best first
     for bound, n, unit, context in pending:
         yield from _drain(ready, bound)
-        options = _score(unit, group, budget, context, counted)
-        if options:
-            heapq.heappush(ready, (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit))
+        options = _score(unit, group, budget, context, counted, prune=False)
+        text = _clause_text(unit)
+        if text is not None and word_count(text) > SOFT_WORDS and (options or _usable(text, unit)):
+            # the parse's asides may give a wording within SOFT_WORDS: at best it keeps every
+            # concept at SOFT_WORDS words; the parse runs only if that can still win
+            best = group.centrality(unit) + context + LENGTH_WEIGHT * min(SOFT_WORDS, 30) / 30 + SHORT_BONUS
+            key = max(best, options[0][0]) if options else best
+            full = partial(_score, unit, group, budget, context, counted, prune=True)
+            heapq.heappush(ready, (-key, unit.article_id, unit.sentence.index, n, options, unit, full))
+        elif options:
+            entry = (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit, None)
+            heapq.heappush(ready, entry)
     yield from _drain(ready, -math.inf)
 
 
-_Entry = tuple[float, str, int, int, list[tuple[float, Wording]], Unit]
+_Options = list[tuple[float, Wording]]
+_Entry = tuple[float, str, int, int, _Options, Unit, Callable[[], _Options] | None]
 
 
 def _drain(ready: list[_Entry], bound: float) -> Iterator[tuple[float, str, Unit]]:
-    """Yield the heap's best while it beats ``bound``. A wording made by pattern cuts is parsed
-    only here, when it is next in line: if the cut left no sentence, the clause's next wording takes
+    """Yield the heap's best while it beats ``bound``. A clause whose pruned wordings were left
+    out is scored in full when it comes first, and a wording made by pattern cuts is parsed only
+    here, when it is next in line: if the cut left no sentence, the clause's next wording takes
     its place in the heap."""
     while ready and -ready[0][0] > bound:
-        _, aid, index, n, options, unit = heapq.heappop(ready)
+        _, aid, index, n, options, unit, full = heapq.heappop(ready)
+        if full is not None:
+            options = full()
+            if options:
+                heapq.heappush(ready, (-options[0][0], aid, index, n, options, unit, None))
+            continue
         score, wording = options[0]
         if wording.grammatical():
             yield score, wording.text, unit
         elif len(options) > 1:
-            heapq.heappush(ready, (-options[1][0], aid, index, n, options[1:], unit))
+            heapq.heappush(ready, (-options[1][0], aid, index, n, options[1:], unit, None))
 
 
 def _score(
@@ -206,17 +222,18 @@ def _score(
     budget: int,
     context: float,
     counted: dict[str, dict[str, list[NumberMention]]],
+    prune: bool = True,
 ) -> list[tuple[float, Wording]]:
     """The clause's bullet wordings (compressed, attributed) with their scores, best first;
-    [] if the clause is unusable.
+    [] if the clause is unusable. ``prune=False`` leaves out the wordings that need a parse.
 
     Every meaning-keeping wording is weighed: the concepts it keeps and its length, and
     ``SHORT_BONUS`` if it is within ``SOFT_WORDS`` (a Quick Read bullet is read at a glance)."""
     text = _clause_text(unit)
-    if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
+    if text is None or not _usable(text, unit):
         return []
     scored: list[tuple[float, Wording]] = []
-    for short in _wordings(text, unit, group, budget):
+    for short in _wordings(text, unit, group, budget, prune):
         kept = min(len(concepts(short.text)) / max(len(concepts(text)), 1), 1.0)
         words = word_count(short.text)
         score = (
@@ -233,14 +250,19 @@ def _score(
     return scored
 
 
-def _wordings(text: str, unit: Unit, group: FactGroup, budget: int) -> Iterator[Wording]:
+def _usable(text: str, unit: Unit) -> bool:
+    """Whether a clause can be a bullet at all: not dangling out of context, not a teaser."""
+    return not (_DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text))
+
+
+def _wordings(text: str, unit: Unit, group: FactGroup, budget: int, prune: bool = True) -> Iterator[Wording]:
     """The clause's usable bullet wordings: its compressions that keep the sentence's meaning,
     with the quoted speaker restored where a cut lost it."""
     source = text
-    found = compressions(source, budget, SOFT_WORDS)
+    found = compressions(source, budget, SOFT_WORDS, prune=prune)
     if not found and unit.start == 0 and unit.end < len(unit.sentence.text):
         source = finish(unit.text)
-        found = compressions(source, budget, SOFT_WORDS)
+        found = compressions(source, budget, SOFT_WORDS, prune=prune)
     for short in found:
         if source != unit.sentence.text and not keeps_meaning(unit.sentence.text, short.text):
             continue  # a clause cut from its sentence must not drop what qualifies it
