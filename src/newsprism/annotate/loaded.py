@@ -22,6 +22,7 @@ distancing" does not match "socialist".
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -29,12 +30,19 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
+import numpy as np
 import Stemmer
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
 
 from newsprism.annotate.language import STOPWORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_QUOTES = ('"', "“", "”")
+# the embedding the model was fitted on: wordllama's bundled default (its wheel pinned in constraints.txt)
+EMBEDDING = "wordllama 0.4.0.post1 l2_supercat_256"
 _SUFFIXES = ("ist", "ism", "ists", "ous", "ive", "ly", "ed", "ing", "ize", "ized", "ful", "less")
 # the order of the model's weights (loaded_model.json); changing it means retraining
 FEATURES = (
@@ -163,10 +171,14 @@ def curated_stems() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """Logistic weights over ``FEATURES`` and the two decision thresholds."""
+    """Two logistic regressions and the two decision thresholds (``loaded_model.json``).
 
-    weights: tuple[float, ...]
-    sentence: float  # a sentence is loaded when its likeliest word reaches this
+    ``word`` rates each candidate word over ``word_vector`` (intercept last); ``sentence``
+    rates the sentence over ``sentence_vector`` (intercept last)."""
+
+    word_weights: np.ndarray
+    sentence_weights: np.ndarray
+    sentence: float  # a sentence is loaded when the sentence model reaches this
     word: float  # then every word reaching this is flagged (at least the likeliest)
 
 
@@ -174,32 +186,126 @@ class Model:
 def model() -> Model:
     """The shipped weights (``loaded_model.json``, written by ``benchmarks/loaded_train.py``)."""
     data = json.loads(resources.files("newsprism.annotate").joinpath("loaded_model.json").read_text("utf-8"))
-    if tuple(data["features"]) != FEATURES:
+    if tuple(data["lexicon_features"]) != FEATURES or data["embedding"] != EMBEDDING:
         raise ValueError("loaded_model.json was trained on other features; rerun benchmarks/loaded_train.py")
-    return Model(tuple(data["weights"]), data["sentence_threshold"], data["word_threshold"])
+    return Model(
+        np.array(data["word_weights"], dtype=np.float32),
+        np.array(data["sentence_weights"], dtype=np.float32),
+        float(data["sentence_threshold"]),
+        float(data["word_threshold"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """WordLlama's token embeddings and the tokenizer they index (read from its wheel)."""
+
+    matrix: np.ndarray  # (32000, 256) float32, one row per Llama-2 token
+    tokenizer: Tokenizer
+
+
+@lru_cache(maxsize=1)
+def vectors() -> _Vectors:
+    """The embeddings that ship inside the ``wordllama`` wheel, read from its files without
+    importing the package (its import pulls in requests and pydantic, ~1.5 s) and so without
+    its downloader: nothing is fetched, and a missing file is an error."""
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("wordllama is not installed (pip install -c constraints.txt -e .)")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    matrix = load_file(str(root / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
+    tokenizer = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+    return _Vectors(np.ascontiguousarray(matrix, dtype=np.float32), tokenizer)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (float(np.linalg.norm(v)) or 1.0)
+
+
+def _token_ids(text: str) -> list[int]:
+    return list(vectors().tokenizer.encode(text, add_special_tokens=False).ids)
 
 
 @lru_cache(maxsize=65536)
-def _rating(word: str, weights: tuple[float, ...]) -> float:
-    """A word's probability of being loaded (cached: a story repeats most of its words)."""
-    return probability(features(word), weights)
+def _word_part(word: str) -> np.ndarray:
+    """What a word is, out of context (cached per word type): the open lexicons' features,
+    its embedding (mean of its tokens) and those of its first and last token (stem and
+    ending of a rare word: "bomb|astic"), and how rare it is (tokens it takes, and their
+    ranks: Llama's BPE gives frequent strings low ids)."""
+    low = word.casefold()
+    ids = _token_ids(low) or [0]
+    rows = vectors().matrix[ids]
+    log_vocab = math.log(len(vectors().matrix))
+    rarity = (
+        min(len(ids), 4) / 4,
+        float(len(ids) == 1),
+        math.log(max(ids) + 1) / log_vocab,
+        math.log(min(ids) + 1) / log_vocab,
+    )
+    return np.concatenate(
+        [
+            np.array(features(word), dtype=np.float32),
+            _unit(rows.mean(axis=0)),
+            np.array(rarity, dtype=np.float32),
+            _unit(rows[0]),
+            _unit(rows[-1]),
+        ]
+    )
 
 
-def probability(vector: tuple[float, ...], weights: tuple[float, ...]) -> float:
-    z = sum(x * w for x, w in zip(vector, weights, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+def sentence_embedding(text: str) -> np.ndarray:
+    """The sentence's WordLlama embedding (mean of its tokens), unit length: what it is about
+    and its register, the context each word is rated in."""
+    return _unit(vectors().matrix[_token_ids(text) or [0]].mean(axis=0))
 
 
-def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
-    """Loaded words and phrases of one sentence, in reading order, none overlapping: every
-    curated phrase, and the words the model rates loaded when the sentence as a whole is."""
+def word_matrix(text: str, words: list[re.Match[str]], context: np.ndarray) -> np.ndarray:
+    """One row per candidate word: what it is (``_word_part``), the sentence it is in, and
+    where (inside a quotation, position in the sentence, capitalised)."""
+    last = max(len(words) - 1, 1)
+    rows = []
+    for j, word in enumerate(words):
+        quoted = sum(text.count(q, 0, word.start()) for q in _QUOTES) % 2
+        where = np.array((quoted, j / last, float(word.group()[:1].isupper())), dtype=np.float32)
+        rows.append(np.concatenate([_word_part(word.group()), context, where]))
+    return np.array(rows, dtype=np.float32).reshape(len(words), -1)
+
+
+def sentence_vector(context: np.ndarray, lexical: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """The sentence model's input: the sentence embedding, its likeliest word and the mean of
+    its three likeliest, what the lexicons say of its most marked word, and its length."""
+    top = np.sort(ratings)[::-1] if len(ratings) else np.zeros(1, dtype=np.float32)
+    most = lexical.max(axis=0) if len(lexical) else np.zeros(len(FEATURES), dtype=np.float32)
+    return np.concatenate(
+        [context, np.array((top[0], top[:3].mean()), dtype=np.float32), most, [math.log1p(len(ratings)) / 4]]
+    ).astype(np.float32)
+
+
+def logistic(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Probabilities of a logistic regression whose intercept is the last weight."""
+    z = x @ weights[:-1] + weights[-1]
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the decision reads of one sentence: its curated phrases, its candidate words with
+    their feature rows, and its embedding (the training script reads the same)."""
+
+    curated: list[LoadedTerm]
+    words: list[re.Match[str]]
+    rows: np.ndarray
+    context: np.ndarray
+
+
+def evidence(text: str) -> Evidence:
+    """Curated phrases and model candidates of a sentence, none overlapping."""
     words = list(_WORD.finditer(text))
     stems = [stem(m.group()) for m in words]
     phrases = curated()
     longest = _longest()
     found: list[LoadedTerm] = []
-    candidates: list[tuple[float, re.Match[str]]] = []
-    rules = rules or model()
+    candidates: list[re.Match[str]] = []
     i = 0
     while i < len(words):
         hit = _phrase_at(stems, i, phrases, longest)
@@ -211,10 +317,23 @@ def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
             i += hit
             continue
         if candidate(words[i]):
-            candidates.append((_rating(words[i].group(), rules.weights), words[i]))
+            candidates.append(words[i])
         i += 1
-    found += _decide(candidates, rules)
-    return sorted(found, key=lambda t: t.start)
+    context = sentence_embedding(text) if candidates else np.zeros(0, dtype=np.float32)
+    return Evidence(found, candidates, word_matrix(text, candidates, context), context)
+
+
+def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
+    """Loaded words and phrases of one sentence, in reading order, none overlapping: every
+    curated phrase, and the words the model rates loaded when the sentence as a whole is."""
+    rules = rules or model()
+    seen = evidence(text)
+    if not seen.words:
+        return seen.curated
+    ratings = logistic(seen.rows, rules.word_weights)
+    lexical = seen.rows[:, : len(FEATURES)]
+    loaded = float(logistic(sentence_vector(seen.context, lexical, ratings)[None, :], rules.sentence_weights)[0])
+    return sorted(seen.curated + decide(seen.words, ratings, loaded, rules), key=lambda t: t.start)
 
 
 def candidate(word: re.Match[str]) -> bool:
@@ -227,18 +346,18 @@ def words_of(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
 
 
-def _decide(candidates: list[tuple[float, re.Match[str]]], rules: Model) -> list[LoadedTerm]:
+def decide(
+    words: list[re.Match[str]], ratings: np.ndarray, loaded: float, rules: Model
+) -> list[LoadedTerm]:
     """The sentence-level decision first (precision: a neutral sentence flags nothing), then
-    the words of a loaded sentence."""
-    if not candidates:
+    the words of a loaded sentence: those rated over the word threshold, at least the likeliest."""
+    if not words or loaded < rules.sentence:
         return []
-    top = max(p for p, _ in candidates)
-    if top < rules.sentence:
-        return []
-    chosen = [(p, m) for p, m in candidates if p >= rules.word] or [max(candidates, key=lambda c: c[0])]
+    chosen = [j for j, p in enumerate(ratings) if p >= rules.word] or [int(np.argmax(ratings))]
     return [
-        LoadedTerm(m.group(), m.start(), m.end(), m.group().casefold(), "model", round(p, 3))
-        for p, m in chosen
+        LoadedTerm(words[j].group(), words[j].start(), words[j].end(), words[j].group().casefold(), "model",
+                   round(float(ratings[j]), 3))
+        for j in chosen
     ]
 
 
