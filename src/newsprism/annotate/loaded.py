@@ -422,9 +422,11 @@ def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
 
 
 def candidate(word: re.Match[str]) -> bool:
-    """Words the model rates: three letters or more, and no names ("Trump" has a VADER
-    valence); a capital at the sentence's start is no name."""
-    return len(word.group()) >= 3 and not (word.group()[:1].isupper() and word.start() > 0)
+    """Words the model rates: three letters or more. Capitalised words too: "Orwellian",
+    "Marxists", "Islamist" and headline-cased words are loaded as often as any, and the model
+    reads a capital mid-sentence (``word_matrix``), so names ("Trump" has a VADER valence) are
+    weighed rather than excluded."""
+    return len(word.group()) >= 3
 
 
 def words_of(text: str) -> list[re.Match[str]]:
