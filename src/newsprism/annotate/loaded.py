@@ -181,7 +181,7 @@ def curated_stems() -> frozenset[str]:
     return frozenset(s for phrase in curated() for s in phrase)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WordModel:
     """Small neural nets that rate a candidate word over ``word_matrix``'s row, averaged, each
     with one hidden layer of ReLU units. Why not one logistic regression: whether a word is
@@ -227,7 +227,7 @@ class WordModel:
         return np.asarray(_sigmoid(z).mean(axis=1))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
     """The word model, the sentence model's logistic weights over ``sentence_vector`` (intercept
     last) and the two decision thresholds (``loaded_model.json`` and ``loaded_model.npz``)."""
