@@ -3,7 +3,7 @@
 Two models (scikit-learn) and two thresholds:
 
 - the *word* model, three small neural nets (one hidden layer of 32 ReLU units, seeds 0-2,
-  averaged), rates each candidate word over ``loaded.word_matrix``: what the open lexicons
+  averaged), rates each candidate word over ``loaded.Evidence.rows``: what the open lexicons
   say of it (Pattern, VADER, word class, shape), its WordLlama embedding and those of its first
   and last token, its rarity, the sentence's embedding, and where it stands;
 - the *sentence* model, a logistic regression, rates the sentence over

@@ -48,12 +48,12 @@ def test_opinion_flags_its_evaluative_words_and_reports_flag_nothing() -> None:
 
 
 def test_the_cached_first_layer_rates_exactly_as_the_full_product() -> None:
-    """``rate_sentence`` caches each word type's share of the first layer; it must give the
+    """``rate_sentences`` caches each word type's share of the first layer; it must give the
     ratings of the plain matrix product the training script uses."""
     words = loaded.model().words
     for text in (OPINION, *REPORTS):
         seen = loaded.evidence(text)
-        np.testing.assert_allclose(words.rate_sentence(seen), words.rate(seen.rows), atol=1e-5)
+        np.testing.assert_allclose(words.rate_sentences([seen])[0], words.rate(seen.rows), atol=1e-5)
 
 
 def test_the_shipped_model_is_numbers_only() -> None:

@@ -32,6 +32,7 @@ distancing" does not match "socialist".
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
 import math
@@ -51,7 +52,7 @@ from newsprism.annotate.language import STOPWORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _QUOTES = ('"', "“", "”")
-_WHERE = 3  # word_matrix's last columns: inside a quotation, position, capitalised
+_WHERE = 3  # the last columns of Evidence.rows: inside a quotation, position, capitalised
 # the embedding the model was fitted on: wordllama's bundled default (its wheel pinned in constraints.txt)
 EMBEDDING = "wordllama 0.4.0.post1 l2_supercat_256"
 WORD_ARRAYS = ("hidden", "hidden_bias", "output", "output_bias")  # loaded_model.npz, WordModel's order
@@ -183,7 +184,7 @@ def curated_stems() -> frozenset[str]:
 
 @dataclass(frozen=True, eq=False)
 class WordModel:
-    """Small neural nets that rate a candidate word over ``word_matrix``'s row, averaged, each
+    """Small neural nets that rate a candidate word over ``Evidence.rows`` row, averaged, each
     with one hidden layer of ReLU units. Why not one logistic regression: whether a word is
     loaded depends on its meaning *and* its sentence ("attack" in a match report, in a verdict
     on a rival); a hidden layer can weigh one by the other. Several nets from several seeds
@@ -199,20 +200,30 @@ class WordModel:
     _by_word: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def rate(self, rows: np.ndarray) -> np.ndarray:
-        """Each ``word_matrix`` row's probability of being a loaded word."""
+        """Each ``Evidence.rows`` row's probability of being a loaded word."""
         return self._vote(rows @ self.hidden)
 
-    def rate_sentence(self, seen: Evidence) -> np.ndarray:
-        """``rate(seen.rows)``, faster: the first layer is linear, so each word type's share
-        of it is computed once and cached, and the sentence's share once per sentence; what is
-        left per word is an addition (one 20 × 1061 × 160 product per sentence had cost more
-        CPU than the rest of the model, more still when BLAS spread it over threads)."""
-        part = len(seen.rows[0]) - len(seen.context) - _WHERE
-        context = seen.context @ self.hidden[part:-_WHERE]
-        mine = np.array([self._word_share(w.group(), seen.rows[j, :part]) for j, w in enumerate(seen.words)])
-        return self._vote(mine + context + seen.rows[:, -_WHERE:] @ self.hidden[-_WHERE:])
+    def rate_sentences(self, seen: list[Evidence]) -> list[np.ndarray]:
+        """``rate(s.rows)`` for each sentence (each with candidate words), faster: the first
+        layer is linear, so each word type's share of it is computed once and cached, and each
+        sentence's share once; what is left per word is an addition, and the rest runs once
+        for all the sentences of an article (a 20 × 1061 × 320 product per sentence had cost
+        more CPU than the rest of the model, more still when BLAS spread it over threads)."""
+        part = len(seen[0].parts[0])
+        counts = [len(s.words) for s in seen]
+        # matrix-vector products only: OpenBLAS runs a matrix product this small on all its
+        # threads, and their spinning cost several times the arithmetic in CPU time
+        contexts = np.array([s.context @ self.hidden[part:-_WHERE] for s in seen])
+        mine = np.array(
+            [self._word_share(w.group(), p) for s in seen for w, p in zip(s.words, s.parts, strict=True)]
+        )
+        placed = np.vstack([s.where for s in seen])
+        where = sum(placed[:, k, None] * self.hidden[k - _WHERE] for k in range(_WHERE))
+        ratings = self._vote(mine + np.repeat(contexts, counts, axis=0) + where)
+        return np.split(ratings, np.cumsum(counts)[:-1])
 
     def _word_share(self, word: str, part: np.ndarray) -> np.ndarray:
+        """``part @ hidden[:len(part)]``, cached per word type (as written: ``part`` is)."""
         share = self._by_word.get(word)
         if share is None:
             if len(self._by_word) >= 65536:
@@ -291,11 +302,6 @@ def _token_ids(word: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _token_sum(word: str) -> np.ndarray:
-    return np.asarray(vectors().matrix[list(_token_ids(word))].sum(axis=0))
-
-
-@lru_cache(maxsize=65536)
 def _word_part(word: str) -> np.ndarray:
     """What a word is, out of context (cached per word type): the open lexicons' features,
     its embedding (mean of its tokens) and those of its first and last token (stem and
@@ -321,31 +327,30 @@ def _word_part(word: str) -> np.ndarray:
     )
 
 
+@lru_cache(maxsize=65536)
+def _token_sum(word: str) -> tuple[np.ndarray, int]:
+    """A case-folded word's token embeddings summed, and how many tokens it takes."""
+    ids = _token_ids(word)
+    return np.asarray(vectors().matrix[list(ids)].sum(axis=0)), len(ids)
+
+
 def sentence_embedding(words: list[str]) -> np.ndarray:
     """The sentence's WordLlama embedding (mean of its words' tokens), unit length: what it is
     about and its register, the context each word is rated in. Built from the words' cached
     tokens rather than by tokenizing the sentence, which cost more than the rest of the model."""
-    low = [w.casefold() for w in words]
-    total = sum(len(_token_ids(w)) for w in low)
-    return _unit(np.sum([_token_sum(w) for w in low], axis=0) / max(total, 1))
+    sums = [_token_sum(w.casefold()) for w in words]
+    return _unit(np.sum([v for v, _ in sums], axis=0) / max(sum(n for _, n in sums), 1))
 
 
-def word_matrix(text: str, words: list[re.Match[str]], context: np.ndarray) -> np.ndarray:
-    """One row per candidate word: what it is (``_word_part``), the sentence it is in, and
-    where (inside a quotation, position in the sentence, capitalised)."""
-    if not words:
-        return np.zeros((0, 0), dtype=np.float32)
+def placement(text: str, words: list[re.Match[str]]) -> np.ndarray:
+    """Where each candidate word stands (``_WHERE`` columns): inside a quotation, its position
+    among the candidates, capitalised."""
+    where = np.zeros((len(words), _WHERE), dtype=np.float32)
     last = max(len(words) - 1, 1)
-    parts = [_word_part(word.group()) for word in words]
-    rows = np.empty((len(words), len(parts[0]) + len(context) + _WHERE), dtype=np.float32)
-    rows[:, : len(parts[0])] = parts
-    rows[:, len(parts[0]) : -_WHERE] = context
-    quotes, seen = 0, 0
+    marks = [i for i, c in enumerate(text) if c in _QUOTES] if any(q in text for q in _QUOTES) else []
     for j, word in enumerate(words):
-        quotes += sum(text.count(q, seen, word.start()) for q in _QUOTES)
-        seen = word.start()
-        rows[j, -_WHERE:] = (quotes % 2, j / last, float(word.group()[:1].isupper()))
-    return rows
+        where[j] = (bisect.bisect_left(marks, word.start()) % 2, j / last, float(word.group()[:1].isupper()))
+    return where
 
 
 def sentence_vector(context: np.ndarray, lexical: np.ndarray, ratings: np.ndarray) -> np.ndarray:
@@ -370,12 +375,28 @@ def logistic(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Evidence:
     """What the decision reads of one sentence: its curated phrases, its candidate words with
-    their feature rows, and its embedding (the training script reads the same)."""
+    what each is (``_word_part``, cached per word type) and where it stands, and the sentence's
+    embedding. ``rows`` joins them into the models' input rows (the training script reads
+    them); at run time the word model reads the parts, so no row matrix is built."""
 
     curated: list[LoadedTerm]
     words: list[re.Match[str]]
-    rows: np.ndarray
+    parts: list[np.ndarray]
+    where: np.ndarray
     context: np.ndarray
+
+    @property
+    def rows(self) -> np.ndarray:
+        """One row per candidate word: what it is, the sentence it is in, where it stands."""
+        if not self.words:
+            return np.zeros((0, 0), dtype=np.float32)
+        context = np.broadcast_to(self.context, (len(self.words), len(self.context)))
+        return np.hstack([np.array(self.parts), context, self.where]).astype(np.float32)
+
+    @property
+    def lexical(self) -> np.ndarray:
+        """The open lexicons' features of each candidate word (``FEATURES``)."""
+        return np.array([p[: len(FEATURES)] for p in self.parts], dtype=np.float32).reshape(-1, len(FEATURES))
 
 
 def evidence(text: str) -> Evidence:
@@ -400,31 +421,42 @@ def evidence(text: str) -> Evidence:
             candidates.append(words[i])
         i += 1
     context = sentence_embedding([w.group() for w in words]) if candidates else np.zeros(0, dtype=np.float32)
-    return Evidence(found, candidates, word_matrix(text, candidates, context), context)
+    parts = [_word_part(w.group()) for w in candidates]
+    return Evidence(found, candidates, parts, placement(text, candidates), context)
 
 
 def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
     """Loaded words and phrases of one sentence, in reading order, none overlapping: every
     curated phrase, and the words the model rates loaded when the sentence as a whole is."""
+    return find_loaded_all([text], rules)[0]
+
+
+def find_loaded_all(texts: list[str], rules: Model | None = None) -> list[list[LoadedTerm]]:
+    """``find_loaded`` of each sentence, the models run once for them all (an article's
+    sentences: numpy's cost per call, not per number, dominated sentence by sentence)."""
     rules = rules or model()
-    seen = evidence(text)
-    if not seen.words:
-        return seen.curated
-    ratings = rules.words.rate_sentence(seen)
-    lexical = seen.rows[:, : len(FEATURES)]
-    loaded = float(
-        logistic(sentence_vector(seen.context, lexical, ratings)[None, :], rules.sentence_weights)[0]
+    seen = [evidence(text) for text in texts]
+    rated = [s for s in seen if s.words]
+    out = [s.curated for s in seen]
+    if not rated:
+        return out
+    ratings = rules.words.rate_sentences(rated)
+    sentences = np.array(
+        [sentence_vector(s.context, s.lexical, r) for s, r in zip(rated, ratings, strict=True)]
     )
-    return sorted(
-        seen.curated + decide(seen.words, ratings, loaded, (rules.sentence, rules.word)),
-        key=lambda t: t.start,
-    )
+    verdicts = iter(zip(ratings, logistic(sentences, rules.sentence_weights), strict=True))
+    for i, s in enumerate(seen):
+        if s.words:
+            words, loaded = next(verdicts)
+            found = s.curated + decide(s.words, words, float(loaded), (rules.sentence, rules.word))
+            out[i] = sorted(found, key=lambda t: t.start)
+    return out
 
 
 def candidate(word: re.Match[str]) -> bool:
     """Words the model rates: three letters or more. Capitalised words too: "Orwellian",
     "Marxists", "Islamist" and headline-cased words are loaded as often as any, and the model
-    reads a capital mid-sentence (``word_matrix``), so names ("Trump" has a VADER valence) are
+    reads a capital mid-sentence (``placement``), so names ("Trump" has a VADER valence) are
     weighed rather than excluded."""
     return len(word.group()) >= 3
 
