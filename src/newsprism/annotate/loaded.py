@@ -350,12 +350,17 @@ def sentence_embedding(words: list[str]) -> np.ndarray:
 def placement(text: str, words: list[re.Match[str]]) -> np.ndarray:
     """Where each candidate word stands (``_WHERE`` columns): inside a quotation, its position
     among the candidates, capitalised."""
-    where = np.zeros((len(words), _WHERE), dtype=np.float32)
     last = max(len(words) - 1, 1)
     marks = [i for i, c in enumerate(text) if c in _QUOTES] if any(q in text for q in _QUOTES) else []
-    for j, word in enumerate(words):
-        where[j] = (bisect.bisect_left(marks, word.start()) % 2, j / last, float(word.group()[:1].isupper()))
-    return where
+    where = [
+        (
+            bisect.bisect_left(marks, word.start()) % 2 if marks else 0,
+            j / last,
+            float(word.group()[:1].isupper()),
+        )
+        for j, word in enumerate(words)
+    ]
+    return np.array(where, dtype=np.float32).reshape(len(words), _WHERE)
 
 
 def sentence_vector(context: np.ndarray, lexical: np.ndarray, ratings: np.ndarray) -> np.ndarray:
