@@ -7,7 +7,7 @@ resolve relative dates ("Friday", "last week").
 from __future__ import annotations
 
 from newsprism.annotate.entities import find_entities
-from newsprism.annotate.loaded import find_loaded
+from newsprism.annotate.loaded import find_loaded_all
 from newsprism.annotate.numbers import find_numbers
 from newsprism.annotate.quotes import find_quotes
 from newsprism.annotate.sentences import split_sentences
@@ -24,10 +24,10 @@ def annotate(article: Article) -> AnnotatedArticle:
     numbers: list[NumberMention] = []
     loaded: list[LoadedWord] = []
     published = article.published_at.date() if article.published_at else None
-    for sentence in sentences:
+    for sentence, terms in zip(sentences, find_loaded_all([s.text for s in sentences]), strict=True):
         entities.extend(find_entities(sentence))
         numbers.extend(find_numbers(sentence, published))
-        for term in find_loaded(sentence.text):
+        for term in terms:
             where = (sentence.index, term.start, term.end)
             loaded.append(LoadedWord(term.text, *where, term.entry, term.lexicon))
     quotes = find_quotes(article.id, sentences, entities)
