@@ -54,7 +54,7 @@ from newsprism.pipeline import (
 )
 from newsprism.sources import warc
 from newsprism.sources.files import JSONL_SUFFIXES, expand_paths, load_path, pages_from_jsonl
-from newsprism.store.repository import Repository, UnitDone
+from newsprism.store.repository import CATCH_UP_MARGIN, Repository, UnitDone
 from newsprism.stories.cluster import reach_days
 
 UnitKind = Literal["warc", "jsonl", "lines", "files"]
@@ -346,6 +346,25 @@ class ReorderBuffer:
         return out
 
 
+class RecentlyStored:
+    """The ids this run stored within the catch-up margin (``Repository.changes_since``), so
+    ``catch_up`` does not take them for other writers' articles once the grouper has evicted
+    them. Bounded by the margin's worth of articles, not by the archive."""
+
+    def __init__(self, keep: timedelta) -> None:
+        self.keep = keep.total_seconds()
+        self._batches: deque[tuple[float, set[str]]] = deque()
+
+    def add(self, article_ids: Iterable[str]) -> None:
+        now = time.monotonic()
+        self._batches.append((now, set(article_ids)))
+        while self._batches and self._batches[0][0] < now - self.keep:
+            self._batches.popleft()
+
+    def ids(self) -> set[str]:
+        return set().union(*(ids for _, ids in self._batches))
+
+
 # ---- the run ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BackfillOptions:
@@ -396,6 +415,7 @@ class Backfill:
         self.grouper = restored_grouper(repo)
         self.grouper.evict_retired()  # stored already: memory bounded by the window (#15)
         self._checkpoint: Checkpoint | None = None  # a copy of the grouper a week back (``rewind``)
+        self._own = RecentlyStored(CATCH_UP_MARGIN + timedelta(minutes=1))
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
         self.report = BackfillReport()
         self._stale: dict[str, datetime | None] = {}
@@ -506,7 +526,7 @@ class Backfill:
         """Group and store one batch holding the grouping lock, after catching up with other
         writers (``pipeline.catch_up``), so a concurrent ``ingest`` never splits a story."""
         with self.repo.grouping_lock():
-            caught_up = catch_up(self.repo, self.grouper, self._mark)
+            caught_up = catch_up(self.repo, self.grouper, self._mark, self._own.ids())
             if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
                 self.grouper, self._checkpoint = caught_up, None
             self._write_locked(batch)
@@ -543,6 +563,8 @@ class Backfill:
             self._fail(ExtractionFailure(article.source, error.reason))
         self.repo.apply_regrouping(rewound.regrouping, finished)
         self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
+        self._own.add(a.id for a in rewound.regrouping.articles)
+        self.grouper.evict_retired()
         self.report.added += len(rewound.regrouping.articles)
         for article in rewound.regrouping.articles:
             if article.published_at is not None:
@@ -568,6 +590,7 @@ class Backfill:
         self._added(stored)
 
     def _added(self, items: list[tuple[Article, Any]]) -> None:
+        self._own.add(a.id for a, _ in items)
         self.grouper.evict_retired()  # stored already: the driver's memory stays bounded (#15)
         self.report.added += len(items)
         for article, change in items:

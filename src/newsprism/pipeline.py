@@ -18,7 +18,7 @@ import heapq
 import os
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -528,19 +528,23 @@ class Ingestor:
         return refresh_analyses(self.repo, self.settings, progress=progress)
 
 
-def catch_up(repo: Repository, grouper: StoryGrouper, mark: StoreMark) -> StoryGrouper:
+def catch_up(
+    repo: Repository, grouper: StoryGrouper, mark: StoreMark, own: Collection[str] = ()
+) -> StoryGrouper:
     """The grouper brought up to date with what other writers stored since ``mark``.
 
     Call it holding ``repo.grouping_lock()``, before grouping a batch: then every writer decides
     against the same stories, as if the writers had run one after the other. Articles others
     added are replayed into the grouper (``restore``: their stories as stored, not re-decided);
     if others merged or split stories the grouper knows, it is rebuilt from the store, which is
-    rarer and costs a full replay.
+    rarer and costs a full replay. ``own``: recent articles this writer stored itself; a writer
+    that evicts retired stories (the backfill) no longer knows them, and replaying them again
+    would count them twice in the IDF and hold them forever.
     """
     changes = repo.changes_since(mark)
     if changes.reshaped:
         return restored_grouper(repo)
-    unseen = [article_id for article_id in changes.article_ids if not _knows(grouper, article_id)]
+    unseen = [i for i in changes.article_ids if i not in own and not _knows(grouper, i)]
     if unseen:
         grouper.restore(repo.memberships_of(unseen), ordered=True)
     return grouper
