@@ -201,7 +201,18 @@ def test_tampered_session_cookie_is_ignored(client: TestClient, world: World) ->
     # bits, so swapping it alone can leave the decoded signature, and the session, intact
     middle = len(value) - 8
     swapped = "A" if value[middle] != "A" else "B"
-    client.cookies.set(SESSION_COOKIE, value[:middle] + swapped + value[middle + 1 :])
+    jar = client.cookies.jar
+    original = next(c for c in jar if c.name == SESSION_COOKIE)
+    # replace the cookie itself (same domain and path): a second cookie of the same name beside
+    # the valid one would let the server read either
+    client.cookies.delete(SESSION_COOKIE)
+    client.cookies.set(
+        SESSION_COOKIE,
+        value[:middle] + swapped + value[middle + 1 :],
+        domain=original.domain,
+        path=original.path,
+    )
+    assert [c.value for c in client.cookies.jar if c.name == SESSION_COOKIE] != [value]
     assert client.get("/api/v1/session").json()["user"] is None
     assert client.get("/review", headers=HTML).status_code == 401
 
