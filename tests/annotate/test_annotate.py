@@ -179,3 +179,14 @@ def test_entities_strip_titles_and_sentence_openers(article: Build) -> None:
     people = {e.text for e in result.entities if e.label == "PERSON"}
     assert {"Volodymyr Zelensky", "Donald Tusk"} <= people
     assert all(not e.text.startswith("Following") for e in result.entities)
+
+
+def test_a_name_matched_in_another_case_fold_is_no_crash(article: Build) -> None:
+    """Turkish dotless ı: the case-insensitive name pattern matches "YANGIN" for "Yangın", whose
+    case fold ("yangin") is not the name's key; a real Habertürk page ended in a KeyError."""
+    body = [
+        '"We will rebuild," said Ahmet Yangın, the mayor. YANGIN was in Ankara, he said.',
+        '"The fire is out," Yangın said.',
+    ]
+    annotated = annotate(article(body))
+    assert [q.speaker for q in annotated.quotes] == ["Ahmet Yangın", "Ahmet Yangın"]

@@ -207,7 +207,9 @@ def _genders(sentences: list[Sentence], names: list[str]) -> dict[str, str]:
         return {}
     for i, sentence in enumerate(sentences):
         text = _unquoted(sentence.text)
-        named = {m.group(1).casefold() for m in pattern.finditer(text)}
+        # the case-insensitive pattern equates letters ``casefold`` keeps apart (Turkish "I" and
+        # "ı": "YANGIN" matches the key "yangın" but folds to "yangin"): only known keys count
+        named = {m.group(1).casefold() for m in pattern.finditer(text)} & votes.keys()
         if len(named) != 1:
             continue
         [key] = named
