@@ -7,9 +7,12 @@ Quinn 2008, "Fightin' Words"), outlet vs the other outlets of the story, prior =
 story's word counts scaled to ``alpha0``; z = delta / sqrt(variance). Words above ``min_z`` are
 shown as phrases: adjacent distinctive words join (bridging up to two function words, "amount
 to a surrender") and a distinctive modifier takes the head noun the others share ("hardline
-demands" vs "maximalist demands"). A term is ``loaded`` when the loaded-language
-lexicons of ``annotate.loaded`` flag one of its words; loaded terms rank one point higher, so an
-outlet's evaluative wording ("crooked", "slammed") comes before its topic words.
+demands" vs "maximalist demands"). A term is ``loaded`` when annotation flagged one of its
+words (or a flagged phrase lies inside it) in the very sentence the term comes from
+(``AnnotatedArticle.loaded``, found by ``annotate.loaded`` in context); loaded terms rank one
+point higher, so an outlet's evaluative wording ("crooked", "slammed") comes before its topic
+words. Reading annotation's verdict, rather than rating each phrase again out of context, keeps
+the story page consistent with ``newsprism annotate`` and costs nothing per phrase.
 
 Framing is the outlet's wording, not its sources': text inside direct quotes (the speaker's
 words, which every outlet may render differently in translation) is left out of the counts, the
@@ -28,7 +31,6 @@ from newsprism.analysis.facts import FactGroup
 from newsprism.analysis.paraphrase import concepts
 from newsprism.annotate.entities import CALENDAR
 from newsprism.annotate.language import is_stopword, stem, words
-from newsprism.annotate.loaded import find_loaded
 from newsprism.annotate.numbers import WORD_NUMBERS
 from newsprism.model import AnnotatedArticle, FramingTerm
 
@@ -149,11 +151,15 @@ def framing(
         for sentence in annotated.sentences:
             own = outlet_words(sentence.text, quoted.get((annotated.article.id, sentence.index), []))
             prior.update(s for _, s in _tokens(own, names) if len(s) > 1)
+    flagged = _flagged(articles)
     texts: dict[str, list[str]] = {}
+    marks: dict[str, list[Flags]] = {}
     for group in consensus:
         for unit in group.units:
-            own = outlet_words(unit.text, quoted.get((unit.article_id, unit.sentence.index), []))
+            where = (unit.article_id, unit.sentence.index)
+            own = outlet_words(unit.text, quoted.get(where, []))
             texts.setdefault(outlet_of[unit.article_id], []).append(own)
+            marks.setdefault(outlet_of[unit.article_id], []).append(flagged.get(where, frozenset()))
     counts = {
         o: Counter(s for t in ts for _, s in _tokens(t, names) if len(s) > 1) for o, ts in texts.items()
     }
@@ -180,7 +186,7 @@ def framing(
             scores,
             _own_shared(texts[outlet], set(rest)),
         )
-        result[outlet] = _terms(texts[outlet], context, limit)
+        result[outlet] = _terms(texts[outlet], marks[outlet], context, limit)
     return result
 
 
@@ -234,31 +240,59 @@ class Contrast:
         return bool(meant & self.rest_concepts) and not all(s in self.shared for s in stems)
 
 
-@lru_cache(maxsize=65536)
-def _loaded(phrase: str) -> bool:
-    """Whether a phrase holds a loaded word; outlets share most candidate words, so cached."""
-    return bool(find_loaded(phrase))
+Flags = frozenset[tuple[str, ...]]  # the loaded words and phrases of one sentence, case-folded
 
 
-def _terms(texts: list[str], ctx: Contrast, limit: int) -> list[FramingTerm]:
+def _flagged(articles: list[AnnotatedArticle]) -> dict[tuple[str, int], Flags]:
+    """(article id, sentence index) -> what annotation flagged loaded in that sentence."""
+    found: dict[tuple[str, int], set[tuple[str, ...]]] = {}
+    for annotated in articles:
+        for word in annotated.loaded:
+            key = tuple(w.casefold() for w in words(word.text))
+            if key:
+                found.setdefault((annotated.article.id, word.sentence_index), set()).add(key)
+    return {where: frozenset(keys) for where, keys in found.items()}
+
+
+def _holds(run: list[str], flags: Flags) -> bool:
+    """Whether a flagged word or phrase lies inside the run, word for word."""
+    if not flags:
+        return False
+    low = tuple(w.casefold() for w in run)
+    return any(
+        low[i : i + len(key)] == key for key in flags for i in range(len(low) - len(key) + 1)
+    )
+
+
+def _score(run: list[str], ctx: Contrast) -> float:
+    """A run's score before the loaded bonus: its strongest word's z and the shape evidence."""
+    score = max(ctx.scores.get(stem(w), 0.0) for w in run)
+    score += 1.0 if ctx.substitution(run) else 0.0
+    score += 0.5 if ctx.modifies(run) else 0.0
+    score -= 0.5 if ctx.variation(run) else 0.0
+    return score
+
+
+def _terms(texts: list[str], marks: list[Flags], ctx: Contrast, limit: int) -> list[FramingTerm]:
     """Scored phrases: the log-odds z, plus one for substitution evidence and a half for a
     distinctive modifier of a head noun, less a half where the outlet alternates the
     word with the others' own (style, not framing); ties go to earlier use (leads carry the
-    framing a reader meets first)."""
+    framing a reader meets first). The same words score the same wherever they stand, except
+    that a use annotation flagged loaded (in its sentence) makes the term loaded."""
     best: dict[str, FramingTerm] = {}
     first: dict[str, int] = {}
-    for text in texts:
+    for text, flags in zip(texts, marks, strict=True):
         for chunk in _CHUNK.split(text):
             for run in _phrases(_tokens(chunk, ctx.names), ctx.hot, ctx.shared):
                 term = " ".join(run).casefold()
-                if term in best:  # same words score the same: first use wins the tie
+                seen = best.get(term)
+                if seen is not None and (seen.loaded or not _holds(run, flags)):
                     continue
-                stems = [stem(w) for w in run]
-                score = max(ctx.scores.get(s, 0.0) for s in stems)
-                score += 1.0 if ctx.substitution(run) else 0.0
-                score += 0.5 if ctx.modifies(run) else 0.0
-                score -= 0.5 if ctx.variation(run) else 0.0
-                loaded = _loaded(" ".join(run))
+                if seen is not None:  # an earlier use, now flagged: same score plus the bonus
+                    best[term] = FramingTerm(term, round(seen.score + LOADED_BONUS, 4), True)
+                    continue
+                score = _score(run, ctx)
+                loaded = _holds(run, flags)
                 score += LOADED_BONUS if loaded else 0.0
                 first[term] = len(first)
                 best[term] = FramingTerm(term, round(score, 4), loaded)
