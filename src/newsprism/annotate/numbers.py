@@ -12,6 +12,7 @@ after it; "last Friday" / "next Friday" are explicit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from newsprism.annotate.language import is_stopword, stem
@@ -98,12 +99,41 @@ _RELATIVE = re.compile(
     r"(?:(?:last|next)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 _QUAL = "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS)
+_CORE = (
+    r"(?i:\b(?:a|one|two|three|four|five|six)[- ]dozen\b)|\$?\d+(?:[.,]\d+)*%?|"
+    rf"(?i:\b(?:{'|'.join(WORD_NUMBERS)})\b)"
+)
 _NUMBER = re.compile(
-    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?"
-    r"(?P<num>(?i:\b(?:a|one|two|three|four|five|six)[- ]dozen\b)|\$?\d+(?:[.,]\d+)*%?|"
-    rf"(?i:\b(?:{'|'.join(WORD_NUMBERS)})\b))(?:\s+(?P<scale>(?i:{'|'.join(SCALES)})))?"
+    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<num>{_CORE})(?:\s+(?P<scale>(?i:{'|'.join(SCALES)})))?"
     r"(?P<unit>\s+[A-Z][\w-]*\s+[a-z][\w-]*|\s+[a-z][\w-]*)?"
 )
+_NUMBER_CORE = re.compile(_CORE)
+_QUALIFIER_BEFORE = re.compile(rf"(?i:{_QUAL})\s+$")
+_QUALIFIER_REACH = 48  # characters: the longest qualifier and its blanks, with room to spare
+_QUALIFIER_ENDS = tuple({q.split()[-1] for q in QUALIFIERS})
+
+
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER.finditer(text)``, found from the number outward: the pattern opens with an
+    optional qualifier, which the regex engine tries at every position of every sentence (five
+    times the cost of finding the digits and number words first, most sentences having none)."""
+    pos = 0
+    while (core := _NUMBER_CORE.search(text, pos)) is not None:
+        match = None
+        # a qualifier ends where the blanks before the number start: look only just before it
+        reach = max(pos, core.start() - _QUALIFIER_REACH)
+        before = text[reach : core.start()]
+        qualifier = None
+        if before.rstrip() != before and before.rstrip().casefold().endswith(_QUALIFIER_ENDS):
+            qualifier = _QUALIFIER_BEFORE.search(text, reach, core.start())
+        if qualifier is not None:
+            match = _NUMBER.match(text, qualifier.start())
+            if match is not None and match.start("num") != core.start():
+                match = None
+        match = match or _NUMBER.match(text, core.start())
+        assert match is not None  # the core alone matches the pattern
+        yield match
+        pos = match.end()
 
 
 def _year_for(month: int, published: date | None) -> int | None:
@@ -244,7 +274,7 @@ def find_numbers(sentence: Sentence, published: date | None = None) -> list[Numb
     dates = _dates(sentence, published)
     taken = [(s, e) for s, e, _ in dates]
     found = [m for _, _, m in dates]
-    for match in _NUMBER.finditer(sentence.text):
+    for match in _number_matches(sentence.text):
         start = match.start("num")
         if any(s <= start < e for s, e in taken) or re.fullmatch(r"(19|20)\d\d", match["num"]):
             continue
