@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -82,12 +83,29 @@ def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+class _Rest:
+    """The other outlets' word counts against one outlet (the story's counts less its own),
+    read word by word: building them as a Counter for every outlet walked the whole story's
+    vocabulary once per outlet, which grows with the square of the story's size."""
+
+    def __init__(self, total: Counter[str], mine: Counter[str], users: Counter[str], size: int) -> None:
+        self.total, self.mine, self.users, self.size = total, mine, users, size
+
+    def __getitem__(self, word: str) -> int:
+        return self.total.get(word, 0) - self.mine.get(word, 0)
+
+    def __contains__(self, word: object) -> bool:
+        """Some other outlet uses the word."""
+        return isinstance(word, str) and self.users.get(word, 0) > (word in self.mine)
+
+
 def log_odds(
-    focus: Counter[str], rest: Counter[str], prior: Counter[str], alpha0: float = 10.0
+    focus: Counter[str], rest: Counter[str] | _Rest, prior: Counter[str], alpha0: float = 10.0
 ) -> dict[str, float]:
     """z-scores of the log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)."""
     n_prior = sum(prior.values()) or 1
-    n_i, n_j = sum(focus.values()), sum(rest.values())
+    n_i = sum(focus.values())
+    n_j = rest.size if isinstance(rest, _Rest) else sum(rest.values())
     scores: dict[str, float] = {}
     for word in focus:
         alpha = alpha0 * prior[word] / n_prior
@@ -107,7 +125,7 @@ def _compound(word: str) -> bool:
     return len(parts) == 2 and all(p.isalpha() for p in parts)
 
 
-def _phrases(tokens: tuple[Token, ...], hot: set[str], shared: set[str]) -> list[list[str]]:
+def _phrases(tokens: tuple[Token, ...], hot: set[str], shared: Container[str]) -> list[list[str]]:
     """Distinctive words, each alone and as a phrase: a modifier with the head noun the other
     outlets share ("hardline demands"), a compound with its noun ("all-out war"), or two
     distinctive words bridged by up to two function words ("amount to a surrender")."""
@@ -170,27 +188,28 @@ def framing(
         prior[word] = max(prior[word], n)
     meanings = {o: {c for t in ts for c in concepts(t) if c.startswith("~")} for o, ts in texts.items()}
     spread: Counter[str] = Counter(c for m in meanings.values() for c in m)
+    users = Counter(w for c in counts.values() for w in c)  # how many outlets use each word
+    grand_total = sum(total.values())
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
         mine = counts[outlet]
-        # mine.get, not mine[w]: a Counter's missing-key path is slow over a big vocabulary
-        rest = Counter({w: n - mine.get(w, 0) for w, n in total.items() if n > mine.get(w, 0)})
-        if not rest:
+        rest = _Rest(total, mine, users, grand_total - sum(mine.values()))
+        if not rest.size:
             continue
         scores = log_odds(mine, rest, prior)
         context = Contrast(
             names,
             {w for w, z in scores.items() if z >= min_z},
-            set(rest),
+            rest,
             {c for c, n in spread.items() if n > (c in meanings[outlet])},
             scores,
-            _own_shared(texts[outlet], set(rest)),
+            _own_shared(texts[outlet], rest),
         )
         result[outlet] = _terms(texts[outlet], marks[outlet], context, limit)
     return result
 
 
-def _own_shared(texts: list[str], rest: set[str]) -> dict[str, set[str]]:
+def _own_shared(texts: list[str], rest: Container[str]) -> dict[str, set[str]]:
     """Paraphrase concept -> the outlet's words for it that the other outlets use too."""
     found: dict[str, set[str]] = {}
     for text in texts:
@@ -209,7 +228,7 @@ class Contrast:
 
     names: frozenset[str]
     hot: set[str]
-    shared: set[str]
+    shared: Container[str]
     rest_concepts: set[str]
     scores: dict[str, float]
     own_shared: dict[str, set[str]] = field(default_factory=dict)
