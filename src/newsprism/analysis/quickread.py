@@ -75,6 +75,10 @@ _FIGURE = re.compile(
     r"\b\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )  # clock times
 SOFT_WORDS = 20  # cut a bullet to this where meaning-keeping cuts allow, else to max_words
+# clauses of one fact scored with the parse's wordings: a fact of a 50-outlet story has hundreds
+# of long clauses whose estimates come close, and each parse costs ~5 ms CPU; the estimate's
+# best few are parsed (AllSides facts never reach the cap, their bullets are unchanged)
+MAX_PARSES_PER_FACT = 4
 SHORT_BONUS = 0.4  # added to a clause's score when its wording is within SOFT_WORDS (even half)
 
 
@@ -178,8 +182,9 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
         pending.append((bound, n, unit, context))
     pending.sort(key=lambda item: (-item[0], item[1]))
     ready: list[_Entry] = []  # a heap, best first
+    parses = [MAX_PARSES_PER_FACT]  # left for this fact (a list: _drain spends them)
     for bound, n, unit, context in pending:
-        yield from _drain(ready, bound)
+        yield from _drain(ready, bound, parses)
         options = _score(unit, group, budget, context, counted, prune=False)
         text = _clause_text(unit)
         if text is not None and word_count(text) > SOFT_WORDS and (options or _usable(text, unit)):
@@ -195,21 +200,26 @@ def _candidates(group: FactGroup, budget: int) -> Iterator[tuple[float, str, Uni
         elif options:
             entry = (-options[0][0], unit.article_id, unit.sentence.index, n, options, unit, None)
             heapq.heappush(ready, entry)
-    yield from _drain(ready, -math.inf)
+    yield from _drain(ready, -math.inf, parses)
 
 
 _Options = list[tuple[float, Wording]]
 _Entry = tuple[float, str, int, int, _Options, Unit, Callable[[], _Options] | None]
 
 
-def _drain(ready: list[_Entry], bound: float) -> Iterator[tuple[float, str, Unit]]:
+def _drain(ready: list[_Entry], bound: float, parses: list[int]) -> Iterator[tuple[float, str, Unit]]:
     """Yield the heap's best while it beats ``bound``. A clause whose pruned wordings were left
-    out is scored in full when it comes first, and a wording made by pattern cuts is parsed only
-    here, when it is next in line: if the cut left no sentence, the clause's next wording takes
-    its place in the heap."""
+    out is scored in full when it comes first, while the fact has parses left (``parses``),
+    and a wording made by pattern cuts is parsed only here, when it is next in line: if the cut
+    left no sentence, the clause's next wording takes its place in the heap."""
     while ready and -ready[0][0] > bound:
         _, aid, index, n, options, unit, full = heapq.heappop(ready)
+        if full is not None and parses[0] <= 0:
+            if options:  # out of parses: the pattern wordings it has
+                heapq.heappush(ready, (-options[0][0], aid, index, n, options, unit, None))
+            continue
         if full is not None:
+            parses[0] -= 1
             options = full()
             if options:
                 heapq.heappush(ready, (-options[0][0], aid, index, n, options, unit, None))
