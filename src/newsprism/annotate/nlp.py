@@ -14,6 +14,7 @@ the sentences around quotes, which keeps annotation of a whole story within its 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -53,12 +54,24 @@ def pipeline() -> Any:
     return module.load(exclude=["tok2vec", "parser", "tagger", "attribute_ruler", "lemmatizer"])
 
 
+_FOUND: OrderedDict[str, tuple[Span, ...]] = OrderedDict()  # text -> its entities, oldest first
+MAX_REMEMBERED = 8192  # texts (a few hundred bytes each): a day of wire copies and re-analyses
+
+
 def entities(texts: list[str]) -> list[tuple[Span, ...]]:
-    """Named entities of each text, the texts batched through the pipeline."""
-    docs = pipeline().pipe(texts, batch_size=64) if texts else []
-    return [
-        tuple(
+    """Named entities of each text, the texts not seen lately batched through the pipeline.
+
+    Remembered by text: a story is annotated again each time an article joins it, and wire
+    copies repeat their sentences word for word, so most texts come back within the hour; the
+    tagger's answer for a text does not depend on anything else."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _FOUND]
+    for text, doc in zip(todo, pipeline().pipe(todo, batch_size=64), strict=True):
+        _FOUND[text] = tuple(
             Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in doc.ents if e.label_ in LABELS
         )
-        for doc in docs
-    ]
+    for text in texts:
+        _FOUND.move_to_end(text)
+    found = [_FOUND[t] for t in texts]
+    while len(_FOUND) > MAX_REMEMBERED:
+        _FOUND.popitem(last=False)
+    return found
