@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,19 @@ def test_extracted_dates_are_zone_aware_so_stream_order_can_compare_them() -> No
     extracted = extract_pages(example_pages(), settings=Settings())
     dates = [a.published_at for a in extracted if isinstance(a, Article) and a.published_at]
     assert dates and all(d.tzinfo is not None for d in dates)
+
+
+def test_dask_items_travel_beside_the_graph_and_the_cluster_closes_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Page bytes go to the workers by scatter, not inside the task graph through the scheduler
+    (distributed warns "Sending large graph" past 10 MB), and closing the local cluster leaves no
+    warning on the user's terminal."""
+    pages = [bytes([i]) * 400_000 for i in range(40)]  # 16 MB of items
+    with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        sizes = parallel_map(len, pages, settings=Settings(dask_threshold=1), stage="t")
+    assert sizes == [400_000] * 40
+    noisy = [r.getMessage() for r in caplog.records if r.name.startswith("distributed")]
+    noisy += [str(w.message) for w in warned]
+    assert not [m for m in noisy if "large graph" in m or "still alive" in m], noisy
