@@ -116,6 +116,7 @@ def test_every_bullet_on_the_examples_is_grounded_in_its_cited_sentences() -> No
     assert len(batch.stories) >= 4
     for result in batch.stories:
         sentences = {a.id: a.text for a in result.articles}
+        assert result.analysis is not None, result.story.headline
         bullets = result.analysis.quick_read.bullets
         assert 3 <= len(bullets) <= 5, result.story.headline
         for bullet in bullets:
