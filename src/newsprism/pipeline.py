@@ -647,13 +647,14 @@ class Checkpoint:
     grouper: StoryGrouper
     size: int  # how many stored articles it holds
 
-    def matches(self, stored: list[tuple[GroupingKey, Article, str]], begin: int) -> bool:
-        """It holds exactly ``stored[:begin]``, each in the story the store has it in (a rewind
-        after it was made may have merged or renamed a story it holds: then it is not used)."""
+    def matches(self, index: list[tuple[GroupingKey, str, str]], begin: int) -> bool:
+        """It holds exactly ``index[:begin]`` (``Repository.grouping_index``), each in the story
+        the store has it in (a rewind after it was made may have merged or renamed a story it
+        holds: then it is not used)."""
         if begin != self.size:
             return False
         try:
-            return all(self.grouper.story_of(a.id) == s for _, a, s in stored[:begin])
+            return all(self.grouper.story_of(a) == s for _, a, s in index[:begin])
         except KeyError:
             return False
 
@@ -690,24 +691,45 @@ def rewind(
     editor split are restored in their place, not decided again, so the split survives. A batch
     article whose grouping raises is left out and reported, and the rest is grouped again.
     """
-    stored = repo.grouping_memberships()
-    keys = [key for key, _, _ in stored]
+    index = repo.grouping_index()
+    stored = _StoredArticles(repo, index)
+    keys = [key for key, _, _ in index]
     pinned = repo.pinned_article_ids()
     apart = repo.separations()
     merged = repo.merged_story_ids()
     todo = sorted(((grouping_key(a, clock), a) for a in batch), key=_key_of)
     errors: list[tuple[Article, ItemError]] = []
     while True:
-        cut = bisect.bisect_left(keys, _rewind_point(stored, todo[0][0], merged)) if todo else len(stored)
+        cut = bisect.bisect_left(keys, _rewind_point(index, todo[0][0], merged)) if todo else len(index)
         grouper, checkpoint = _restored_to(stored, keys, cut, apart, checkpoint)
         try:
-            _replay(grouper, stored[cut:], todo, pinned)
+            _replay(grouper, stored.slice(cut, len(index)), todo, pinned)
             break
         except _BatchArticleFailed as failed:
             cause = failed.__cause__ or failed
             errors.append((failed.article, ItemError.capture(failed.article.source, "grouping", cause)))
             todo = [item for item in todo if item[1].id != failed.article.id]
-    return Rewound(grouper, _regrouping(grouper, stored, [a for _, a in todo], clock), errors, checkpoint)
+    return Rewound(grouper, _regrouping(grouper, index, [a for _, a in todo], clock), errors, checkpoint)
+
+
+class _StoredArticles:
+    """The store in the grouping order, read as far back as a rewind reaches: the keys and
+    story ids of every article (``Repository.grouping_index``) and the articles themselves only
+    from the first position asked for. Why: with a checkpoint a week back, a late batch needs
+    a week of articles, not the whole store; reading every text on every late batch made a
+    long backfill's rewinds grow with everything stored."""
+
+    def __init__(self, repo: Repository, index: list[tuple[GroupingKey, str, str]]) -> None:
+        self.repo, self.index = repo, index
+        self.start = len(index)  # the articles of index[start:] are read
+        self.articles: dict[str, Article] = {}
+
+    def slice(self, lo: int, hi: int) -> list[tuple[GroupingKey, Article, str]]:
+        if lo < self.start:
+            found = self.repo.memberships_from(self.index[lo][0])
+            self.articles.update((a.id, a) for _, a, _ in found)
+            self.start = lo
+        return [(key, self.articles[a], s) for key, a, s in self.index[lo:hi]]
 
 
 def _key_of(item: tuple[GroupingKey, Article]) -> GroupingKey:
@@ -715,7 +737,7 @@ def _key_of(item: tuple[GroupingKey, Article]) -> GroupingKey:
 
 
 def _restored_to(
-    stored: list[tuple[GroupingKey, Article, str]],
+    stored: _StoredArticles,
     keys: list[GroupingKey],
     cut: int,
     apart: list[tuple[str, str]],
@@ -726,7 +748,7 @@ def _restored_to(
     it falls two reaches behind, so later rewinds restore about a week, not the whole store."""
     begin = bisect.bisect_left(keys, checkpoint.key) if checkpoint is not None else 0
     early = checkpoint is not None and (cut == len(keys) or checkpoint.key <= keys[cut])
-    if checkpoint is not None and early and checkpoint.matches(stored, begin):
+    if checkpoint is not None and early and checkpoint.matches(stored.index, begin):
         grouper = checkpoint.grouper.snapshot()
     else:
         grouper, begin, checkpoint = StoryGrouper(), 0, None
@@ -736,10 +758,10 @@ def _restored_to(
         mark = min(bisect.bisect_left(keys, target), cut)
         behind = checkpoint is None or checkpoint.key[0] < target[0] - CHECKPOINT_REACH
         if behind and mark > begin:
-            grouper.restore(((a, s) for _, a, s in stored[begin:mark]), ordered=True)
+            grouper.restore(((a, s) for _, a, s in stored.slice(begin, mark)), ordered=True)
             key = min(target, keys[mark]) if mark < len(keys) else target
             checkpoint, begin = Checkpoint(key, grouper.snapshot(), mark), mark
-    grouper.restore(((a, s) for _, a, s in stored[begin:cut]), ordered=True)
+    grouper.restore(((a, s) for _, a, s in stored.slice(begin, cut)), ordered=True)
     return grouper, checkpoint
 
 
@@ -768,7 +790,7 @@ def _replay(
 
 
 def _rewind_point(
-    stored: list[tuple[GroupingKey, Article, str]], start: GroupingKey, merged: set[str]
+    index: list[tuple[GroupingKey, str, str]], start: GroupingKey, merged: set[str]
 ) -> GroupingKey:
     """Where to rewind to: the batch's first key, or earlier, before the first article of any
     story that absorbed another (``merged``) and has articles on both sides.
@@ -780,7 +802,7 @@ def _rewind_point(
     stream, 3 in ECB+), so this seldom moves the point.
     """
     span: dict[str, tuple[GroupingKey, GroupingKey]] = {}
-    for key, _, story_id in stored:
+    for key, _, story_id in index:
         if story_id in merged:
             first = span.get(story_id, (key, key))[0]
             span[story_id] = (first, key)
@@ -825,13 +847,13 @@ def _keep_ids(grouper: StoryGrouper, before: dict[str, str], added: list[Article
 
 def _regrouping(
     grouper: StoryGrouper,
-    stored: list[tuple[GroupingKey, Article, str]],
+    index: list[tuple[GroupingKey, str, str]],
     added: list[Article],
     clock: datetime | None,
 ) -> Regrouping:
     """The differences between the stored stories and the rewound grouper's, as rows to write
     (the grouper's stories renamed first to the stored ids they hold most of: ``_keep_ids``)."""
-    before = {a.id: s for _, a, s in stored}
+    before = {a: s for _, a, s in index}
     grouper.rename(_keep_ids(grouper, before, added))
     after = {article_id: grouper.story_of(article_id) for article_id in [*before, *(a.id for a in added)]}
     moved = [article_id for article_id, story_id in before.items() if after[article_id] != story_id]

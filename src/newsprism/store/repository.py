@@ -352,6 +352,35 @@ class Repository:
         out.sort(key=_first)
         return out
 
+    def grouping_index(self) -> list[tuple[GroupingKey, str, str]]:
+        """Every stored article's grouping key, id and story id, in the grouping order: what a
+        rewind needs of the whole store (where to cut, which story each article is in). No
+        texts and no ``Article``s, so it costs a small part of ``grouping_memberships``; the
+        articles themselves are read only from where the rewind starts (``memberships_from``)."""
+        a = schema.articles
+        query = select(a.c.id, a.c.published_at, a.c.grouped_at, a.c.story_id)
+        query = query.where(a.c.story_id.is_not(None)).execution_options(yield_per=5000)
+        with self.engine.connect() as conn:
+            out = [(_index_key(row), str(row.id), str(row.story_id)) for row in conn.execute(query)]
+        out.sort(key=_key_first)
+        return out
+
+    def memberships_from(self, start: GroupingKey) -> list[tuple[GroupingKey, Article, str]]:
+        """The stored articles at or after ``start`` in the grouping order, with their keys and
+        story ids (the part of the store a rewind restores from its checkpoint and replays).
+        All of them when ``start`` is at the beginning; else the dated ones from its time and
+        every undated one, filtered here (undated articles are few, their clock is their key)."""
+        if start[0] <= EARLIEST:
+            return self.grouping_memberships()
+        a = schema.articles
+        query = select(a).where(a.c.story_id.is_not(None))
+        query = query.where(or_(a.c.published_at.is_(None), a.c.published_at >= _in_offset(start[0], 0)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.execution_options(yield_per=2000))
+            out = [m for m in map(_keyed_membership, rows) if m[0] >= start]
+        out.sort(key=_first)
+        return out
+
     def grouping_frontier(self) -> Frontier:
         """The newest stored publication time and the last grouping key (three indexed queries):
         a batch whose first key is not past ``last`` arrived out of order and needs a rewind."""
@@ -1023,6 +1052,18 @@ def _keyed_membership(row: Row[Any]) -> tuple[GroupingKey, Article, str]:
 
 def _first(item: tuple[GroupingKey, Article, str]) -> GroupingKey:
     return item[0]
+
+
+def _key_first(item: tuple[GroupingKey, str, str]) -> GroupingKey:
+    return item[0]
+
+
+def _index_key(row: Any) -> GroupingKey:
+    """``model.grouping_key`` from the columns alone (the same instant: keys compare in UTC)."""
+    published = as_utc(row.published_at)
+    if published is not None:
+        return (published, False, str(row.id))
+    return (as_utc(row.grouped_at) or EARLIEST, True, str(row.id))
 
 
 def _article_from_row(row: Row[Any]) -> Article:
