@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -86,17 +86,13 @@ def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
 class _Rest:
     """The other outlets' word counts against one outlet (the story's counts less its own),
     read word by word: building them as a Counter for every outlet walked the whole story's
-    vocabulary once per outlet, which grows with the square of the story's size."""
+    vocabulary in Python once per outlet, which grows with the square of the story's size."""
 
-    def __init__(self, total: Counter[str], mine: Counter[str], users: Counter[str], size: int) -> None:
-        self.total, self.mine, self.users, self.size = total, mine, users, size
+    def __init__(self, total: Counter[str], mine: Counter[str], size: int) -> None:
+        self.total, self.mine, self.size = total, mine, size
 
     def __getitem__(self, word: str) -> int:
         return self.total.get(word, 0) - self.mine.get(word, 0)
-
-    def __contains__(self, word: object) -> bool:
-        """Some other outlet uses the word."""
-        return isinstance(word, str) and self.users.get(word, 0) > (word in self.mine)
 
 
 def log_odds(
@@ -125,7 +121,7 @@ def _compound(word: str) -> bool:
     return len(parts) == 2 and all(p.isalpha() for p in parts)
 
 
-def _phrases(tokens: tuple[Token, ...], hot: set[str], shared: Container[str]) -> list[list[str]]:
+def _phrases(tokens: tuple[Token, ...], hot: set[str], shared: AbstractSet[str]) -> list[list[str]]:
     """Distinctive words, each alone and as a phrase: a modifier with the head noun the other
     outlets share ("hardline demands"), a compound with its noun ("all-out war"), or two
     distinctive words bridged by up to two function words ("amount to a surrender")."""
@@ -193,23 +189,24 @@ def framing(
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
         mine = counts[outlet]
-        rest = _Rest(total, mine, users, grand_total - sum(mine.values()))
+        rest = _Rest(total, mine, grand_total - sum(mine.values()))
         if not rest.size:
             continue
         scores = log_odds(mine, rest, prior)
+        shared = total.keys() - {w for w in mine if users[w] == 1}  # some other outlet uses them
         context = Contrast(
             names,
             {w for w, z in scores.items() if z >= min_z},
-            rest,
+            shared,
             {c for c, n in spread.items() if n > (c in meanings[outlet])},
             scores,
-            _own_shared(texts[outlet], rest),
+            _own_shared(texts[outlet], shared),
         )
         result[outlet] = _terms(texts[outlet], marks[outlet], context, limit)
     return result
 
 
-def _own_shared(texts: list[str], rest: Container[str]) -> dict[str, set[str]]:
+def _own_shared(texts: list[str], rest: AbstractSet[str]) -> dict[str, set[str]]:
     """Paraphrase concept -> the outlet's words for it that the other outlets use too."""
     found: dict[str, set[str]] = {}
     for text in texts:
@@ -228,7 +225,7 @@ class Contrast:
 
     names: frozenset[str]
     hot: set[str]
-    shared: Container[str]
+    shared: AbstractSet[str]
     rest_concepts: set[str]
     scores: dict[str, float]
     own_shared: dict[str, set[str]] = field(default_factory=dict)
