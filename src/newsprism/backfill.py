@@ -40,21 +40,19 @@ from newsprism.extract import extract
 from newsprism.model import Article, ExtractionFailure, Page
 from newsprism.pipeline import (
     AnalysisOutcome,
-    Checkpoint,
+    GroupingState,
     Progress,
     _Analyser,
     _no_progress,
     _story_change,
     analysis_settings,
-    catch_up,
     new_articles,
     order_batch,
-    restored_grouper,
-    rewind,
 )
 from newsprism.sources import warc
 from newsprism.sources.files import JSONL_SUFFIXES, expand_paths, load_path, pages_from_jsonl
 from newsprism.store.repository import CATCH_UP_MARGIN, Repository, UnitDone
+from newsprism.stories import StoryGrouper
 from newsprism.stories.cluster import reach_days
 
 UnitKind = Literal["warc", "jsonl", "lines", "files"]
@@ -411,10 +409,8 @@ class Backfill:
         self.settings = settings or Settings()
         self.options = options or BackfillOptions()
         self.progress, self.on_failure = progress, on_failure
-        self._mark = repo.store_mark()  # before the restore: a write in between is caught up
-        self.grouper = restored_grouper(repo)
+        self.state = GroupingState(repo)
         self.grouper.evict_retired()  # stored already: memory bounded by the window (#15)
-        self._checkpoint: Checkpoint | None = None  # a copy of the grouper a week back (``rewind``)
         self._own = RecentlyStored(CATCH_UP_MARGIN + timedelta(minutes=1))
         self.settle = timedelta(days=reach_days(self.grouper.settings) + self.grouper.settings.retain_days)
         self.report = BackfillReport()
@@ -426,6 +422,10 @@ class Backfill:
         self._analyser = _TimedAnalyser(
             _Analyser(analysis_settings(self.settings), self.settings.analysis_max_chars)
         )
+
+    @property
+    def grouper(self) -> StoryGrouper:
+        return self.state.grouper
 
     def run(self, paths: Sequence[Path]) -> BackfillReport:
         executor: Executor = Executor()
@@ -526,11 +526,9 @@ class Backfill:
         """Group and store one batch holding the grouping lock, after catching up with other
         writers (``pipeline.catch_up``), so a concurrent ``ingest`` never splits a story."""
         with self.repo.grouping_lock():
-            caught_up = catch_up(self.repo, self.grouper, self._mark, self._own.ids())
-            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
-                self.grouper, self._checkpoint = caught_up, None
+            self.state.catch_up(self._own.ids())
             self._write_locked(batch)
-            self._mark = self.repo.store_mark()
+            self.state.caught_up()
 
     def _write_locked(self, batch: list[tuple[Article, str]]) -> None:
         """Group a batch in the grouping order (``model.grouping_key``). The reorder buffer
@@ -558,11 +556,11 @@ class Backfill:
         self.report.duplicates += 1
 
     def _rewind(self, ordered: list[Article], clock: datetime | None, finished: list[UnitDone]) -> None:
-        rewound = rewind(self.repo, ordered, clock, self._checkpoint)
+        rewound = self.state.rewind(ordered, clock)
         for article, error in rewound.errors:
             self._fail(ExtractionFailure(article.source, error.reason))
         self.repo.apply_regrouping(rewound.regrouping, finished)
-        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
+        self.state.adopt(rewound)
         self._own.add(a.id for a in rewound.regrouping.articles)
         self.grouper.evict_retired()
         self.report.added += len(rewound.regrouping.articles)
@@ -576,7 +574,7 @@ class Backfill:
     def _write_one_by_one(
         self, items: list[tuple[Article, Any]], finished: list[UnitDone], clock: datetime | None
     ) -> None:
-        self.grouper, self._checkpoint = restored_grouper(self.repo), None
+        self.state.rebuild()
         stored = []
         for article, _ in items:
             if self.repo.find_duplicate(article) is not None:

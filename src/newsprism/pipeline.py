@@ -460,13 +460,11 @@ class Ingestor:
     def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         self.repo = repo
         self.settings = settings or Settings()
-        self._mark = repo.store_mark()  # before the restore: a write in between is caught up
-        self.grouper = restored_grouper(repo)
-        self._checkpoint: Checkpoint | None = None  # made by the first rewind, for the next ones
+        self.state = GroupingState(repo)
 
-    def _rebuild_grouper(self) -> None:
-        self.grouper = restored_grouper(self.repo)
-        self._checkpoint = None
+    @property
+    def grouper(self) -> StoryGrouper:
+        return self.state.grouper
 
     def ingest_pages(
         self, pages: Sequence[Page], *, progress: Progress = _no_progress, analyse: bool = True
@@ -484,9 +482,7 @@ class Ingestor:
     ) -> IngestReport:
         report = IngestReport()
         with self.repo.grouping_lock():  # one decider at a time across processes (#16.5)
-            caught_up = catch_up(self.repo, self.grouper, self._mark)
-            if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
-                self.grouper, self._checkpoint = caught_up, None
+            self.state.catch_up()
             fresh = new_articles(self.repo, by_publication(articles), report.duplicates.append)
             batch = order_batch(self.repo, fresh)
             ordered, clock = batch.articles, batch.clock
@@ -496,7 +492,7 @@ class Ingestor:
             for done, article in enumerate(() if batch.late else ordered, start=1):
                 self._ingest_one(article, clock, report)
                 progress("group", done, len(ordered))
-            self._mark = self.repo.store_mark()
+            self.state.caught_up()
         report.stories = {self.repo.resolve_story_id(s) for s in report.stories}
         if analyse:
             refreshed = self.refresh_analyses(progress=progress)
@@ -512,7 +508,7 @@ class Ingestor:
             self._group_and_store(article, clock, report)
         except Exception as exc:  # one article must not sink the batch; nothing half-written
             report.fail(article, ItemError.capture(article.source, "storing", exc))
-            self._rebuild_grouper()  # the grouper saw an article the store did not keep
+            self.state.rebuild()  # the grouper saw an article the store did not keep
 
     def _group_and_store(self, article: Article, clock: datetime | None, report: IngestReport) -> None:
         assignment = self.grouper.add(article)
@@ -522,27 +518,62 @@ class Ingestor:
             report.stories.update(s.id for s in change.stories)
         else:  # a writer that holds no grouping lock stored it meanwhile
             report.duplicates.append(article.source)
-            self._rebuild_grouper()
+            self.state.rebuild()
 
     def _rewind(self, ordered: list[Article], clock: datetime | None, report: IngestReport) -> None:
         """Group a late batch by rewinding (``rewind``) and store the result in one transaction."""
         report.rewound = True
         try:
-            rewound = rewind(self.repo, ordered, clock, self._checkpoint)
+            rewound = self.state.rewind(ordered, clock)
             self.repo.apply_regrouping(rewound.regrouping)
         except Exception as exc:  # nothing of the batch is stored: report every article
             for article in ordered:
                 report.fail(article, ItemError.capture(article.source, "storing", exc))
-            self._rebuild_grouper()
+            self.state.rebuild()
             return
         for article, error in rewound.errors:
             report.fail(article, error)
-        self.grouper, self._checkpoint = rewound.grouper, rewound.checkpoint
+        self.state.adopt(rewound)
         report.added.extend(rewound.regrouping.articles)
         report.stories.update(s.id for s in rewound.regrouping.stories)
 
     def refresh_analyses(self, *, progress: Progress = _no_progress) -> RefreshReport:
         return refresh_analyses(self.repo, self.settings, progress=progress)
+
+
+class GroupingState:
+    """A long-lived writer's view of the store's grouping: its grouper, the checkpoint a week
+    back that rewinds start from, and the store mark it has caught up to. ``Ingestor`` and
+    ``backfill.Backfill`` each hold one, so catching up, rewinding and rebuilding are done one
+    way. Use it holding ``repo.grouping_lock()``: ``catch_up``, then group or ``rewind`` and
+    ``adopt``, store, then ``caught_up``."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.mark = repo.store_mark()  # before the restore: a write in between is caught up
+        self.grouper = restored_grouper(repo)
+        self.checkpoint: Checkpoint | None = None  # made by the first rewind, for the next ones
+
+    def rebuild(self) -> None:
+        """From the store again: the grouper saw something the store did not keep."""
+        self.grouper, self.checkpoint = restored_grouper(self.repo), None
+
+    def catch_up(self, own: Collection[str] = ()) -> None:
+        """What other writers stored since the mark (``catch_up``)."""
+        caught_up = catch_up(self.repo, self.grouper, self.mark, own)
+        if caught_up is not self.grouper:  # others reshaped stories: the checkpoint is stale too
+            self.grouper, self.checkpoint = caught_up, None
+
+    def rewind(self, batch: Sequence[Article], clock: datetime | None) -> Rewound:
+        """A late batch grouped as if it had come in order (``rewind``); ``adopt`` it once stored."""
+        return rewind(self.repo, batch, clock, self.checkpoint)
+
+    def adopt(self, rewound: Rewound) -> None:
+        self.grouper, self.checkpoint = rewound.grouper, rewound.checkpoint
+
+    def caught_up(self) -> None:
+        """Everything stored so far is in the grouper: later catch-ups start here."""
+        self.mark = self.repo.store_mark()
 
 
 def catch_up(
