@@ -69,6 +69,18 @@ def test_a_word_weighs_less_capitalised_or_quoted() -> None:
     assert capital.ratings(rules)[-1] == word * rules.capitalised
 
 
+def test_an_opinion_reads_more_evaluative_than_reports() -> None:
+    """The register (the sentence's tokens along the direction from plain reports to the
+    lexicons' evaluative words) puts the opinion above each report."""
+    register = loaded.model().register
+    assert register is not None
+
+    def of(text: str) -> float:
+        return register.of([m.group().casefold() for m in loaded.words_of(text)])
+
+    assert of(OPINION) > max(of(text) for text in REPORTS)
+
+
 def test_the_shipped_model_is_numbers_only() -> None:
     """Nothing of BABE (AGPL) ships: the model file holds weights taught by the open lexicons,
     four decision numbers, the label settings, and the names of the features; no corpus word."""
@@ -83,10 +95,15 @@ def test_the_shipped_model_is_numbers_only() -> None:
         "word_threshold",
         "capitalised_factor",
         "quoted_factor",
+        "register_lift",
+        "register_mean",
+        "register_scale",
+        "register_direction",
         "word_weights",
     }
     assert tuple(data["word_features"]) == loaded.WORD_FEATURES
     assert len(data["word_weights"]) == 256 * 3 + 4 + 1
-    assert all(isinstance(w, float) for w in data["word_weights"])
+    assert len(data["register_direction"]) == 256
+    assert all(isinstance(w, float) for w in data["word_weights"] + data["register_direction"])
     assert all(isinstance(v, int | float) for v in data["labels"].values())
     assert not here.joinpath("loaded_model.npz").is_file()

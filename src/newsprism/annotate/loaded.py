@@ -13,21 +13,27 @@ Two sources, both shipped as open data (nothing is downloaded):
   words (De Smedt & Daelemans, shipped in TextBlob, PDDL), VADER's strongly valenced words
   (Hutto & Gilbert 2014, MIT) and the curated words above (MIT); neutral words are Pattern's
   objective, unpolarised words and the common vocabulary of plain news reports (the ECB+
-  corpus, Cybulska & Vossen 2014, CC BY 3.0 — only its word counts were read, no text ships),
-  lexicon words common in those reports included ("killed", "support": report language).
+  corpus, Cybulska & Vossen 2014, CC BY 3.0: its word counts, and below its sentences' mean
+  embedding, were read; no text of it ships), lexicon words common in those reports included
+  ("killed", "support": report language).
   The embedding carries the lexicons to words they lack ("cronies", "crooked", "egregious").
-  A sentence is loaded when its likeliest word reaches one threshold; then its words over a
-  second threshold are flagged (at least the likeliest). A capitalised word inside the sentence
-  (a name, mostly) and a word inside a quotation weigh less (two factors).
+  A sentence is loaded when its likeliest word's rating, lifted or lowered by the sentence's
+  register, reaches one threshold (or it has a curated phrase); then its words over a second
+  threshold are flagged (at least the likeliest). The register is the sentence's tokens' mean
+  embedding along the direction from plain report sentences (ECB+) to the lexicons' evaluative
+  words: a report about a killing has strong words in a plain register. A capitalised word
+  after the sentence's first (a name, mostly) and a word inside a quotation weigh less.
 
 Why not a model fitted on BABE: BABE (AGPL-3.0) may evaluate the model and choose among
 lexicons and thresholds, but nothing derived from it ships (issue #14). The previous model's
 340k weights were fitted on BABE's even half (odd half: word precision 0.514, recall 0.451,
-sentence F1 0.761); this one's 773 weights were fitted on lexicon labels only, and BABE's even
-half chose nine numbers by grid search (the label thresholds, the L2 strength, the two
-thresholds and the two factors). On BABE's odd half it scores lower (see README.md): BABE's
-annotators mark words by their use in the sentence, which a word-only model cannot see.
-Why a word-only model: a word's rating is cached per word type, so an article costs lookups.
+sentence F1 0.761) and are withdrawn. This one's 773 word weights and 256-d register direction
+come from the lexicons, WordLlama and ECB+ alone; BABE's even half chose ten numbers by grid
+search (four label settings and the L2 strength; the two thresholds, the two factors and the
+register's lift), and its odd half scores the result lower (README.md): BABE's annotators mark
+words by their use in the sentence, which a lexicon-taught word model barely sees.
+Why a word-only rating: it is cached per word type, as is each word's share of the register,
+so an article costs lookups.
 
 Phrases match on Snowball stems (PyStemmer), so "slammed" finds "slam" while "social
 distancing" does not match "socialist".
@@ -195,10 +201,42 @@ class Model:
     word: float  # then every word whose rating reaches this is flagged (at least the likeliest)
     capitalised: float  # a capitalised word after the sentence's first is rated this much lower
     quoted: float  # a word inside a quotation likewise (the speaker's word, not the outlet's)
+    # the sentence's register: its tokens' mean along ``direction`` (evaluative words' mean
+    # embedding minus plain reports' sentences'), centred and scaled on the reports; a sentence
+    # is loaded when its likeliest word's rating plus ``lift`` times its register reaches
+    # ``sentence`` (``Register``)
+    register: Register | None = None
+    lift: float = 0.0
 
     def rate(self, word: str) -> float:
         """A case-folded word's probability of being evaluative, out of context (cached)."""
         return _rate(self, word)
+
+
+@dataclass(frozen=True, eq=False)
+class Register:
+    """Evaluative or report-like, from the sentence's wording as a whole: the mean of its
+    tokens' embeddings along ``direction``, minus the reports' mean, over their spread. The
+    direction points from the mean embedding of plain news report sentences (ECB+) to that of
+    the lexicons' evaluative words, so nothing here was fitted on BABE. Linear in the tokens,
+    so each word's share is one cached number (no sentence embedding is built)."""
+
+    direction: np.ndarray
+    mean: float
+    scale: float
+
+    def of(self, words: list[str]) -> float:
+        """The register of a sentence's (case-folded) words, in report spreads."""
+        shares = [_along(self, w) for w in words]
+        tokens = sum(n for _, n in shares)
+        return (sum(p for p, _ in shares) / max(tokens, 1) - self.mean) / self.scale
+
+
+@lru_cache(maxsize=131072)
+def _along(register: Register, word: str) -> tuple[float, int]:
+    """A case-folded word's tokens summed along the register's direction, and their count."""
+    ids = vectors().tokenizer.encode(word, add_special_tokens=False).ids or [0]
+    return float(vectors().matrix[ids].sum(axis=0) @ register.direction), len(ids)
 
 
 @lru_cache(maxsize=131072)
@@ -213,12 +251,19 @@ def model() -> Model:
     data = json.loads(resources.files("newsprism.annotate").joinpath("loaded_model.json").read_text("utf-8"))
     if data["embedding"] != EMBEDDING or tuple(data["word_features"]) != WORD_FEATURES:
         raise ValueError("loaded_model.json was trained on other features; rerun benchmarks/loaded_train.py")
+    register = Register(
+        np.array(data["register_direction"], dtype=np.float32),
+        float(data["register_mean"]),
+        float(data["register_scale"]),
+    )
     return Model(
         np.array(data["word_weights"], dtype=np.float32),
         float(data["sentence_threshold"]),
         float(data["word_threshold"]),
         float(data["capitalised_factor"]),
         float(data["quoted_factor"]),
+        register,
+        float(data["register_lift"]),
     )
 
 
@@ -239,6 +284,7 @@ class Evidence:
     words: list[re.Match[str]]
     capitalised: list[bool]
     quoted: list[bool]
+    everything: list[str]  # every word of the sentence, case-folded (its register)
 
     def ratings(self, rules: Model) -> np.ndarray:
         """Each candidate's rating in this sentence: the word's own, lowered by its place."""
@@ -276,7 +322,8 @@ def evidence(text: str) -> Evidence:
             candidates.append(words[i])
             capitalised.append(i > 0 and words[i].group()[:1].isupper())
         i += 1
-    return Evidence(found, candidates, capitalised, quoted(text, candidates))
+    every = [m.group().casefold() for m in words]
+    return Evidence(found, candidates, capitalised, quoted(text, candidates), every)
 
 
 def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
@@ -291,8 +338,9 @@ def find_loaded_all(texts: list[str], rules: Model | None = None) -> list[list[L
     out = []
     for text in texts:
         seen = evidence(text)
+        lift = rules.lift * rules.register.of(seen.everything) if rules.register and seen.words else 0.0
         found = seen.curated + decide(
-            seen.words, seen.ratings(rules), (rules.sentence, rules.word), bool(seen.curated)
+            seen.words, seen.ratings(rules), (rules.sentence, rules.word), bool(seen.curated), lift
         )
         out.append(sorted(found, key=lambda t: t.start))
     return out
@@ -311,14 +359,19 @@ def words_of(text: str) -> list[re.Match[str]]:
 
 
 def decide(
-    words: list[re.Match[str]], ratings: np.ndarray, thresholds: tuple[float, float], curated: bool = False
+    words: list[re.Match[str]],
+    ratings: np.ndarray,
+    thresholds: tuple[float, float],
+    curated: bool = False,
+    lift: float = 0.0,
 ) -> list[LoadedTerm]:
     """The sentence-level decision first (precision: a sentence whose likeliest word is weak
     flags nothing), then the words of a loaded sentence: those rated over the word threshold,
-    at least the likeliest. A sentence with a curated phrase is loaded already; its words over
-    the word threshold join the phrase (none is forced: the phrase is the sentence's flag)."""
+    at least the likeliest. ``lift`` moves the sentence's score by its register (``Register``).
+    A sentence with a curated phrase is loaded already; its words over the word threshold join
+    the phrase (none is forced: the phrase is the sentence's flag)."""
     sentence, word = thresholds
-    if not words or (not curated and float(ratings.max()) < sentence):
+    if not words or (not curated and float(ratings.max()) + lift < sentence):
         return []
     chosen = [j for j, p in enumerate(ratings) if p >= word]
     if not chosen and not curated:
