@@ -193,11 +193,11 @@ def word_vector(word: str) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    """The word model (logistic weights over ``word_vector``, intercept last) and the decision's
-    four numbers (``loaded_model.json``)."""
+    """The word model (logistic weights over ``word_vector``, intercept last), the sentence's
+    register and the decision's five numbers (``loaded_model.json``)."""
 
     weights: np.ndarray
-    sentence: float  # a sentence is loaded when its likeliest word's rating reaches this
+    sentence: float  # a sentence is loaded when its likeliest word's rating (+ lift) reaches this
     word: float  # then every word whose rating reaches this is flagged (at least the likeliest)
     capitalised: float  # a capitalised word after the sentence's first is rated this much lower
     quoted: float  # a word inside a quotation likewise (the speaker's word, not the outlet's)
