@@ -59,7 +59,7 @@ class WordScore:
     fn: int = 0
 
     def figures(self) -> dict[str, float]:
-        def ratio(a: int, b: int) -> float:
+        def ratio(a: float, b: float) -> float:
             return a / b if b else 0.0
 
         precision, recall = ratio(self.tp, self.tp + self.fp), ratio(self.tp, self.tp + self.fn)

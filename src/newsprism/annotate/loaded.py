@@ -1,37 +1,41 @@
 """Loaded (evaluative) words of a sentence, each with the lexicon entry or model that matched.
 
-Open lexicons, read from the packages that ship them (nothing is downloaded):
+Two sources, both shipped as open data (nothing is downloaded):
 
 - ``newsprism``: the project's curated phrases (``analysis/loaded_terms.txt``, MIT): framing
   vocabulary of conflict and politics ("all-out war", "maximalist", "illegal aliens"). A curated
   phrase is always flagged;
-- ``model``: every other word of three letters or more is rated by small neural nets (five,
-  one hidden layer of 64 ReLU units, averaged) over what the open lexicons say of it —
-  Pattern's polarity, subjectivity and intensity (De Smedt & Daelemans, shipped in TextBlob,
-  PDDL), VADER's valence (Hutto & Gilbert 2014, MIT), TextBlob's Brill word classes — its
-  shape, what it means (its WordLlama embedding: the static 256-d token embeddings that ship
-  inside the ``wordllama`` wheel, MIT; the mean of its tokens, and its first and last token),
-  how rare it is (tokens it takes, their BPE ranks), the embedding of its sentence, and where
-  it stands (quoted, position, capitalised). A logistic regression over the sentence's
-  embedding and its likeliest words' ratings says whether the sentence is loaded; only then
-  are its words over the word threshold flagged (at least the likeliest).
+- ``model``: every other word of three letters or more that is not a stopword is rated by a
+  logistic regression over what the word *means* — its WordLlama embedding (the static 256-d
+  token embeddings that ship inside the ``wordllama`` wheel, MIT: the mean of its tokens, its
+  first and last token) and how rare it is (tokens it takes, their BPE ranks). The regression
+  was taught by the open lexicons alone: evaluative words are Pattern's strongly subjective
+  words (De Smedt & Daelemans, shipped in TextBlob, PDDL), VADER's strongly valenced words
+  (Hutto & Gilbert 2014, MIT) and the curated words above (MIT); neutral words are Pattern's
+  objective, unpolarised words and the common vocabulary of plain news reports (the ECB+
+  corpus, Cybulska & Vossen 2014, CC BY 3.0: its word counts, and below its sentences' mean
+  embedding, were read; no text of it ships), lexicon words common in those reports included
+  ("killed", "support": report language).
+  The embedding carries the lexicons to words they lack ("cronies", "crooked", "egregious").
+  A sentence is loaded when its likeliest word's rating, lifted or lowered by the sentence's
+  register, reaches one threshold (or it has a curated phrase); then its words over a second
+  threshold are flagged (at least the likeliest). The register is the sentence's tokens' mean
+  embedding along the direction from plain report sentences (ECB+) to the lexicons' evaluative
+  words: a report about a killing has strong words in a plain register. A capitalised word
+  after the sentence's first (a name, mostly) and a word inside a quotation weigh less.
 
-Why embeddings: the lexicons know a few thousand words, and only of sentiment (VADER) or of
-adjectives (Pattern): a logistic regression over them found BABE's biased words with
-precision 0.247 at recall 0.370 (sentence F1 0.609) on the held-out odd half. An embedding
-rates every word by its neighbours in meaning ("cronies", "crooked", "shameless"), and the
-sentence's embedding tells opinion from report: on the same half, word precision 0.514,
-recall 0.451, sentence F1 0.761. Why static embeddings and not a transformer: the weights
-ship inside a PyPI wheel (read from its files: nothing is downloaded, the package's own
-loader is never imported), and a word costs cached lookups: an article's sentences take
-≈ 0.3 ms CPU each once their words are known (``find_loaded_all``).
+Why not a model fitted on BABE: BABE (AGPL-3.0) may evaluate the model and choose among
+lexicons and thresholds, but nothing derived from it ships (issue #14). The previous model's
+340k weights were fitted on BABE's even half (odd half: word precision 0.514, recall 0.451,
+sentence F1 0.761) and are withdrawn. This one's 773 word weights and 256-d register direction
+come from the lexicons, WordLlama and ECB+ alone; BABE's even half chose ten numbers by grid
+search (four label settings and the L2 strength; the two thresholds, the two factors and the
+register's lift), and its odd half scores the result lower (README.md): BABE's annotators mark
+words by their use in the sentence, which a lexicon-taught word model barely sees.
+Why a word-only rating: it is cached per word type, as is each word's share of the register,
+so an article costs lookups.
 
-The weights and thresholds (``loaded_model.json``: the sentence model and thresholds;
-``loaded_model.npz``: the word nets) were fitted on the even ids of BABE-dev by
-``benchmarks/loaded_train.py`` (thresholds and net size chosen out of fold) and are reported
-on the odd ids (``benchmarks/framing_eval.py``); the features are the lexicons' values and
-the embedding's coordinates and name no corpus word, so no word or sentence of BABE (AGPL)
-ships. Phrases match on Snowball stems (PyStemmer), so "slammed" finds "slam" while "social
+Phrases match on Snowball stems (PyStemmer), so "slammed" finds "slam" while "social
 distancing" does not match "socialist".
 """
 
@@ -43,7 +47,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -57,18 +61,10 @@ from newsprism.annotate.language import STOPWORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _QUOTES = ('"', "“", "”")
-_WHERE = 3  # the last columns of Evidence.rows: inside a quotation, position, capitalised
 # the embedding the model was fitted on: wordllama's bundled default (its wheel pinned in constraints.txt)
 EMBEDDING = "wordllama 0.4.0.post1 l2_supercat_256"
-WORD_ARRAYS = ("hidden", "hidden_bias", "output", "output_bias")  # loaded_model.npz, WordModel's order
-_SUFFIXES = ("ist", "ism", "ists", "ous", "ive", "ly", "ed", "ing", "ize", "ized", "ful", "less")
-# the order of the model's weights (loaded_model.json); changing it means retraining
-FEATURES = (
-    *("bias", "pattern_polarity", "pattern_subjectivity", "in_pattern", "pattern_intensity"),
-    *("vader_valence", "vader_negative", "vader_positive", "in_vader", "curated", "stopword"),
-    *("length", "hyphenated", "adjective", "adverb", "noun", "verb", "unknown_word"),
-    *(f"suffix_{s}" for s in _SUFFIXES),
-)
+# the word model's input, in order (loaded_model.json's weights follow it; changing it means retraining)
+WORD_FEATURES = ("mean_token 256", "first_token 256", "last_token 256", "rarity 4")
 
 
 @dataclass(frozen=True)
@@ -78,9 +74,9 @@ class LoadedTerm:
     text: str
     start: int
     end: int
-    entry: str  # the lexicon entry that matched
-    lexicon: str  # newsprism (curated phrase) | model (annotate.loaded)
-    score: float = 1.0  # the entry's subjectivity or |valence| (1.0 for curated phrases)
+    entry: str  # the lexicon entry that matched (the case-folded word for the model)
+    lexicon: str  # newsprism (curated phrase) | model (annotate.loaded's word model)
+    score: float = 1.0  # the model's rating in its sentence (1.0 for curated phrases)
 
 
 @lru_cache(maxsize=1)
@@ -107,8 +103,15 @@ def curated() -> dict[tuple[str, ...], str]:
 
 
 @lru_cache(maxsize=1)
+def _longest() -> int:
+    """Words in the longest curated phrase (was recomputed on every call: half its cost)."""
+    return max((len(k) for k in curated()), default=1)
+
+
+@lru_cache(maxsize=1)
 def pattern_lexicon() -> dict[str, tuple[float, float, float]]:
-    """Pattern's words: word -> (mean |polarity|, mean subjectivity, top intensity) of its senses."""
+    """Pattern's words (TextBlob's copy, PDDL): word -> (mean |polarity|, mean subjectivity,
+    top intensity) of its senses. Read by the training script for the word model's labels."""
     path = resources.files("textblob").joinpath("en", "en-sentiment.xml")
     senses: dict[str, list[tuple[float, float, float]]] = {}
     for node in ET.fromstring(path.read_bytes()):
@@ -133,7 +136,7 @@ def pattern_lexicon() -> dict[str, tuple[float, float, float]]:
 
 @lru_cache(maxsize=1)
 def vader_lexicon() -> dict[str, float]:
-    """VADER's words: word -> valence (-4 .. 4)."""
+    """VADER's words (MIT): word -> valence (-4 .. 4). Read by the training script."""
     path = resources.files("vaderSentiment").joinpath("vader_lexicon.txt")
     out: dict[str, float] = {}
     for line in path.read_text("utf-8").splitlines():
@@ -141,137 +144,6 @@ def vader_lexicon() -> dict[str, float]:
         if len(parts) >= 2:
             out[parts[0].casefold()] = float(parts[1])
     return out
-
-
-@lru_cache(maxsize=1)
-def _longest() -> int:
-    """Words in the longest curated phrase (was recomputed on every call: half its cost)."""
-    return max((len(k) for k in curated()), default=1)
-
-
-@lru_cache(maxsize=1)
-def word_classes() -> dict[str, str]:
-    """Word -> its first part-of-speech tag in TextBlob's Brill lexicon (a cheap POS prior)."""
-    path = resources.files("textblob").joinpath("en", "en-lexicon.txt")
-    out: dict[str, str] = {}
-    for line in path.read_text("utf-8").splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and not line.startswith(";"):
-            out.setdefault(parts[0].casefold(), parts[1])
-    return out
-
-
-@lru_cache(maxsize=65536)
-def features(word: str) -> tuple[float, ...]:
-    """One word's evidence of being loaded, in ``FEATURES`` order: what the open lexicons say
-    of it (Pattern's polarity, subjectivity and intensity; VADER's valence; the curated
-    phrases), its word class, and its shape. Nothing here names a word of any corpus."""
-    low = word.casefold().replace("’", "'")
-    polarity, subjectivity, intensity = pattern_lexicon().get(low, (0.0, 0.0, 0.0))
-    vader = vader_lexicon()
-    valence = vader.get(low, max((vader.get(p, 0.0) for p in low.split("-")), key=abs))
-    tag = word_classes().get(low, "")
-    return (
-        *(1.0, polarity, subjectivity, float(low in pattern_lexicon()), min(intensity, 2.0) / 2),
-        *(abs(valence) / 4, max(-valence, 0.0) / 4, max(valence, 0.0) / 4, float(low in vader)),
-        *(float(stem(low) in curated_stems()), float(low in STOPWORDS)),
-        *(min(len(low), 15) / 15, float("-" in low)),
-        *(float(tag.startswith(t)) for t in ("JJ", "RB", "NN", "VB")),
-        float(not tag),
-        *(float(low.endswith(s)) for s in _SUFFIXES),
-    )
-
-
-@lru_cache(maxsize=1)
-def curated_stems() -> frozenset[str]:
-    return frozenset(s for phrase in curated() for s in phrase)
-
-
-@dataclass(frozen=True, eq=False)
-class WordModel:
-    """Small neural nets that rate a candidate word over ``Evidence.rows`` row, averaged, each
-    with one hidden layer of ReLU units. Why not one logistic regression: whether a word is
-    loaded depends on its meaning *and* its sentence ("attack" in a match report, in a verdict
-    on a rival); a hidden layer can weigh one by the other. Several nets from several seeds
-    vote, so the ratings do not hang on one initialisation. Stored side by side, so one matrix
-    product rates a sentence's words for every net: ``hidden`` (features, nets × units),
-    ``hidden_bias`` (nets × units), ``output`` (nets, units), ``output_bias`` (nets)."""
-
-    hidden: np.ndarray
-    hidden_bias: np.ndarray
-    output: np.ndarray
-    output_bias: np.ndarray
-    # a word type's share of the hidden layer, ``_word_part(word) @ hidden[:part]``
-    _by_word: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-
-    def rate(self, rows: np.ndarray) -> np.ndarray:
-        """Each ``Evidence.rows`` row's probability of being a loaded word."""
-        return self._vote(rows @ self.hidden)
-
-    def rate_sentences(self, seen: list[Evidence]) -> list[np.ndarray]:
-        """``rate(s.rows)`` for each sentence (each with candidate words), faster: the first
-        layer is linear, so each word type's share of it is computed once and cached, and each
-        sentence's share once; what is left per word is an addition, and the rest runs once
-        for all the sentences of an article (a 20 × 1061 × 320 product per sentence had cost
-        more CPU than the rest of the model, more still when BLAS spread it over threads)."""
-        part = len(seen[0].parts[0])
-        counts = [len(s.words) for s in seen]
-        # matrix-vector products only: OpenBLAS runs a matrix product this small on all its
-        # threads, and their spinning cost several times the arithmetic in CPU time
-        contexts = np.array([s.context @ self.hidden[part:-_WHERE] for s in seen])
-        mine = np.array(
-            [self._word_share(w.group(), p) for s in seen for w, p in zip(s.words, s.parts, strict=True)]
-        )
-        placed = np.vstack([s.where for s in seen])
-        where = sum(placed[:, k, None] * self.hidden[k - _WHERE] for k in range(_WHERE))
-        ratings = self._vote(mine + np.repeat(contexts, counts, axis=0) + where)
-        return np.split(ratings, np.cumsum(counts)[:-1])
-
-    def _word_share(self, word: str, part: np.ndarray) -> np.ndarray:
-        """``part @ hidden[:len(part)]``, cached per word type (as written: ``part`` is)."""
-        share = self._by_word.get(word)
-        if share is None:
-            if len(self._by_word) >= 65536:
-                self._by_word.clear()
-            share = self._by_word[word] = part @ self.hidden[: len(part)]
-        return share
-
-    def _vote(self, pre: np.ndarray) -> np.ndarray:
-        nets, units = self.output.shape
-        hidden = np.maximum(pre + self.hidden_bias, 0.0).reshape(len(pre), nets, units)
-        z = (hidden * self.output).sum(axis=2) + self.output_bias
-        return np.asarray(_sigmoid(z).mean(axis=1))
-
-
-@dataclass(frozen=True, eq=False)
-class Model:
-    """The word model, the sentence model's logistic weights over ``sentence_vector`` (intercept
-    last) and the two decision thresholds (``loaded_model.json`` and ``loaded_model.npz``)."""
-
-    words: WordModel
-    sentence_weights: np.ndarray
-    sentence: float  # a sentence is loaded when the sentence model reaches this
-    word: float  # then every word reaching this is flagged (at least the likeliest)
-
-
-@lru_cache(maxsize=1)
-def model() -> Model:
-    """The shipped weights (written by ``benchmarks/loaded_train.py``)."""
-    here = resources.files("newsprism.annotate")
-    data = json.loads(here.joinpath("loaded_model.json").read_text("utf-8"))
-    if tuple(data["lexicon_features"]) != FEATURES or data["embedding"] != EMBEDDING:
-        raise ValueError("loaded_model.json was trained on other features; rerun benchmarks/loaded_train.py")
-    with here.joinpath("loaded_model.npz").open("rb") as handle, np.load(handle) as nets:
-        hidden, hidden_bias, output, output_bias = (
-            np.asarray(nets[k], dtype=np.float32) for k in WORD_ARRAYS
-        )
-    words = WordModel(hidden, hidden_bias, output, output_bias)
-    return Model(
-        words,
-        np.array(data["sentence_weights"], dtype=np.float32),
-        float(data["sentence_threshold"]),
-        float(data["word_threshold"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -300,20 +172,13 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / (float(np.linalg.norm(v)) or 1.0)
 
 
-@lru_cache(maxsize=65536)
-def _token_ids(word: str) -> tuple[int, ...]:
-    """A case-folded word's Llama-2 tokens (cached: the tokenizer costs ~20 µs a call)."""
-    return tuple(vectors().tokenizer.encode(word, add_special_tokens=False).ids) or (0,)
-
-
-@lru_cache(maxsize=65536)
-def _word_part(word: str) -> np.ndarray:
-    """What a word is, out of context (cached per word type): the open lexicons' features,
-    its embedding (mean of its tokens) and those of its first and last token (stem and
-    ending of a rare word: "bomb|astic"), and how rare it is (tokens it takes, and their
-    ranks: Llama's BPE gives frequent strings low ids)."""
-    ids = _token_ids(word.casefold())
-    rows = vectors().matrix[list(ids)]
+def word_vector(word: str) -> np.ndarray:
+    """What a case-folded word means, out of context (``WORD_FEATURES``): its embedding (mean
+    of its tokens) and those of its first and last token (stem and ending of a rare word:
+    "bomb|astic"), and how rare it is (tokens it takes, and their ranks: Llama's BPE gives
+    frequent strings low ids)."""
+    ids = vectors().tokenizer.encode(word, add_special_tokens=False).ids or [0]
+    rows = vectors().matrix[ids]
     log_vocab = math.log(len(vectors().matrix))
     rarity = (
         min(len(ids), 4) / 4,
@@ -322,91 +187,116 @@ def _word_part(word: str) -> np.ndarray:
         math.log(min(ids) + 1) / log_vocab,
     )
     return np.concatenate(
-        [
-            np.array(features(word), dtype=np.float32),
-            _unit(rows.mean(axis=0)),
-            np.array(rarity, dtype=np.float32),
-            _unit(rows[0]),
-            _unit(rows[-1]),
-        ]
-    )
-
-
-@lru_cache(maxsize=65536)
-def _token_sum(word: str) -> tuple[np.ndarray, int]:
-    """A case-folded word's token embeddings summed, and how many tokens it takes."""
-    ids = _token_ids(word)
-    return np.asarray(vectors().matrix[list(ids)].sum(axis=0)), len(ids)
-
-
-def sentence_embedding(words: list[str]) -> np.ndarray:
-    """The sentence's WordLlama embedding (mean of its words' tokens), unit length: what it is
-    about and its register, the context each word is rated in. Built from the words' cached
-    tokens rather than by tokenizing the sentence, which cost more than the rest of the model."""
-    sums = [_token_sum(w.casefold()) for w in words]
-    return _unit(np.sum([v for v, _ in sums], axis=0) / max(sum(n for _, n in sums), 1))
-
-
-def placement(text: str, words: list[re.Match[str]]) -> np.ndarray:
-    """Where each candidate word stands (``_WHERE`` columns): inside a quotation, its position
-    among the candidates, capitalised."""
-    last = max(len(words) - 1, 1)
-    marks = [i for i, c in enumerate(text) if c in _QUOTES] if any(q in text for q in _QUOTES) else []
-    where = [
-        (
-            bisect.bisect_left(marks, word.start()) % 2 if marks else 0,
-            j / last,
-            float(word.group()[:1].isupper()),
-        )
-        for j, word in enumerate(words)
-    ]
-    return np.array(where, dtype=np.float32).reshape(len(words), _WHERE)
-
-
-def sentence_vector(context: np.ndarray, lexical: np.ndarray, ratings: np.ndarray) -> np.ndarray:
-    """The sentence model's input: the sentence embedding, its likeliest word and the mean of
-    its three likeliest, what the lexicons say of its most marked word, and its length."""
-    top = np.sort(ratings)[::-1] if len(ratings) else np.zeros(1, dtype=np.float32)
-    most = lexical.max(axis=0) if len(lexical) else np.zeros(len(FEATURES), dtype=np.float32)
-    return np.concatenate(
-        [context, np.array((top[0], top[:3].mean()), dtype=np.float32), most, [math.log1p(len(ratings)) / 4]]
+        [_unit(rows.mean(axis=0)), _unit(rows[0]), _unit(rows[-1]), np.array(rarity, dtype=np.float32)]
     ).astype(np.float32)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))
+@dataclass(frozen=True, eq=False)
+class Model:
+    """The word model (logistic weights over ``word_vector``, intercept last), the sentence's
+    register and the decision's five numbers (``loaded_model.json``)."""
+
+    weights: np.ndarray
+    sentence: float  # a sentence is loaded when its likeliest word's rating (+ lift) reaches this
+    word: float  # then every word whose rating reaches this is flagged (at least the likeliest)
+    capitalised: float  # a capitalised word after the sentence's first is rated this much lower
+    quoted: float  # a word inside a quotation likewise (the speaker's word, not the outlet's)
+    # the sentence's register: its tokens' mean along ``direction`` (evaluative words' mean
+    # embedding minus plain reports' sentences'), centred and scaled on the reports; a sentence
+    # is loaded when its likeliest word's rating plus ``lift`` times its register reaches
+    # ``sentence`` (``Register``)
+    register: Register | None = None
+    lift: float = 0.0
+
+    def rate(self, word: str) -> float:
+        """A case-folded word's probability of being evaluative, out of context (cached)."""
+        return _rate(self, word)
 
 
-def logistic(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Probabilities of a logistic regression whose intercept is the last weight."""
-    return _sigmoid(x @ weights[:-1] + weights[-1])
+@dataclass(frozen=True, eq=False)
+class Register:
+    """Evaluative or report-like, from the sentence's wording as a whole: the mean of its
+    tokens' embeddings along ``direction``, minus the reports' mean, over their spread. The
+    direction points from the mean embedding of plain news report sentences (ECB+) to that of
+    the lexicons' evaluative words, so nothing here was fitted on BABE. Linear in the tokens,
+    so each word's share is one cached number (no sentence embedding is built)."""
+
+    direction: np.ndarray
+    mean: float
+    scale: float
+
+    def of(self, words: list[str]) -> float:
+        """The register of a sentence's (case-folded) words, in report spreads."""
+        shares = [_along(self, w) for w in words]
+        tokens = sum(n for _, n in shares)
+        return (sum(p for p, _ in shares) / max(tokens, 1) - self.mean) / self.scale
+
+
+@lru_cache(maxsize=131072)
+def _along(register: Register, word: str) -> tuple[float, int]:
+    """A case-folded word's tokens summed along the register's direction, and their count."""
+    ids = vectors().tokenizer.encode(word, add_special_tokens=False).ids or [0]
+    return float(vectors().matrix[ids].sum(axis=0) @ register.direction), len(ids)
+
+
+@lru_cache(maxsize=131072)
+def _rate(rules: Model, word: str) -> float:
+    z = float(word_vector(word) @ rules.weights[:-1] + rules.weights[-1])
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The shipped weights and thresholds (written by ``benchmarks/loaded_train.py``)."""
+    data = json.loads(resources.files("newsprism.annotate").joinpath("loaded_model.json").read_text("utf-8"))
+    if data["embedding"] != EMBEDDING or tuple(data["word_features"]) != WORD_FEATURES:
+        raise ValueError("loaded_model.json was trained on other features; rerun benchmarks/loaded_train.py")
+    register = Register(
+        np.array(data["register_direction"], dtype=np.float32),
+        float(data["register_mean"]),
+        float(data["register_scale"]),
+    )
+    return Model(
+        np.array(data["word_weights"], dtype=np.float32),
+        float(data["sentence_threshold"]),
+        float(data["word_threshold"]),
+        float(data["capitalised_factor"]),
+        float(data["quoted_factor"]),
+        register,
+        float(data["register_lift"]),
+    )
+
+
+def quoted(text: str, words: list[re.Match[str]]) -> list[bool]:
+    """Whether each word stands inside a quotation (an odd number of quote marks before it)."""
+    if not any(q in text for q in _QUOTES):
+        return [False] * len(words)
+    marks = [i for i, c in enumerate(text) if c in _QUOTES]
+    return [bisect.bisect_left(marks, w.start()) % 2 == 1 for w in words]
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the decision reads of one sentence: its curated phrases, its candidate words with
-    what each is (``_word_part``, cached per word type) and where it stands, and the sentence's
-    embedding. ``rows`` joins them into the models' input rows (the training script reads
-    them); at run time the word model reads the parts, so no row matrix is built."""
+    """What the decision reads of one sentence: its curated phrases, and its candidate words
+    with each one's place (after the sentence's first word, capitalised, quoted)."""
 
     curated: list[LoadedTerm]
     words: list[re.Match[str]]
-    parts: list[np.ndarray]
-    where: np.ndarray
-    context: np.ndarray
+    capitalised: list[bool]
+    quoted: list[bool]
+    everything: list[str]  # every word of the sentence, case-folded (its register)
 
-    @property
-    def rows(self) -> np.ndarray:
-        """One row per candidate word: what it is, the sentence it is in, where it stands."""
-        if not self.words:
-            return np.zeros((0, 0), dtype=np.float32)
-        context = np.broadcast_to(self.context, (len(self.words), len(self.context)))
-        return np.hstack([np.array(self.parts), context, self.where]).astype(np.float32)
-
-    @property
-    def lexical(self) -> np.ndarray:
-        """The open lexicons' features of each candidate word (``FEATURES``)."""
-        return np.array([p[: len(FEATURES)] for p in self.parts], dtype=np.float32).reshape(-1, len(FEATURES))
+    def ratings(self, rules: Model) -> np.ndarray:
+        """Each candidate's rating in this sentence: the word's own, lowered by its place."""
+        return np.array(
+            [
+                rules.rate(w.group().casefold())
+                * (rules.capitalised if cap else 1.0)
+                * (rules.quoted if inside else 1.0)
+                for w, cap, inside in zip(self.words, self.capitalised, self.quoted, strict=True)
+            ],
+            dtype=np.float64,
+        )
 
 
 def evidence(text: str) -> Evidence:
@@ -417,6 +307,7 @@ def evidence(text: str) -> Evidence:
     longest = _longest()
     found: list[LoadedTerm] = []
     candidates: list[re.Match[str]] = []
+    capitalised: list[bool] = []
     i = 0
     while i < len(words):
         hit = _phrase_at(stems, i, phrases, longest)
@@ -429,10 +320,10 @@ def evidence(text: str) -> Evidence:
             continue
         if candidate(words[i]):
             candidates.append(words[i])
+            capitalised.append(i > 0 and words[i].group()[:1].isupper())
         i += 1
-    context = sentence_embedding([w.group() for w in words]) if candidates else np.zeros(0, dtype=np.float32)
-    parts = [_word_part(w.group()) for w in candidates]
-    return Evidence(found, candidates, parts, placement(text, candidates), context)
+    every = [m.group().casefold() for m in words]
+    return Evidence(found, candidates, capitalised, quoted(text, candidates), every)
 
 
 def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
@@ -442,33 +333,25 @@ def find_loaded(text: str, rules: Model | None = None) -> list[LoadedTerm]:
 
 
 def find_loaded_all(texts: list[str], rules: Model | None = None) -> list[list[LoadedTerm]]:
-    """``find_loaded`` of each sentence, the models run once for them all (an article's
-    sentences: numpy's cost per call, not per number, dominated sentence by sentence)."""
+    """``find_loaded`` of each sentence (an article's: the API ``annotate`` calls)."""
     rules = rules or model()
-    seen = [evidence(text) for text in texts]
-    rated = [s for s in seen if s.words]
-    out = [s.curated for s in seen]
-    if not rated:
-        return out
-    ratings = rules.words.rate_sentences(rated)
-    sentences = np.array(
-        [sentence_vector(s.context, s.lexical, r) for s, r in zip(rated, ratings, strict=True)]
-    )
-    verdicts = iter(zip(ratings, logistic(sentences, rules.sentence_weights), strict=True))
-    for i, s in enumerate(seen):
-        if s.words:
-            words, loaded = next(verdicts)
-            found = s.curated + decide(s.words, words, float(loaded), (rules.sentence, rules.word))
-            out[i] = sorted(found, key=lambda t: t.start)
+    out = []
+    for text in texts:
+        seen = evidence(text)
+        lift = rules.lift * rules.register.of(seen.everything) if rules.register and seen.words else 0.0
+        found = seen.curated + decide(
+            seen.words, seen.ratings(rules), (rules.sentence, rules.word), bool(seen.curated), lift
+        )
+        out.append(sorted(found, key=lambda t: t.start))
     return out
 
 
 def candidate(word: re.Match[str]) -> bool:
-    """Words the model rates: three letters or more. Capitalised words too: "Orwellian",
-    "Marxists", "Islamist" and headline-cased words are loaded as often as any, and the model
-    reads a capital mid-sentence (``placement``), so names ("Trump" has a VADER valence) are
-    weighed rather than excluded."""
-    return len(word.group()) >= 3
+    """Words the model rates: three letters or more, not a stopword. Capitalised words too:
+    "Orwellian", "Marxists" and headline-cased words are loaded as often as any; a capital
+    after the sentence's first word lowers the rating (``Model.capitalised``) instead."""
+    text = word.group()
+    return len(text) >= 3 and text.casefold() not in STOPWORDS
 
 
 def words_of(text: str) -> list[re.Match[str]]:
@@ -476,14 +359,23 @@ def words_of(text: str) -> list[re.Match[str]]:
 
 
 def decide(
-    words: list[re.Match[str]], ratings: np.ndarray, loaded: float, thresholds: tuple[float, float]
+    words: list[re.Match[str]],
+    ratings: np.ndarray,
+    thresholds: tuple[float, float],
+    curated: bool = False,
+    lift: float = 0.0,
 ) -> list[LoadedTerm]:
-    """The sentence-level decision first (precision: a neutral sentence flags nothing), then
-    the words of a loaded sentence: those rated over the word threshold, at least the likeliest."""
+    """The sentence-level decision first (precision: a sentence whose likeliest word is weak
+    flags nothing), then the words of a loaded sentence: those rated over the word threshold,
+    at least the likeliest. ``lift`` moves the sentence's score by its register (``Register``).
+    A sentence with a curated phrase is loaded already; its words over the word threshold join
+    the phrase (none is forced: the phrase is the sentence's flag)."""
     sentence, word = thresholds
-    if not words or loaded < sentence:
+    if not words or (not curated and float(ratings.max()) + lift < sentence):
         return []
-    chosen = [j for j, p in enumerate(ratings) if p >= word] or [int(np.argmax(ratings))]
+    chosen = [j for j, p in enumerate(ratings) if p >= word]
+    if not chosen and not curated:
+        chosen = [int(np.argmax(ratings))]
     return [
         LoadedTerm(
             words[j].group(),
