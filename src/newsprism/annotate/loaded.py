@@ -61,6 +61,11 @@ _WHERE = 3  # the last columns of Evidence.rows: inside a quotation, position, c
 # the embedding the model was fitted on: wordllama's bundled default (its wheel pinned in constraints.txt)
 EMBEDDING = "wordllama 0.4.0.post1 l2_supercat_256"
 WORD_ARRAYS = ("hidden", "hidden_bias", "output", "output_bias")  # loaded_model.npz, WordModel's order
+# word types whose arrays are cached (``features``, ``_word_part``, ``_token_sum`` and the word
+# model's ``_by_word``): ~6.5 KB a word type together, so 65536 of them had grown a long run by
+# ~400 MB (#15); the 16384 most recent still take ~97% of a news corpus's words (the eval texts:
+# 49k word types in 2M words), and a miss costs ~50 µs
+WORD_CACHE = 16384
 _SUFFIXES = ("ist", "ism", "ists", "ous", "ive", "ly", "ed", "ing", "ize", "ized", "ful", "less")
 # the order of the model's weights (loaded_model.json); changing it means retraining
 FEATURES = (
@@ -161,7 +166,7 @@ def word_classes() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def features(word: str) -> tuple[float, ...]:
     """One word's evidence of being loaded, in ``FEATURES`` order: what the open lexicons say
     of it (Pattern's polarity, subjectivity and intensity; VADER's valence; the curated
@@ -231,7 +236,7 @@ class WordModel:
         """``part @ hidden[:len(part)]``, cached per word type (as written: ``part`` is)."""
         share = self._by_word.get(word)
         if share is None:
-            if len(self._by_word) >= 65536:
+            if len(self._by_word) >= WORD_CACHE:
                 self._by_word.clear()
             share = self._by_word[word] = part @ self.hidden[: len(part)]
         return share
@@ -306,7 +311,7 @@ def _token_ids(word: str) -> tuple[int, ...]:
     return tuple(vectors().tokenizer.encode(word, add_special_tokens=False).ids) or (0,)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _word_part(word: str) -> np.ndarray:
     """What a word is, out of context (cached per word type): the open lexicons' features,
     its embedding (mean of its tokens) and those of its first and last token (stem and
@@ -332,7 +337,7 @@ def _word_part(word: str) -> np.ndarray:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _token_sum(word: str) -> tuple[np.ndarray, int]:
     """A case-folded word's token embeddings summed, and how many tokens it takes."""
     ids = _token_ids(word)
