@@ -78,7 +78,9 @@ def _tokens(doc: Any) -> tuple[Token, ...]:
     return tokens
 
 
-@weighted_cache(max_weight=200_000, weight=len)  # tokens: about 40 MB, ~6k sentences
+# by tokens: a cached ``Doc`` had weighed ~30 KB (tracemalloc, #15), 120 MB at the old bound of
+# 4096 sentences; compact tokens weigh ~200 bytes, so 200k of them (~8k sentences) ~40 MB
+@weighted_cache(max_weight=200_000, weight=len)
 def _parse(text: str) -> tuple[Token, ...]:
     return _tokens(_parser()(text))
 

@@ -145,7 +145,8 @@ def _characters(wordings: tuple[Wording, ...]) -> int:
     return sum(len(w.text) + sum(len(text) for text, _, _ in w.cuts) for w in wordings)
 
 
-# by characters, not entries: an entry is 0.1 to 40 KB, and 8192 of them had held ~100 MB
+# by characters, not entries: an entry is one to ~40 wordings, each with its chain of texts
+# (~0.9 KB on average in a backfill, #15), so the budget holds whatever the sentences are like
 @weighted_cache(max_weight=20_000_000, weight=_characters)
 def _compressions(sentence: str, budget: int, soft: int, floor: int, prune: bool) -> tuple[Wording, ...]:
     states = [Wording(finish(sentence))] if word_count(sentence) <= budget else []

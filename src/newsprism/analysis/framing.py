@@ -72,8 +72,8 @@ def _word_key(word: str) -> tuple[str, str]:
     return low, stem(word)
 
 
-# per sentence, by words: a sentence's tokens weigh ~120 bytes a word, and an entry bound of
-# 65536 sentences had held ~250 MB in a long run (#15); 300k words is about 35 MB
+# by words, not sentences: an entry weighs ~2 KB (tracemalloc in a backfill, #15), so the old
+# bound of 65536 sentences let a long run hold ~130 MB; 300k words (~12k sentences) ~25 MB
 @weighted_cache(max_weight=300_000, weight=len)
 def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
     out: list[Token] = []

@@ -201,7 +201,8 @@ def _expand(text: str) -> str:
     return text
 
 
-@weighted_cache(max_weight=300_000, weight=len)  # words (~70 bytes each): ~20 MB, see framing._tokens
+# by words: ~2 KB a sentence, 65 MB at the old bound of 32768 (#15); 300k words ~25 MB
+@weighted_cache(max_weight=300_000, weight=len)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(words(_expand(text)))
 

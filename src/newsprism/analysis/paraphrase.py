@@ -46,7 +46,7 @@ def concept(word: str) -> str:
     return _resource()[0].get(s, s)
 
 
-@weighted_cache(max_weight=300_000, weight=len)  # concepts (~70 bytes each): ~20 MB
+@weighted_cache(max_weight=300_000, weight=len)  # concepts (an entry ~240 bytes): ~10 MB
 def concepts(text: str) -> tuple[str, ...]:
     """Content concepts of a text, multiword paraphrases ("on hold") folded first. A phrase is
     only searched for when its first word occurs in the text: most texts hold none of them, and

@@ -62,9 +62,9 @@ _WHERE = 3  # the last columns of Evidence.rows: inside a quotation, position, c
 EMBEDDING = "wordllama 0.4.0.post1 l2_supercat_256"
 WORD_ARRAYS = ("hidden", "hidden_bias", "output", "output_bias")  # loaded_model.npz, WordModel's order
 # word types whose arrays are cached (``features``, ``_word_part``, ``_token_sum`` and the word
-# model's ``_by_word``): ~6.5 KB a word type together, so 65536 of them had grown a long run by
-# ~400 MB (#15); the 16384 most recent still take ~97% of a news corpus's words (the eval texts:
-# 49k word types in 2M words), and a miss costs ~50 µs
+# model's ``_by_word``): ~7 KB a word type together (tracemalloc in a backfill, #15), so a long
+# run filling 65536 of them held ~460 MB; 16384 hold ~115 MB, and the 16384 commonest word types
+# of the eval texts (49k types in 2M words) make up 97% of their words
 WORD_CACHE = 16384
 _SUFFIXES = ("ist", "ism", "ists", "ous", "ive", "ly", "ed", "ing", "ize", "ized", "ful", "less")
 # the order of the model's weights (loaded_model.json); changing it means retraining
