@@ -60,14 +60,17 @@ class Token:
 
     @property
     def subtree(self) -> list[Token]:
-        """The token's subtree in sentence order, as spaCy's ``Token.subtree`` gives it."""
+        """The token's subtree in spaCy's ``Token.subtree`` order: each left child's subtree, the
+        token, each right child's subtree (sentence order unless the parse is non-projective)."""
         out: list[Token] = []
-        stack = [self]
-        while stack:
-            token = stack.pop()
-            out.append(token)
-            stack.extend(token.children)
-        return sorted(out, key=lambda t: t.i)
+        for child in self.children:
+            if child.i < self.i:
+                out.extend(child.subtree)
+        out.append(self)
+        for child in self.children:
+            if child.i > self.i:
+                out.extend(child.subtree)
+        return out
 
 
 def _tokens(doc: Any) -> tuple[Token, ...]:
