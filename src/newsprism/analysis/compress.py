@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations, pairwise
 
 from newsprism.analysis.clauses import asides, clean_deletion
 from newsprism.analysis.meaning import HEDGES, REPORTING, keeps_meaning
 from newsprism.annotate.language import words
 from newsprism.annotate.quotes import VERBS
+from newsprism.caching import weighted_cache
 
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _ASIDE = re.compile(r"\s+(?:--|—|–)\s+[^-—–]+?\s+(?:--|—|–)(?=\s)")
@@ -139,7 +139,15 @@ def compressions(
     return list(_compressions(sentence, budget, soft, floor, prune))
 
 
-@lru_cache(maxsize=8192)
+def _characters(wordings: tuple[Wording, ...]) -> int:
+    """What a cached entry weighs: the characters of its wordings and of the texts their cuts
+    were made in (a long sentence has up to ~40 wordings, each carrying its chain of texts)."""
+    return sum(len(w.text) + sum(len(text) for text, _, _ in w.cuts) for w in wordings)
+
+
+# by characters, not entries: an entry is one to ~40 wordings, each with its chain of texts
+# (~0.9 KB on average in a backfill, #15), so the budget holds whatever the sentences are like
+@weighted_cache(max_weight=20_000_000, weight=_characters)
 def _compressions(sentence: str, budget: int, soft: int, floor: int, prune: bool) -> tuple[Wording, ...]:
     states = [Wording(finish(sentence))] if word_count(sentence) <= budget else []
     state = Wording(finish(sentence) if word_count(sentence) <= soft else light(sentence))
@@ -284,7 +292,7 @@ def fragment(text: str) -> bool:
     """A bullet that is not a sentence: it opens with a preposition or subordinator and no
     main clause follows it ("In addition to the three fatalities at a fuel plant on Tuesday."),
     or nothing in it can be a finite verb."""
-    body = text.strip().lstrip("\"“ ")
+    body = text.strip().lstrip('"“ ')
     if _SUBORDINATE_START.match(body):
         _head, comma, rest = body.partition(", ")
         return not _has_verb(rest) if comma else not _has_verb(body, strict=True)

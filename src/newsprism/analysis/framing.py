@@ -33,6 +33,7 @@ from newsprism.analysis.paraphrase import concepts
 from newsprism.annotate.entities import CALENDAR
 from newsprism.annotate.language import is_stopword, stem, words
 from newsprism.annotate.numbers import WORD_NUMBERS
+from newsprism.caching import weighted_cache
 from newsprism.model import AnnotatedArticle, FramingTerm
 
 Token = tuple[str, str]  # (surface, stem); stem "" for a function word
@@ -72,7 +73,9 @@ def _word_key(word: str) -> tuple[str, str]:
     return low, stem(word)
 
 
-@lru_cache(maxsize=65536)
+# by words, not sentences: an entry weighs ~2 KB (tracemalloc in a backfill, #15), so the old
+# bound of 65536 sentences let a long run hold ~130 MB; 300k words (~12k sentences) ~25 MB
+@weighted_cache(max_weight=300_000, weight=len)
 def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
     out: list[Token] = []
     for word in words(text):
@@ -275,9 +278,7 @@ def _holds(run: list[str], flags: Flags) -> bool:
     if not flags:
         return False
     low = tuple(w.casefold() for w in run)
-    return any(
-        low[i : i + len(key)] == key for key in flags for i in range(len(low) - len(key) + 1)
-    )
+    return any(low[i : i + len(key)] == key for key in flags for i in range(len(low) - len(key) + 1))
 
 
 def _score(run: list[str], ctx: Contrast) -> float:

@@ -31,11 +31,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from newsprism.analysis.quantities import quantities
 from newsprism.annotate.language import words
 from newsprism.annotate.quantities import APPROXIMATE, BELOW, LOWER, UPPER
+from newsprism.caching import weighted_cache
 
 CATEGORIES = ("number", "negation", "hedge", "attribution", "speaker", "connective", "concessive", "name")
 
@@ -201,7 +201,8 @@ def _expand(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=32768)
+# by words: ~2 KB a sentence, 65 MB at the old bound of 32768 (#15); 300k words ~25 MB
+@weighted_cache(max_weight=300_000, weight=len)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(words(_expand(text)))
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from newsprism.annotate.language import is_content, stem, words
+from newsprism.caching import weighted_cache
 
 Phrases = list[tuple[re.Pattern[str], str, str]]  # pattern, concept, its first word
 
@@ -45,7 +46,7 @@ def concept(word: str) -> str:
     return _resource()[0].get(s, s)
 
 
-@lru_cache(maxsize=65536)
+@weighted_cache(max_weight=300_000, weight=len)  # concepts (an entry ~240 bytes): ~10 MB
 def concepts(text: str) -> tuple[str, ...]:
     """Content concepts of a text, multiword paraphrases ("on hold") folded first. A phrase is
     only searched for when its first word occurs in the text: most texts hold none of them, and
