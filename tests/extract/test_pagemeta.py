@@ -237,3 +237,27 @@ def test_the_article_nested_as_a_pages_main_entity_is_read() -> None:
     found = pagemeta.linked_data(tree)
     assert found.headline == "Harbour vote splits council"
     assert found.authors == [("Jane Roe", "")]
+
+
+def test_list_items_that_are_one_link_each_are_not_body_text() -> None:
+    # a "more on this" list inside the article: each item is another story's headline, linked
+    more = (
+        "<ul>"
+        '<li><a href="/a">Harbour bridge repairs to start in the spring</a></li>'
+        '<li><a href="/b">School board weighs a longer summer break</a></li>'
+        '<li><a href="/c">Ferry operator adds two evening crossings</a></li>'
+        "</ul>"
+    )
+    # a list that says something beside its links stays
+    points = (
+        "<ul>"
+        '<li>The <a href="/d">budget</a> grows by four percent over last year</li>'
+        "<li>Road repairs take the largest share of the new money</li>"
+        "</ul>"
+    )
+    half = PROSE.index("<p>", len(PROSE) // 2)  # a paragraph boundary halfway through
+    result = html.extract_html(_page("", PROSE[:half] + more + points + PROSE[half:]), LATEST)
+    assert result is not None
+    assert not any("Harbour bridge repairs" in line for line in result.body)
+    assert any("Road repairs take the largest share" in line for line in result.body)
+    assert any(r.reason == "related-story teaser" and "Ferry operator" in r.text for r in result.removed)

@@ -83,9 +83,9 @@ def _walk(data: Any) -> Iterator[dict[str, Any]]:
                 stack[:0] = value if isinstance(value, list) else [value]
 
 
-def _ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+def _ld_objects(scripts: Iterable[HtmlElement]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
@@ -131,9 +131,12 @@ def _ld_person(value: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, 
     return [(n, kind) for n in split_names(name)]
 
 
-def linked_data(tree: HtmlElement) -> LinkedData:
-    """The page's article as JSON-LD describes it (the first article-like object with an author)."""
-    objects = _ld_objects(tree)
+def linked_data(tree: HtmlElement, scripts: Iterable[HtmlElement] | None = None) -> LinkedData:
+    """The page's article as JSON-LD describes it (the first article-like object with an author).
+
+    ``scripts``: the page's ``<script>`` elements when the caller has already gathered them.
+    """
+    objects = _ld_objects(tree.iter("script") if scripts is None else scripts)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and len(o) > 2}
     articles = [o for o in objects if _is_article(o)]
     ranked = sorted(articles, key=lambda o: ("author" not in o, "WebPage" in _types(o)))
