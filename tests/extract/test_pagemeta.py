@@ -261,16 +261,3 @@ def test_list_items_that_are_one_link_each_are_not_body_text() -> None:
     assert not any("Harbour bridge repairs" in line for line in result.body)
     assert any("Road repairs take the largest share" in line for line in result.body)
     assert any(r.reason == "related-story teaser" and "Ferry operator" in r.text for r in result.removed)
-
-
-def test_follow_prompts_and_embed_consent_placeholders_are_furniture() -> None:
-    assert html._furniture_reason("Folgst du schon 20 Minuten auf Whatsapp?") == "follow prompt"
-    assert html._furniture_reason("Follow us on Twitter @harbourtimes and on Facebook.") == "follow prompt"
-    consent = (
-        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Damit können "
-        "personenbezogene Daten an Drittplattformen übermittelt werden."
-    )
-    assert html._furniture_reason(consent) == "embed consent notice"
-    # a sentence about someone's followers, or about external content, is text
-    assert html._furniture_reason("Millions follow her on Instagram, where she posts daily.") is None
-    assert html._furniture_reason("The ministry said external content filters were being tested.") is None

@@ -523,28 +523,8 @@ _NEWSLETTER_PROMO = re.compile(
     r"|\b(?:sign(?:ing)? up|subscribe|abonnieren|anmelden)\b.{0,60}\bnewsletter"
 )
 MAX_PROMO_WORDS = 40
-# "Folgst du schon 20 Minuten auf Whatsapp?", "Follow us on Twitter @outlet": the outlet asking
-# the reader (us / our / du / Sie) to follow a channel. A sentence about someone else's
-# followers ("millions follow her on Instagram") does not address the reader and stays.
-_FOLLOW_PROMPT = re.compile(
-    r"(?i)\b(?:follow us|join us|join our|subscribe to our|folg(?:e|t)? uns|folgen sie uns|folgst du|"
-    r"abonniere|abonnieren sie|suivez[- ]nous|rejoignez[- ]nous|síguenos|seguici|siga-nos)\b"
-    r".{0,80}\b(?:whatsapp|telegram|twitter|facebook|instagram|tiktok|youtube|threads|bluesky|"
-    r"linkedin|google news|kanal|channel|chaîne|canal)"
-)
-# The placeholder of an embed waiting for consent: "An dieser Stelle finden Sie einen … externen
-# Inhalt …", "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird".
-_EMBED_CONSENT = re.compile(
-    r"(?i)\b(?:externe[nrs]? inhalte?|external content|third[- ]party content|contenu externe|"
-    r"contenido externo|contenuto esterno)\b"
-)
-_CONSENT_WORDS = re.compile(
-    r"(?i)einverstanden|zustimm|aktivier|akzeptier|anzeig|angezeigt|consent|agree|accept|"
-    r"activer|afficher|accepter|aceptar|mostrar|attivare|mostra"
-)
 
 
-MAX_CONSENT_WORDS = 60
 MAX_HEADLINE_LINE = 3  # the headline's copy is among trafilatura's first lines or not at all
 
 
@@ -602,10 +582,6 @@ def _furniture_reason(line: str) -> str | None:
         return "photo credit"
     if len(line.split()) <= MAX_PROMO_WORDS and _NEWSLETTER_PROMO.search(line):
         return "newsletter prompt"
-    if len(line.split()) <= MAX_PROMO_WORDS and _FOLLOW_PROMPT.search(line):
-        return "follow prompt"
-    if _EMBED_CONSENT.search(line) and _CONSENT_WORDS.search(line) and len(line.split()) <= MAX_CONSENT_WORDS:
-        return "embed consent notice"
     label = _LABELLED.match(line)
     if (
         label
