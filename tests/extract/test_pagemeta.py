@@ -199,3 +199,65 @@ def test_html_entities_in_json_ld_are_decoded() -> None:
     found = pagemeta.linked_data(tree)
     assert found.headline == "Hafen-Streit: Rat stößt Plan um"
     assert found.authors == [("René Roe", "")]
+
+
+def test_what_a_byline_prints_beside_a_name_does_not_cost_the_name() -> None:
+    # contact details, a parenthesised note, a job title after a dash, where the reporter filed from
+    assert pagemeta.split_names("Jane Roe (@janeroe)") == ["Jane Roe"]
+    assert pagemeta.split_names("Jane Roe, jane.roe@example.com") == ["Jane Roe"]
+    assert pagemeta.split_names("Jane Roe https://twitter.com/janeroe") == ["Jane Roe"]
+    assert pagemeta.split_names("Jane Roe (Text) und John Doe (Grafik)") == ["Jane Roe", "John Doe"]
+    assert pagemeta.split_names("By Jane Roe (Reuters)") == ["Jane Roe", "Reuters"]
+    assert pagemeta.split_names("Jane Roe - Senior Political Correspondent") == ["Jane Roe"]
+    assert pagemeta.split_names("Jane Roe Reporter") == ["Jane Roe"]
+    assert pagemeta.split_names("Jane Roe in Berlin") == ["Jane Roe"]
+    # where a title run on without a dash starts is a guess: no name rather than a wrong one
+    assert pagemeta.split_names("Jane Roe Political Correspondent") == []
+
+
+def test_name_particles_co_author_words_and_bracketed_datelines() -> None:
+    assert pagemeta.split_names("María de los Ángeles Pérez") == ["María de los Ángeles Pérez"]
+    assert pagemeta.split_names("Lena ten Brink") == ["Lena ten Brink"]
+    assert pagemeta.split_names("Abu Bakr al-Baghdadi") == ["Abu Bakr al-Baghdadi"]
+    assert pagemeta.split_names("Jane Roe with John Doe") == ["Jane Roe", "John Doe"]
+    assert pagemeta.split_names("Jan Nowak oraz Anna Kowalska") == ["Jan Nowak", "Anna Kowalska"]
+    assert pagemeta.split_names("Mit Material von dpa") == ["dpa"]
+    assert pagemeta.split_names("(서울=연합뉴스) 홍길동 기자 hong@yna.co.kr") == ["홍길동"]
+    assert pagemeta.split_names("（ワシントン＝山田太郎）") == ["山田太郎"]
+    # a bracketed picture credit is still not a name
+    assert pagemeta.split_names("(Image: Getty Images)") == []
+
+
+def test_the_article_nested_as_a_pages_main_entity_is_read() -> None:
+    article = (
+        '{"@context": "https://schema.org", "@type": "WebPage", "mainEntity": {"@type": "NewsArticle", '
+        '"headline": "Harbour vote splits council", "author": {"@type": "Person", "name": "Jane Roe"}}}'
+    )
+    tree = load_html(_page(f'<script type="application/ld+json">{article}</script>', PROSE))
+    found = pagemeta.linked_data(tree)
+    assert found.headline == "Harbour vote splits council"
+    assert found.authors == [("Jane Roe", "")]
+
+
+def test_list_items_that_are_one_link_each_are_not_body_text() -> None:
+    # a "more on this" list inside the article: each item is another story's headline, linked
+    more = (
+        "<ul>"
+        '<li><a href="/a">Harbour bridge repairs to start in the spring</a></li>'
+        '<li><a href="/b">School board weighs a longer summer break</a></li>'
+        '<li><a href="/c">Ferry operator adds two evening crossings</a></li>'
+        "</ul>"
+    )
+    # a list that says something beside its links stays
+    points = (
+        "<ul>"
+        '<li>The <a href="/d">budget</a> grows by four percent over last year</li>'
+        "<li>Road repairs take the largest share of the new money</li>"
+        "</ul>"
+    )
+    half = PROSE.index("<p>", len(PROSE) // 2)  # a paragraph boundary halfway through
+    result = html.extract_html(_page("", PROSE[:half] + more + points + PROSE[half:]), LATEST)
+    assert result is not None
+    assert not any("Harbour bridge repairs" in line for line in result.body)
+    assert any("Road repairs take the largest share" in line for line in result.body)
+    assert any(r.reason == "related-story teaser" and "Ferry operator" in r.text for r in result.removed)

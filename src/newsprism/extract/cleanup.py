@@ -208,6 +208,13 @@ def _names_only(text: str) -> bool:
     return named > 0
 
 
+def without_credit_phrase(text: str) -> str:
+    """``text`` without a leading credit phrase ("Mit Material von dpa" -> "dpa"), as a byline
+    field sometimes carries the whole credit line."""
+    m = _CREDIT_HEAD.match(text)
+    return text[m.end() :].strip() if m is not None and m.end() < len(text) else text
+
+
 def _credit_segment(segment: str) -> bool:
     seg = segment.strip(" .\t")
     if not seg:

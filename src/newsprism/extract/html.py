@@ -65,13 +65,51 @@ class HtmlResult:
     site_names: list[str] = field(default_factory=list)
 
 
-def _head_values(tree: HtmlElement) -> dict[str, str]:
-    """meta name/property -> content and link rel -> href, in one pass over the tree.
+@dataclass
+class _Scan:
+    """The elements metadata reads, gathered in one pass over the tree (document order).
 
-    One C-level scan instead of an XPath per field keeps metadata cheap next to trafilatura.
+    Every full-tree walk costs about as much as the next, whatever it looks for; one walk for
+    the head tags, scripts, headlines, captions and time stamps instead of five keeps metadata
+    cheap next to trafilatura (and pays for the linked-list-item test).
     """
+
+    head: list[HtmlElement] = field(default_factory=list)  # meta, link, title
+    scripts: list[HtmlElement] = field(default_factory=list)
+    h1: list[HtmlElement] = field(default_factory=list)
+    times: list[HtmlElement] = field(default_factory=list)
+    figcaption: HtmlElement | None = None
+    linked_items: list[HtmlElement] = field(default_factory=list)  # <li> holding one <a> only
+
+
+_SCANNED = ("meta", "link", "title", "script", "h1", "time", "figcaption", "li")
+
+
+def _scan(tree: HtmlElement) -> _Scan:
+    found = _Scan()
+    for el in tree.iter(*_SCANNED):
+        tag = el.tag
+        if tag == "li":
+            if len(el) == 1 and el[0].tag == "a":
+                found.linked_items.append(el)
+        elif tag == "script":
+            found.scripts.append(el)
+        elif tag == "h1":
+            found.h1.append(el)
+        elif tag == "time":
+            found.times.append(el)
+        elif tag == "figcaption":
+            if found.figcaption is None:
+                found.figcaption = el
+        else:
+            found.head.append(el)
+    return found
+
+
+def _head_values(elements: list[HtmlElement]) -> dict[str, str]:
+    """meta name/property -> content and link rel -> href, the first non-empty value of each."""
     values: dict[str, str] = {}
-    for el in tree.iter("meta", "link", "title"):
+    for el in elements:
         tag = el.tag
         if tag == "meta":
             key = (el.get("property") or el.get("name") or el.get("http-equiv") or "").lower()
@@ -93,9 +131,9 @@ def _pick(values: dict[str, str], *keys: str) -> str | None:
     return next((values[k] for k in keys if k in values), None)
 
 
-def _metadata(tree: HtmlElement, result: HtmlResult, ld: pagemeta.LinkedData) -> dict[str, str]:
+def _metadata(tree: HtmlElement, scan: _Scan, result: HtmlResult, ld: pagemeta.LinkedData) -> dict[str, str]:
     """What the page declares about itself: title, description, site, canonical URL, language."""
-    values = _head_values(tree)
+    values = _head_values(scan.head)
     result.description = _pick(values, "og:description", "description", "twitter:description")
     result.canonical_url = _pick(values, "link:canonical", "og:url")
     result.pagetype = _pick(values, "og:type")
@@ -302,7 +340,9 @@ MAX_BYLINE_ELEMENTS = 12
 MAX_BYLINE_PARTS = 24
 
 
-def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData) -> Iterator[Dated]:
+def _declared_dates(
+    times: list[HtmlElement], values: dict[str, str], ld: pagemeta.LinkedData
+) -> Iterator[Dated]:
     """The page's own timestamps (meta, JSON-LD, ``<time datetime>``), offsets intact, in order."""
     for key in _DATE_KEYS:
         found = metadata.parse_iso(values.get(key))
@@ -311,7 +351,7 @@ def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.Link
     found = metadata.parse_iso(ld.published)
     if found is not None:
         yield found
-    for el in tree.iter("time"):
+    for el in times:
         found = metadata.parse_iso(el.get("datetime"))
         if found is not None:
             yield found
@@ -319,11 +359,11 @@ def _declared_dates(tree: HtmlElement, values: dict[str, str], ld: pagemeta.Link
 
 
 def _published(
-    tree: HtmlElement, values: dict[str, str], ld: pagemeta.LinkedData, latest: datetime
+    tree: HtmlElement, scan: _Scan, values: dict[str, str], ld: pagemeta.LinkedData, latest: datetime
 ) -> Dated | None:
     """The first possible publication date: declared ones, then htmldate (which reads the URL and
     the page's text too). Impossible dates (before 1990, after ``latest``) are skipped."""
-    for found in _declared_dates(tree, values, ld):
+    for found in _declared_dates(scan.times, values, ld):
         if metadata.plausible(found, latest) is not None:
             return found
     return metadata.plausible(_date(tree, values, latest), latest)
@@ -378,9 +418,8 @@ def _date(tree: HtmlElement, values: dict[str, str], latest: datetime) -> Dated 
     return metadata.parse_iso(found) if found else None
 
 
-def _caption(tree: HtmlElement) -> str | None:
+def _caption(el: HtmlElement | None) -> str | None:
     """The first figure caption's text (read off the parsed tree, not the markup again)."""
-    el = next(tree.iter("figcaption"), None)
     if el is None:
         return None
     text = " ".join(" ".join(el.itertext()).split())
@@ -489,13 +528,51 @@ MAX_PROMO_WORDS = 40
 MAX_HEADLINE_LINE = 3  # the headline's copy is among trafilatura's first lines or not at all
 
 
+def _linked_item_texts(items: list[HtmlElement]) -> set[str]:
+    """The words of each list item that is one link and nothing else, of MIN_LINKED_ITEM_WORDS
+    or more (shorter ones are menu entries, "Home", "Sport", which trafilatura drops anyway).
+
+    ``items`` were gathered before trafilatura ran (it rewrites the tree, but a removed element
+    keeps its text); their text is read only for a body that has list items at all.
+    """
+    found: set[str] = set()
+    for li in items:
+        if len(li) != 1:
+            continue  # trafilatura emptied it (its pruning works in place)
+        link = li[0]
+        if (li.text or "").strip() or (link.tail or "").strip():
+            continue  # words beside the link: the item says something of its own
+        words = _words(link.text_content())
+        if words.count(" ") + 1 >= MIN_LINKED_ITEM_WORDS:
+            found.add(words)
+    return found
+
+
+MIN_LINKED_ITEM_WORDS = 3
+
+
+def _linked_items(items: list[HtmlElement], result: HtmlResult) -> None:
+    """Drop body list items that are one link each (``<li><a>Another story's headline</a></li>``):
+    a list of links to other pages is navigation ("more on this", a shop's links), not text.
+
+    On the public benchmark and the publisher pages alike such items were left out of the
+    article body (17 of 18); an item that says something beside its link stays.
+    """
+    if not items or not any(line.startswith("- ") for line in result.body):
+        return
+    linked = _linked_item_texts(items)
+    for i in reversed(range(len(result.body))):
+        line = result.body[i]
+        if line.startswith("- ") and _words(line[2:]) in linked:
+            result.removed.append(RemovedLine(result.body.pop(i), "related-story teaser"))
+
+
 def _words(text: str) -> str:
     return " ".join(rules.folded_words(text))
 
 
-def _headline(tree: HtmlElement) -> str | None:
+def _headline(found: list[HtmlElement]) -> str | None:
     """The page's ``<h1>`` when it has exactly one (several: a listing, not an article)."""
-    found = tree.findall(".//h1")
     return " ".join(found[0].text_content().split()) or None if len(found) == 1 else None
 
 
@@ -528,17 +605,19 @@ def extract_html(html: str, latest: datetime) -> HtmlResult | None:
     if tree is None:
         return None
     result = HtmlResult()
-    ld = pagemeta.linked_data(tree)
-    values = _metadata(tree, result, ld)
-    result.published = _published(tree, values, ld, latest)
+    scan = _scan(tree)
+    ld = pagemeta.linked_data(tree, scan.scripts)
+    values = _metadata(tree, scan, result, ld)
+    result.published = _published(tree, scan, values, ld, latest)
     _bylines(tree, result)
     _authors(tree, result, ld)
-    result.caption = _caption(tree)
-    headline = _headline(tree)
+    result.caption = _caption(scan.figcaption)
+    headline = _headline(scan.h1)
     bold = pagemeta.bold_lines(tree) if "person" not in result.author_kinds else set()
     text = _body_text(tree, html, ld)  # last reader of the tree: trafilatura prunes it in place
     lines = [" ".join(line.split()) for line in text.splitlines()]
     _clean([line for line in lines if line], result.title, result, headline)
+    _linked_items(scan.linked_items, result)
     _leading_byline(bold, result)
     _trailing_credit(result)
     result.language = pagemeta.page_language(result.language, " ".join(result.body[:8]))

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newsprism.extract import metadata, rules
+from newsprism.extract import cleanup, metadata, rules
 
 # --- JSON-LD ---------------------------------------------------------------------------------
 
@@ -62,8 +62,13 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any("Article" in t or "Posting" in t or t in ("Report", "WebPage") for t in _types(obj))
 
 
+# Where JSON-LD nests the article inside another object: a ``WebPage`` whose ``mainEntity`` is
+# the ``NewsArticle`` (its author and headline live there, not on the page object).
+_NESTED_KEYS: Final = ("@graph", "mainEntity")
+
+
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in ``data``, outer first (arrays and ``@graph`` included)."""
+    """Every JSON object in ``data``, outer first (arrays, ``@graph`` and ``mainEntity`` included)."""
     stack = [data]
     seen = 0
     while stack and seen < MAX_LD_OBJECTS:
@@ -73,14 +78,14 @@ def _walk(data: Any) -> Iterator[dict[str, Any]]:
         elif isinstance(item, dict):
             seen += 1
             yield item
-            graph = item.get("@graph")
-            if graph is not None:
-                stack[:0] = graph if isinstance(graph, list) else [graph]
+            nested = [item[key] for key in _NESTED_KEYS if isinstance(item.get(key), (dict, list))]
+            for value in reversed(nested):
+                stack[:0] = value if isinstance(value, list) else [value]
 
 
-def _ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+def _ld_objects(scripts: Iterable[HtmlElement]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
@@ -126,9 +131,12 @@ def _ld_person(value: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, 
     return [(n, kind) for n in split_names(name)]
 
 
-def linked_data(tree: HtmlElement) -> LinkedData:
-    """The page's article as JSON-LD describes it (the first article-like object with an author)."""
-    objects = _ld_objects(tree)
+def linked_data(tree: HtmlElement, scripts: Iterable[HtmlElement] | None = None) -> LinkedData:
+    """The page's article as JSON-LD describes it (the first article-like object with an author).
+
+    ``scripts``: the page's ``<script>`` elements when the caller has already gathered them.
+    """
+    objects = _ld_objects(tree.iter("script") if scripts is None else scripts)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and len(o) > 2}
     articles = [o for o in objects if _is_article(o)]
     ranked = sorted(articles, key=lambda o: ("author" not in o, "WebPage" in _types(o)))
@@ -186,7 +194,9 @@ _BY: Final = re.compile(
     r"^(?:by|von|par|por|di|da|door|af|av|от|автор[ы]?:?|текст:?|text:?|texte:?)\s+", re.IGNORECASE
 )
 _AND: Final = re.compile(
-    r"\s*(?:,|;|\s&\s|\s(?:and|und|y|e|et|en|og|och|ve|i|и|та|a)\s|、|，|/)\s*", re.IGNORECASE
+    r"\s*(?:,|;|\s&\s|\s(?:and|und|y|e|et|en|og|och|ja|és|și|oraz|ir|και|ve|i|и|та|a|with|mit|avec|con|com)\s"
+    r"|、|，|/)\s*",
+    re.IGNORECASE,
 )
 # Words that make a byline an organisation rather than a person.
 _ORG_WORDS: Final = re.compile(
@@ -204,12 +214,31 @@ MAX_NAME_WORDS: Final = 6
 _TRAILING_NUMBER: Final = re.compile(r"(?:\s+\d{1,2})+$")
 
 
+# Contact details printed beside a name ("Jane Roe (@janeroe)", "Jane Roe, jane@example.com"):
+# they are not the name, but they must not cost the byline its name either.
+_CONTACT: Final = re.compile(r"\(?\s*(?:https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+)\s*\)?")
+# A parenthesised note after a name: "Jane Roe (Text)", "Jane Roe (dpa)", "Jane Roe (Berlin)".
+_PAREN_NOTE: Final = re.compile(r"(?<=\S)\s*\(([^()]{1,40})\)")
+# Where the reporter filed from, run on after the name: "Jane Roe in Berlin", "Jane Roe aus Kiew".
+_FILED_FROM: Final = re.compile(
+    r"\s+(?:in|aus|from|à|en|em|a|w|из|з|у|в)\s+[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]*(?:\s+[A-ZÀ-ÝА-ЯІЇЄҐ][\w'’.-]*)?$"
+)
+_ROLE_DASH: Final = re.compile(r"\s+[-–—]\s+")
+RUN_ON_ROLE_WORDS: Final = 3  # "Jane Roe Reporter": a two-word name and one role word
+
+
 def split_names(text: str) -> list[str]:
     """Names in one byline string: "By Jane Roe and John Doe" -> ["Jane Roe", "John Doe"].
 
-    "Family, Given" (as ``dc.creator`` writes one name) stays one name, turned around.
+    "Family, Given" (as ``dc.creator`` writes one name) stays one name, turned around. What
+    bylines print beside a name (a contact handle, a parenthesised note, a job title, where the
+    reporter filed from) is cut off rather than costing the byline the name itself.
     """
     text = _BY.sub("", " ".join(text.split())).strip(" ,;:")
+    text = cleanup.without_credit_phrase(_without_dateline(text))
+    if _CONTACT.search(text):
+        text = " ".join(_CONTACT.sub(" ", text).split()).strip(" ,;:|/-–—")
+    text = _PAREN_NOTE.sub(_paren_note, text).strip()
     role = _TRAILING_ROLE.search(text) if len(text.split()) > 1 else None
     if role is not None and not _second_name(role.group()):
         text = text[: role.start()]
@@ -219,7 +248,54 @@ def split_names(text: str) -> list[str]:
     parts = [q for p in parts if p for q in _agency_apart(p)]
     if _family_given(text, parts):
         return [f"{parts[1]} {parts[0]}"]
-    return [p for p in parts if _plausible_name(p)]
+    return [n for n in (_name_part(p) for p in parts) if n]
+
+
+# A bracketed dateline before the byline, place and agency or reporter joined by "=":
+# "(서울=연합뉴스) 홍길동 기자", "（ワシントン＝山田太郎）".
+_DATELINE: Final = re.compile(
+    r"^[(（【\[]([^()（）【】\[\]=＝]{1,30})[=＝]([^()（）【】\[\]]{1,40})[)）】\]]\s*"
+)
+
+
+def _without_dateline(text: str) -> str:
+    """The byline after a bracketed dateline, or, when nothing follows it, the name inside it."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return text
+    return text[m.end() :] or m.group(2).strip()
+
+
+def _paren_note(m: re.Match[str]) -> str:
+    """A parenthesised agency is a co-credit ("Jane Roe (dpa)" -> "Jane Roe, dpa"); any other
+    note (a role, a city) is dropped."""
+    note = m.group(1).strip()
+    return f", {note}" if metadata.known_agency(note) else ""
+
+
+def _name_part(part: str) -> str | None:
+    """``part`` when it is a name, else the name it starts with when what follows is where the
+    reporter filed from ("Jane Roe in Berlin") or a job title after a dash ("Jane Roe - Senior
+    Reporter") or one role word run on ("Jane Roe Reporter"); ``None`` when there is no name.
+
+    Without a dash, where a longer title starts is a guess ("Jane Roe Political Correspondent"):
+    no name is better than a wrong one.
+    """
+    if _plausible_name(part):
+        return part
+    filed = _FILED_FROM.search(part)
+    if filed is not None:
+        head = part[: filed.start()]
+        return head if len(head.split()) >= 2 and _plausible_name(head) else None
+    dash = _ROLE_DASH.search(part)
+    if dash is not None:
+        head, tail = part[: dash.start()], part[dash.end() :]
+    elif len(part.split()) == RUN_ON_ROLE_WORDS:
+        head, _, tail = part.rpartition(" ")
+    else:
+        return None
+    named = len(head.split()) >= 2 and _plausible_name(head) and not rules.names_role(head)
+    return head if named and rules.names_role(tail) else None
 
 
 def _agency_apart(part: str) -> list[str]:
@@ -249,8 +325,11 @@ def _family_given(text: str, parts: list[str]) -> bool:
 _IMAGE_CREDIT: Final = re.compile(r"(?i)\b(?:images?|photos?|fotos?|getty|imago|shutterstock)\b|^\(")
 # Lower-case words a person's name may hold ("Ursula von der Leyen", "Vincent van Gogh").
 _PARTICLES: Final = frozenset(
-    "von van der den de del della di da dos das du la le bin ibn al el ter zu y e".split()  # noqa: SIM905
+    "von van der den de del della delle dello degli dei di da do dos das du la las le les los bin bint "  # noqa: SIM905
+    "ben ibn al el ter ten het op zu y e".split()
 )
+# A particle joined to the next name by a hyphen or apostrophe: "al-Baghdadi", "d'Alembert".
+_JOINED_PARTICLE: Final = re.compile(r"^(?:al|el|ad|ud|bin|ben|abu|d|l|dell)['’-]\w", re.IGNORECASE)
 
 
 # Degrees and certifications printed after a name, split off as names of their own.
@@ -275,7 +354,7 @@ def _plausible_name(name: str) -> bool:
     words = name.split()
     if not words or len(words) > MAX_NAME_WORDS or _SLUG.match(name) or _IMAGE_CREDIT.search(name):
         return False
-    lower = [w[:1].islower() and w not in _PARTICLES for w in words]
+    lower = [w[:1].islower() and w not in _PARTICLES and not _JOINED_PARTICLE.match(w) for w in words]
     if len(words) > 1 and any(lower) and any(w[:1].isupper() for w in words):
         return False
     if rules.is_role(name) or rules.vocabulary_reason(name) is not None:
