@@ -44,13 +44,18 @@ class WeightedCache(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         key: Hashable = (args, tuple(sorted(kwargs.items()))) if kwargs else args
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
+        # a hit takes no lock: the hot callers (``concepts``) hit ~100k times a story, and each
+        # OrderedDict step is atomic under the GIL; an entry evicted between the two steps by
+        # another thread is still a right answer (the hit counter may then miss a count)
+        found = self._entries.get(key)
+        if found is not None:
+            try:  # noqa: SIM105 (contextlib.suppress costs a context manager per hit)
                 self._entries.move_to_end(key)
-                self._hits += 1
-                return found[0]
-            self._misses += 1
+            except KeyError:
+                pass
+            self._hits += 1
+            return found[0]
+        self._misses += 1
         value = self._fn(*args, **kwargs)
         cost = max(1, int(self._weight(value)))
         if cost > self.max_weight:
