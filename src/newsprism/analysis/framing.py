@@ -86,25 +86,20 @@ def _tokens(text: str, names: frozenset[str]) -> tuple[Token, ...]:
     return tuple(out)
 
 
-class _Rest:
-    """The other outlets' word counts against one outlet (the story's counts less its own),
-    read word by word: building them as a Counter for every outlet walked the whole story's
-    vocabulary in Python once per outlet, which grows with the square of the story's size."""
-
-    def __init__(self, total: Counter[str], mine: Counter[str], size: int) -> None:
-        self.total, self.mine, self.size = total, mine, size
-
-    def __getitem__(self, word: str) -> int:
-        return self.total.get(word, 0) - self.mine.get(word, 0)
-
-
 def log_odds(
-    focus: Counter[str], rest: Counter[str] | _Rest, prior: Counter[str], alpha0: float = 10.0
+    focus: Counter[str],
+    rest: Counter[str],
+    prior: Counter[str],
+    alpha0: float = 10.0,
+    rest_size: int | None = None,
 ) -> dict[str, float]:
-    """z-scores of the log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)."""
+    """z-scores of the log-odds ratio with informative Dirichlet prior (Monroe et al. 2008).
+    Only ``focus``'s words are scored, so ``rest`` need count only those when ``rest_size``
+    gives its total (framing: a Counter of the whole story's vocabulary for every outlet grew
+    with the square of the story's size)."""
     n_prior = sum(prior.values()) or 1
     n_i = sum(focus.values())
-    n_j = rest.size if isinstance(rest, _Rest) else sum(rest.values())
+    n_j = sum(rest.values()) if rest_size is None else rest_size
     scores: dict[str, float] = {}
     for word in focus:
         alpha = alpha0 * prior[word] / n_prior
@@ -192,10 +187,11 @@ def framing(
     result: dict[str, list[FramingTerm]] = {}
     for outlet in sorted(counts):
         mine = counts[outlet]
-        rest = _Rest(total, mine, grand_total - sum(mine.values()))
-        if not rest.size:
+        rest_size = grand_total - sum(mine.values())
+        if not rest_size:
             continue
-        scores = log_odds(mine, rest, prior)
+        rest = Counter({w: total[w] - n for w, n in mine.items()})  # the others' uses of its words
+        scores = log_odds(mine, rest, prior, rest_size=rest_size)
         shared = total.keys() - {w for w in mine if users[w] == 1}  # some other outlet uses them
         context = Contrast(
             names,
@@ -302,15 +298,13 @@ def _terms(texts: list[str], marks: list[Flags], ctx: Contrast, limit: int) -> l
         for chunk in _CHUNK.split(text):
             for run in _phrases(_tokens(chunk, ctx.names), ctx.hot, ctx.shared):
                 term = " ".join(run).casefold()
-                seen = best.get(term)
-                if seen is not None and (seen.loaded or not _holds(run, flags)):
-                    continue
-                if seen is not None:  # an earlier use, now flagged: same score plus the bonus
-                    best[term] = FramingTerm(term, round(seen.score + LOADED_BONUS, 4), True)
-                    continue
-                score = _score(run, ctx)
                 loaded = _holds(run, flags)
-                score += LOADED_BONUS if loaded else 0.0
+                seen = best.get(term)
+                if seen is not None:  # an earlier use, now flagged: same score plus the bonus
+                    if loaded and not seen.loaded:
+                        best[term] = FramingTerm(term, round(seen.score + LOADED_BONUS, 4), True)
+                    continue
+                score = _score(run, ctx) + (LOADED_BONUS if loaded else 0.0)
                 first[term] = len(first)
                 best[term] = FramingTerm(term, round(score, 4), loaded)
     ordered = sorted(best.values(), key=lambda t: (-round(t.score, 2), first[t.term]))
